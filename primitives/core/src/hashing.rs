@@ -65,6 +65,8 @@ pub fn twox_256(data: &[u8]) -> [u8; 32] {
 pub trait StorageHasher {
     /// The metadata variant of this hasher.
     const METADATA: StorageHasherKind;
+    /// How many bytes of hash precede the key itself (the key is recoverable).
+    const HASH_PREFIX_LEN: usize;
     /// Hashes (and for `*Concat`/`Identity`, appends) the encoded key.
     fn hash(encoded_key: &[u8]) -> Vec<u8>;
 }
@@ -97,6 +99,7 @@ pub struct Identity;
 
 impl StorageHasher for Blake2_128Concat {
     const METADATA: StorageHasherKind = StorageHasherKind::Blake2_128Concat;
+    const HASH_PREFIX_LEN: usize = 16;
     fn hash(encoded_key: &[u8]) -> Vec<u8> {
         let mut out = blake2_128(encoded_key).to_vec();
         out.extend_from_slice(encoded_key);
@@ -106,6 +109,7 @@ impl StorageHasher for Blake2_128Concat {
 
 impl StorageHasher for Twox64Concat {
     const METADATA: StorageHasherKind = StorageHasherKind::Twox64Concat;
+    const HASH_PREFIX_LEN: usize = 8;
     fn hash(encoded_key: &[u8]) -> Vec<u8> {
         let mut out = twox_64(encoded_key).to_vec();
         out.extend_from_slice(encoded_key);
@@ -115,6 +119,7 @@ impl StorageHasher for Twox64Concat {
 
 impl StorageHasher for Identity {
     const METADATA: StorageHasherKind = StorageHasherKind::Identity;
+    const HASH_PREFIX_LEN: usize = 0;
     fn hash(encoded_key: &[u8]) -> Vec<u8> {
         encoded_key.to_vec()
     }

@@ -1,1 +1,39 @@
-//! placeholder
+//! # EntroOS runtime framework
+//!
+//! A small FRAME-like framework: what a pallet is made of and how the runtime
+//! reaches state.
+//!
+//! - [`state`]: the [`Externalities`](state::Externalities) trait (the only way
+//!   runtime code touches state), a transactional overlay and in-memory state.
+//! - [`storage`]: typed values, maps and double maps keyed like FRAME, so
+//!   clients compute the same keys, and their metadata.
+//! - [`trie`]: the Merkle-Patricia trie (Substrate's node format, blake2-256)
+//!   that yields state and extrinsics roots.
+//! - [`dispatch`]: origins, typed pallet errors, dispatch information.
+//! - [`hooks`]: block hooks, genesis building, the off-chain worker's context.
+//! - [`metadata`]: metadata V14 helpers.
+//!
+//! Invariants: runtime code is deterministic — it receives state, time and
+//! randomness as inputs and never performs I/O; state changes inside a
+//! rolled-back storage transaction leave no trace; nothing here panics on
+//! input.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::float_arithmetic
+    )
+)]
+
+pub mod dispatch;
+pub mod hooks;
+pub mod metadata;
+pub mod state;
+pub mod storage;
+pub mod trie;
+
+pub use state::{Externalities, TestExternalities};

@@ -1,0 +1,57 @@
+//! Block hooks, genesis building and the off-chain worker's context.
+
+use crate::state::Externalities;
+use entroos_primitives::{BlockNumber, Weight};
+
+/// What a pallet does at the edges of every block.
+pub trait Hooks {
+    /// Before the block's extrinsics; returns the weight it used.
+    fn on_initialize(_ext: &mut dyn Externalities, _n: BlockNumber) -> Weight {
+        Weight::ZERO
+    }
+    /// After the block's extrinsics.
+    fn on_finalize(_ext: &mut dyn Externalities, _n: BlockNumber) {}
+    /// After the node imported block `n`: reads state (never writes it) and
+    /// acts through the node's off-chain context.
+    fn offchain_worker(_ext: &dyn Externalities, _n: BlockNumber, _ctx: &mut dyn OffchainContext) {}
+}
+
+/// Errors of the off-chain context.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OffchainError {
+    /// The node's pool refused a transaction.
+    #[error("transaction rejected by the pool: {0}")]
+    Rejected(String),
+    /// The key is not in the node's keystore.
+    #[error("no such key in the keystore")]
+    MissingKey,
+}
+
+/// The node-side services an off-chain worker may use. The node provides it;
+/// the runtime never touches the network, disk or clock directly.
+pub trait OffchainContext {
+    /// Submits an encoded extrinsic to the local transaction pool.
+    fn submit_transaction(&mut self, extrinsic: Vec<u8>) -> Result<(), OffchainError>;
+    /// Reads the node's persistent local storage.
+    fn local_storage_get(&self, key: &[u8]) -> Option<Vec<u8>>;
+    /// Writes the node's persistent local storage.
+    fn local_storage_set(&mut self, key: &[u8], value: &[u8]);
+    /// The sr25519 public keys of a key type (e.g. `*b"entr"`) in the keystore.
+    fn sr25519_public_keys(&self, key_type: [u8; 4]) -> Vec<[u8; 32]>;
+    /// Signs with a keystore key.
+    fn sr25519_sign(&self, key_type: [u8; 4], public: &[u8; 32], message: &[u8]) -> Result<[u8; 64], OffchainError>;
+}
+
+/// Errors building genesis state.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GenesisError {
+    /// The configuration is inconsistent.
+    #[error("invalid genesis configuration: {0}")]
+    Invalid(String),
+}
+
+/// A pallet's genesis configuration.
+pub trait BuildGenesis {
+    /// Writes the initial state.
+    fn build(&self, ext: &mut dyn Externalities) -> Result<(), GenesisError>;
+}
