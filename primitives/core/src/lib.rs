@@ -28,6 +28,7 @@
     )
 )]
 
+pub mod arithmetic;
 pub mod crypto;
 pub mod dispatch;
 mod error;
