@@ -1,1 +1,103 @@
-//! placeholder
+//! # EntroOS runtime
+//!
+//! The pallets composed into one state-transition function, reached by the
+//! node only through [`api::call`]: SCALE in, SCALE out, under Substrate's
+//! runtime API names (`Core_version`, `BlockBuilder_apply_extrinsic`, …), so
+//! that the node and `state_call` use one path.
+//!
+//! | index | pallet |
+//! |---|---|
+//! | 0 | System |
+//! | 1 | Timestamp |
+//! | 4 | Balances |
+//! | 5 | TransactionPayment |
+//!
+//! Indices 2 and 3 are kept for consensus and finality pallets.
+//!
+//! Invariants: execution is deterministic (state, block and inherent data in;
+//! state changes and a header out); a block's state and extrinsics roots are
+//! checked against its header; an extrinsic that fails validity changes no
+//! state; one whose call fails pays its fee and has its call's changes
+//! rolled back.
+
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::arithmetic_side_effects)
+)]
+
+pub mod api;
+mod checks;
+mod config;
+pub mod constants;
+mod error;
+pub mod executive;
+pub mod genesis;
+mod inherents;
+pub mod metadata;
+mod outer;
+
+pub use config::{version, SPEC_VERSION, TRANSACTION_VERSION};
+pub use error::{BlockError, RuntimeError};
+
+use codec::{Decode, Encode};
+use scale_info::TypeInfo;
+
+/// Every call of every pallet; the variant index is the pallet index.
+/// (Defined here so that its metadata path is `entroos_runtime::RuntimeCall`.)
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub enum RuntimeCall {
+    /// System's calls.
+    #[codec(index = 0)]
+    System(pallet_system::Call),
+    /// Timestamp's calls.
+    #[codec(index = 1)]
+    Timestamp(pallet_timestamp::Call),
+    /// Balances' calls.
+    #[codec(index = 4)]
+    Balances(pallet_balances::Call),
+}
+
+/// Every event of every pallet; the variant index is the pallet index.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+pub enum RuntimeEvent {
+    /// System's events.
+    #[codec(index = 0)]
+    System(pallet_system::Event),
+    /// Balances' events.
+    #[codec(index = 4)]
+    Balances(pallet_balances::Event),
+    /// TransactionPayment's events.
+    #[codec(index = 5)]
+    TransactionPayment(pallet_transaction_payment::Event),
+}
+
+/// The runtime: every pallet's `Config` is implemented for it.
+#[derive(Clone, Copy, Debug, TypeInfo)]
+pub struct Runtime;
+
+/// An extrinsic of this runtime.
+pub type UncheckedExtrinsic = entroos_primitives::UncheckedExtrinsic<RuntimeCall>;
+/// A block as the node stores it.
+pub type Block = entroos_primitives::Block;
+
+/// System of this runtime.
+pub type System = pallet_system::Pallet<Runtime>;
+/// Timestamp of this runtime.
+pub type Timestamp = pallet_timestamp::Pallet<Runtime>;
+/// Balances of this runtime.
+pub type Balances = pallet_balances::Pallet<Runtime>;
+/// TransactionPayment of this runtime.
+pub type TransactionPayment = pallet_transaction_payment::Pallet<Runtime>;
+
+/// Runs every pallet's off-chain worker for the block `header` (already imported).
+pub fn offchain_worker(
+    ext: &dyn entroos_support::state::Externalities,
+    header: &entroos_primitives::Header,
+    ctx: &mut dyn entroos_support::hooks::OffchainContext,
+) {
+    use entroos_support::hooks::Hooks;
+    System::offchain_worker(ext, header.number, ctx);
+    Timestamp::offchain_worker(ext, header.number, ctx);
+    Balances::offchain_worker(ext, header.number, ctx);
+    TransactionPayment::offchain_worker(ext, header.number, ctx);
+}

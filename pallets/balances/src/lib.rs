@@ -184,3 +184,5 @@ pub enum Existence {
 
 /// Balances' functions.
 pub struct Pallet<T>(PhantomData<T>);
+
+impl<T: Config> entroos_support::hooks::Hooks for Pallet<T> {}

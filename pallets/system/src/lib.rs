@@ -226,8 +226,11 @@ impl<T: Config> Pallet<T> {
         DigestItems::mutate(ext, |digest| digest.logs.push(item));
     }
 
-    /// Records an event in the current phase.
+    /// Records an event in the current phase (not at genesis, like FRAME).
     pub fn deposit_event(ext: &mut dyn Externalities, event: impl Into<T::RuntimeEvent>) {
+        if Number::get(ext) == 0 {
+            return;
+        }
         let phase = ExecutionPhase::get(ext).unwrap_or(Phase::Initialization);
         let record = EventRecord::<T::RuntimeEvent, H256> { phase, event: event.into(), topics: Vec::new() };
         Events::<T>::append(ext, &record);
@@ -238,3 +241,5 @@ impl<T: Config> Pallet<T> {
         Self::deposit_event(ext, event);
     }
 }
+
+impl<T: Config> entroos_support::hooks::Hooks for Pallet<T> {}

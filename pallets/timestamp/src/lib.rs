@@ -12,8 +12,9 @@
 
 use codec::{Decode, Encode};
 use entroos_primitives::dispatch::{DispatchClass, DispatchInfo, DispatchResult, Pays};
-use entroos_primitives::{Moment, Weight};
+use entroos_primitives::{BlockNumber, Moment, Weight};
 use entroos_support::dispatch::{ensure_none, GetDispatchInfo, PalletError, RawOrigin};
+use entroos_support::hooks::Hooks;
 use entroos_support::metadata::{constant, PalletMetadataProvider};
 use entroos_support::state::Externalities;
 use entroos_support::storage::{StorageEntry, StorageValue, ValueQuery};
@@ -108,14 +109,16 @@ impl<T: Config> Pallet<T> {
         DidUpdate::get(ext)
     }
 
-    /// Clears the per-block flag; called when the block finishes.
-    pub fn on_finalize(ext: &mut dyn Externalities) {
-        DidUpdate::kill(ext);
-    }
-
     /// The current block's time.
     pub fn now(ext: &dyn Externalities) -> Moment {
         Now::get(ext)
+    }
+}
+
+impl<T: Config> Hooks for Pallet<T> {
+    /// Clears the per-block flag (the executive has checked it was set).
+    fn on_finalize(ext: &mut dyn Externalities, _n: BlockNumber) {
+        DidUpdate::kill(ext);
     }
 }
 

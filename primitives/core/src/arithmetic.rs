@@ -79,7 +79,10 @@ impl Perbill {
     /// `self × n`, rounded down.
     pub fn mul_floor(self, n: u64) -> u64 {
         let product = u128::from(n).saturating_mul(u128::from(self.0));
-        u64::try_from(product / u128::from(Self::ACCURACY)).unwrap_or(u64::MAX)
+        product
+            .checked_div(u128::from(Self::ACCURACY))
+            .and_then(|q| u64::try_from(q).ok())
+            .unwrap_or(u64::MAX)
     }
 }
 
@@ -89,7 +92,7 @@ pub fn mul_div(a: u128, b: u128, c: u128) -> Option<u128> {
         return None;
     }
     if let Some(product) = a.checked_mul(b) {
-        return Some(product / c);
+        return product.checked_div(c);
     }
     let (hi, lo) = wide_mul(a, b);
     wide_div(hi, lo, c)

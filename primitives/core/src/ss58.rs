@@ -40,7 +40,7 @@ pub fn encode(prefix: u16, key: &[u8; 32]) -> String {
 /// Decodes an address into its prefix and 32-byte key, checking the checksum.
 pub fn decode(address: &str) -> Result<(u16, [u8; 32]), Error> {
     let data = bs58::decode(address).into_vec().map_err(|_| Error::Ss58("not base58"))?;
-    let (prefix, prefix_len) = match data.first() {
+    let (prefix, prefix_len): (u16, usize) = match data.first() {
         Some(&b) if b < 64 => (u16::from(b), 1),
         Some(&b) if b < 128 => {
             let second = *data.get(1).ok_or(Error::Ss58("too short"))?;
@@ -53,10 +53,10 @@ pub fn decode(address: &str) -> Result<(u16, [u8; 32]), Error> {
     if prefix == 46 || prefix == 47 {
         return Err(Error::Ss58("reserved prefix"));
     }
-    if data.len() != prefix_len + KEY_LEN + CHECKSUM_LEN {
+    if data.len() != prefix_len.saturating_add(KEY_LEN + CHECKSUM_LEN) {
         return Err(Error::Ss58("bad length"));
     }
-    let (body, sum) = data.split_at(prefix_len + KEY_LEN);
+    let (body, sum) = data.split_at(prefix_len.saturating_add(KEY_LEN));
     if checksum(body) != sum {
         return Err(Error::Ss58("bad checksum"));
     }

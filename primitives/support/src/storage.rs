@@ -87,6 +87,31 @@ impl<V: Encode> QueryKind<V> for OptionQuery {
     }
 }
 
+/// A constant supplied by a type, for [`ValueQueryWith`].
+pub trait TypedGet {
+    /// The value's type.
+    type Value;
+    /// The value.
+    fn get() -> Self::Value;
+}
+
+/// Like [`ValueQuery`], but a missing value reads as `D::get()`.
+pub struct ValueQueryWith<D>(PhantomData<D>);
+
+impl<V: Encode, D: TypedGet<Value = V>> QueryKind<V> for ValueQueryWith<D> {
+    type Query = V;
+    const MODIFIER: StorageEntryModifier = StorageEntryModifier::Default;
+    fn from_optional(value: Option<V>) -> V {
+        value.unwrap_or_else(D::get)
+    }
+    fn to_optional(query: V) -> Option<V> {
+        Some(query)
+    }
+    fn default_bytes() -> Vec<u8> {
+        D::get().encode()
+    }
+}
+
 /// Reads and decodes the value at a raw key (malformed reads as missing).
 pub fn get_raw<V: Decode>(ext: &dyn Externalities, key: &[u8]) -> Option<V> {
     let bytes = ext.get(key)?;

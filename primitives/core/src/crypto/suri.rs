@@ -122,7 +122,9 @@ pub fn mini_secret_from_entropy(entropy: &[u8], password: &str) -> Result<Zeroiz
     let mut seed = Zeroizing::new([0u8; 64]);
     pbkdf2::pbkdf2_hmac::<sha2::Sha512>(entropy, salt.as_bytes(), 2048, seed.as_mut());
     let mut mini = Zeroizing::new([0u8; 32]);
-    mini.copy_from_slice(&seed[..32]);
+    for (dst, src) in mini.iter_mut().zip(seed.iter()) {
+        *dst = *src;
+    }
     Ok(mini)
 }
 

@@ -24,9 +24,9 @@ impl Era {
     /// A mortal era of at least `period` blocks, born at or before `current`.
     pub fn mortal(period: u64, current: u64) -> Era {
         let period = period.checked_next_power_of_two().unwrap_or(1 << 16).clamp(4, 1 << 16);
-        let phase = current % period;
+        let phase = current.checked_rem(period).unwrap_or(0);
         let quantize_factor = (period >> 12).max(1);
-        let phase = phase / quantize_factor * quantize_factor;
+        let phase = phase.checked_div(quantize_factor).unwrap_or(0).saturating_mul(quantize_factor);
         Era::Mortal { period, phase }
     }
 
@@ -35,7 +35,9 @@ impl Era {
         match self {
             Era::Immortal => 0,
             Era::Mortal { period, phase } => {
-                (current.max(phase).saturating_sub(phase)) / period * period + phase
+                let since_phase = current.max(phase).saturating_sub(phase);
+                let periods = since_phase.checked_div(period).unwrap_or(0);
+                periods.saturating_mul(period).saturating_add(phase)
             }
         }
     }
@@ -56,7 +58,7 @@ impl Encode for Era {
             Era::Mortal { period, phase } => {
                 let quantize_factor = (period >> 12).max(1);
                 let low = u64::from(period.trailing_zeros()).saturating_sub(1).clamp(1, 15);
-                let encoded = low | ((phase / quantize_factor) << 4);
+                let encoded = low | (phase.checked_div(quantize_factor).unwrap_or(0) << 4);
                 (encoded as u16).encode_to(dest);
             }
         }
@@ -72,7 +74,7 @@ impl Decode for Era {
         let encoded = u64::from(first) | (u64::from(input.read_byte()?) << 8);
         let period = 2u64 << (encoded % (1 << 4));
         let quantize_factor = (period >> 12).max(1);
-        let phase = (encoded >> 4) * quantize_factor;
+        let phase = (encoded >> 4).saturating_mul(quantize_factor);
         if period >= 4 && phase < period {
             Ok(Era::Mortal { period, phase })
         } else {

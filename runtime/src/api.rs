@@ -1,0 +1,153 @@
+//! The runtime APIs, by Substrate name: SCALE-encoded arguments in, SCALE
+//! result out. The node calls blocks, pools and `state_call` through [`call`]
+//! only. Arguments must decode exactly (depth-limited, no trailing bytes).
+
+use crate::executive;
+use crate::genesis;
+use crate::inherents::{self, InherentData};
+use crate::metadata;
+use crate::{Block, Runtime, RuntimeError, System, TransactionPayment, UncheckedExtrinsic};
+use codec::{Decode, DecodeLimit, Encode};
+use entroos_primitives::dispatch::RuntimeDispatchInfo;
+use entroos_primitives::validity::TransactionSource;
+use entroos_primitives::{AccountId32, Header, H256, MAX_DECODE_DEPTH};
+use entroos_support::dispatch::GetDispatchInfo;
+use entroos_support::hooks::OffchainContext;
+use entroos_support::state::Externalities;
+
+/// Every method [`call`] answers.
+pub const METHODS: [&str; 20] = [
+    "Core_version",
+    "Core_execute_block",
+    "Core_initialize_block",
+    "Metadata_metadata",
+    "Metadata_metadata_versions",
+    "Metadata_metadata_at_version",
+    "BlockBuilder_apply_extrinsic",
+    "BlockBuilder_finalize_block",
+    "BlockBuilder_inherent_extrinsics",
+    "BlockBuilder_check_inherents",
+    "TaggedTransactionQueue_validate_transaction",
+    "AccountNonceApi_account_nonce",
+    "TransactionPaymentApi_query_info",
+    "TransactionPaymentApi_query_fee_details",
+    "TransactionPaymentApi_query_weight_to_fee",
+    "TransactionPaymentApi_query_length_to_fee",
+    "OffchainWorkerApi_offchain_worker",
+    "GenesisBuilder_build_state",
+    "GenesisBuilder_get_preset",
+    "GenesisBuilder_preset_names",
+];
+
+fn args<T: Decode>(method: &str, input: &[u8]) -> Result<T, RuntimeError> {
+    T::decode_all_with_depth_limit(MAX_DECODE_DEPTH, &mut &input[..])
+        .map_err(|e| RuntimeError::BadArguments { method: method.into(), reason: e.to_string() })
+}
+
+/// Calls the runtime API `method` with SCALE `input` on `ext`.
+/// `offchain` is needed only by `OffchainWorkerApi_offchain_worker`.
+pub fn call(
+    ext: &mut dyn Externalities,
+    method: &str,
+    input: &[u8],
+    offchain: Option<&mut dyn OffchainContext>,
+) -> Result<Vec<u8>, RuntimeError> {
+    let out = match method {
+        "Core_version" => crate::version().encode(),
+        "Core_execute_block" => {
+            let block: Block = args(method, input)?;
+            executive::execute_block(ext, &block)?;
+            Vec::new()
+        }
+        "Core_initialize_block" => {
+            let header: Header = args(method, input)?;
+            executive::initialize_block(ext, &header);
+            // ExtrinsicInclusionMode::AllExtrinsics
+            vec![0]
+        }
+        "Metadata_metadata" => metadata::encoded().encode(),
+        "Metadata_metadata_versions" => metadata::SUPPORTED_VERSIONS.to_vec().encode(),
+        "Metadata_metadata_at_version" => {
+            let version: u32 = args(method, input)?;
+            metadata::at_version(version).encode()
+        }
+        "BlockBuilder_apply_extrinsic" => {
+            let xt: UncheckedExtrinsic = args(method, input)?;
+            executive::apply_extrinsic(ext, xt).encode()
+        }
+        "BlockBuilder_finalize_block" => executive::finalize_block(ext)?.encode(),
+        "BlockBuilder_inherent_extrinsics" => {
+            let data: InherentData = args(method, input)?;
+            inherents::create_inherents(&data).encode()
+        }
+        "BlockBuilder_check_inherents" => {
+            let (block, data): (entroos_primitives::Block<UncheckedExtrinsic>, InherentData) = args(method, input)?;
+            inherents::check_inherents(&block.extrinsics, &data).encode()
+        }
+        "TaggedTransactionQueue_validate_transaction" => {
+            let (source, xt, block_hash): (TransactionSource, UncheckedExtrinsic, H256) = args(method, input)?;
+            executive::validate_transaction(ext, source, xt, block_hash).encode()
+        }
+        "AccountNonceApi_account_nonce" => {
+            let who: AccountId32 = args(method, input)?;
+            System::account_nonce(ext, &who).encode()
+        }
+        "TransactionPaymentApi_query_info" => query_info(ext, method, input)?.encode(),
+        "TransactionPaymentApi_query_fee_details" => {
+            let (xt, len): (UncheckedExtrinsic, u32) = args(method, input)?;
+            let info = xt.function.get_dispatch_info();
+            let tip = xt.signature.as_ref().map_or(0, |(_, _, extra)| extra.tip);
+            TransactionPayment::compute_fee_details(ext, len, &info, tip).encode()
+        }
+        "TransactionPaymentApi_query_weight_to_fee" => {
+            let weight: entroos_primitives::Weight = args(method, input)?;
+            <Runtime as pallet_transaction_payment::Config>::weight_to_fee(weight).encode()
+        }
+        "TransactionPaymentApi_query_length_to_fee" => {
+            let len: u32 = args(method, input)?;
+            let per_byte = <Runtime as pallet_transaction_payment::Config>::LENGTH_FEE_PER_BYTE;
+            per_byte.saturating_mul(u128::from(len)).encode()
+        }
+        "OffchainWorkerApi_offchain_worker" => {
+            let header: Header = args(method, input)?;
+            let ctx = offchain.ok_or(RuntimeError::NeedsOffchainContext("OffchainWorkerApi_offchain_worker"))?;
+            crate::offchain_worker(ext, &header, ctx);
+            Vec::new()
+        }
+        "GenesisBuilder_build_state" => build_state(ext, method, input)?.encode(),
+        "GenesisBuilder_get_preset" => {
+            let id: Option<Vec<u8>> = args(method, input)?;
+            get_preset(id).encode()
+        }
+        "GenesisBuilder_preset_names" => {
+            genesis::preset_names().into_iter().map(|n| n.as_bytes().to_vec()).collect::<Vec<_>>().encode()
+        }
+        other => return Err(RuntimeError::UnknownApi(other.into())),
+    };
+    Ok(out)
+}
+
+fn query_info(ext: &mut dyn Externalities, method: &str, input: &[u8]) -> Result<RuntimeDispatchInfo, RuntimeError> {
+    let (xt, len): (UncheckedExtrinsic, u32) = args(method, input)?;
+    let info = xt.function.get_dispatch_info();
+    // The partial fee excludes the tip, as in Substrate.
+    let partial_fee = TransactionPayment::compute_fee(ext, len, &info, 0);
+    Ok(RuntimeDispatchInfo { weight: info.weight, class: info.class, partial_fee })
+}
+
+fn build_state(ext: &mut dyn Externalities, method: &str, input: &[u8]) -> Result<Result<(), String>, RuntimeError> {
+    let json: Vec<u8> = args(method, input)?;
+    let result = serde_json::from_slice(&json)
+        .map_err(|e| RuntimeError::Genesis(e.to_string()))
+        .and_then(genesis::config_from_patch)
+        .and_then(|config| genesis::build(ext, &config));
+    Ok(result.map_err(|e| e.to_string()))
+}
+
+fn get_preset(id: Option<Vec<u8>>) -> Option<Vec<u8>> {
+    let value = match id {
+        None => serde_json::to_value(genesis::RuntimeGenesisConfig::default()).ok()?,
+        Some(id) => genesis::preset(std::str::from_utf8(&id).ok()?)?,
+    };
+    serde_json::to_vec(&value).ok()
+}

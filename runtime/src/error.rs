@@ -1,0 +1,75 @@
+//! The runtime's errors.
+
+use entroos_primitives::validity::TransactionValidityError;
+use entroos_primitives::H256;
+
+/// Why a block is invalid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BlockError {
+    /// An extrinsic does not decode.
+    #[error("extrinsic {index} does not decode: {reason}")]
+    UndecodableExtrinsic {
+        /// Its position.
+        index: usize,
+        /// The decoder's message.
+        reason: String,
+    },
+    /// An extrinsic is not valid.
+    #[error("extrinsic {index} is invalid: {error}")]
+    InvalidExtrinsic {
+        /// Its position.
+        index: usize,
+        /// Why.
+        error: TransactionValidityError,
+    },
+    /// An inherent comes after a signed extrinsic.
+    #[error("inherent at position {0} follows a signed extrinsic")]
+    InherentNotFirst(usize),
+    /// The block did not set its timestamp.
+    #[error("the block has no timestamp inherent")]
+    MissingTimestamp,
+    /// The header's state root differs from the computed one.
+    #[error("state root mismatch: header has {expected}, execution gives {computed}")]
+    StateRootMismatch {
+        /// In the header.
+        expected: H256,
+        /// Computed.
+        computed: H256,
+    },
+    /// The header's extrinsics root differs from the computed one.
+    #[error("extrinsics root mismatch: header has {expected}, body gives {computed}")]
+    ExtrinsicsRootMismatch {
+        /// In the header.
+        expected: H256,
+        /// Computed.
+        computed: H256,
+    },
+    /// The header's digest differs from the one execution produced.
+    #[error("digest mismatch")]
+    DigestMismatch,
+}
+
+/// Errors of the runtime's entry points.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuntimeError {
+    /// No runtime API of that name.
+    #[error("unknown runtime API method {0}")]
+    UnknownApi(String),
+    /// The arguments do not decode.
+    #[error("cannot decode the arguments of {method}: {reason}")]
+    BadArguments {
+        /// The method.
+        method: String,
+        /// The decoder's message.
+        reason: String,
+    },
+    /// A block is invalid.
+    #[error("invalid block: {0}")]
+    InvalidBlock(#[from] BlockError),
+    /// The genesis configuration is invalid.
+    #[error("invalid genesis configuration: {0}")]
+    Genesis(String),
+    /// The call needs the node's off-chain context.
+    #[error("{0} needs an off-chain context")]
+    NeedsOffchainContext(&'static str),
+}
