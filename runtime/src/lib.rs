@@ -35,6 +35,7 @@ pub mod genesis;
 mod inherents;
 pub mod metadata;
 mod outer;
+pub mod testing;
 
 pub use config::{version, SPEC_VERSION, TRANSACTION_VERSION};
 pub use error::{BlockError, RuntimeError};

@@ -45,3 +45,17 @@ pub fn encoded() -> &'static [u8] {
 pub fn at_version(version: u32) -> Option<&'static [u8]> {
     SUPPORTED_VERSIONS.contains(&version).then(encoded)
 }
+
+/// The name of error `error` of the pallet at `pallet_index`, as clients
+/// read it from the metadata (the first byte of a module error's bytes).
+pub fn error_name(pallet_index: u8, error: u8) -> Option<String> {
+    let frame_metadata::RuntimeMetadata::V14(metadata) = metadata().1 else {
+        return None;
+    };
+    let pallet = metadata.pallets.iter().find(|p| p.index == pallet_index)?;
+    let ty = metadata.types.resolve(pallet.error.as_ref()?.ty.id)?;
+    let scale_info::TypeDef::Variant(variants) = &ty.type_def else {
+        return None;
+    };
+    variants.variants.iter().find(|v| v.index == error).map(|v| v.name.clone())
+}

@@ -1,0 +1,146 @@
+//! An in-memory chain for tests and benchmarks: genesis from a preset,
+//! block building through the runtime APIs' own functions, and signing of
+//! transfers the way wallets sign them. Time advances by one slot per block.
+
+use crate::{api, executive, genesis, BlockError, RuntimeCall, RuntimeError, UncheckedExtrinsic};
+use codec::Encode;
+use entroos_primitives::crypto::sr25519;
+use entroos_primitives::generic::extensions::AdditionalSigned;
+use entroos_primitives::generic::{signing_payload, SignedExtra};
+use entroos_primitives::validity::ApplyExtrinsicResult;
+use entroos_primitives::{AccountId32, Block, BlockNumber, Era, Header, MultiAddress, MultiSignature, OpaqueExtrinsic, H256};
+use entroos_support::state::{Externalities, InMemoryBackend, Overlay};
+use entroos_support::trie::ordered_trie_root;
+use std::collections::BTreeMap;
+
+/// Milliseconds between test blocks.
+pub const SLOT_MILLIS: u64 = 1_000;
+
+/// A chain held in memory.
+pub struct TestChain {
+    /// The state at the head.
+    pub state: InMemoryBackend,
+    /// The head's header.
+    pub head: Header,
+    /// Block hashes by number.
+    pub hashes: BTreeMap<BlockNumber, H256>,
+    /// The head's time.
+    pub now: u64,
+}
+
+impl TestChain {
+    /// A chain at genesis of `preset`.
+    pub fn new(preset: &str) -> Result<Self, RuntimeError> {
+        let patch = genesis::preset(preset).ok_or_else(|| RuntimeError::Genesis(format!("no preset {preset}")))?;
+        let config = genesis::config_from_patch(patch)?;
+        let mut state = InMemoryBackend::default();
+        let mut overlay = Overlay::new(&state);
+        genesis::build(&mut overlay, &config)?;
+        let changes = overlay.into_changes();
+        state.apply(changes);
+        let head = Header {
+            number: 0,
+            state_root: state.root(),
+            extrinsics_root: H256(ordered_trie_root::<Vec<u8>>(&[])),
+            ..Default::default()
+        };
+        let hashes = BTreeMap::from([(0, head.hash())]);
+        Ok(TestChain { state, head, hashes, now: 1_700_000_000_000 })
+    }
+
+    /// The genesis block's hash.
+    pub fn genesis_hash(&self) -> H256 {
+        self.hashes.get(&0).copied().unwrap_or_default()
+    }
+
+    /// Runs `f` on the head's state without keeping its changes.
+    pub fn read<R>(&self, f: impl FnOnce(&mut dyn Externalities) -> R) -> R {
+        let mut overlay = Overlay::new(&self.state);
+        f(&mut overlay)
+    }
+
+    /// Builds, executes and imports the next block with a timestamp inherent
+    /// and `extrinsics`; returns it with each extrinsic's apply result.
+    pub fn build_block(&mut self, extrinsics: &[Vec<u8>]) -> Result<(Block, Vec<ApplyExtrinsicResult>), RuntimeError> {
+        let now = self.now.saturating_add(SLOT_MILLIS);
+        let parent = self.head.hash();
+        let mut overlay = Overlay::new(&self.state);
+        let pending = Header { parent_hash: parent, number: self.head.number.saturating_add(1), ..Default::default() };
+        executive::initialize_block(&mut overlay, &pending);
+        let inherent = UncheckedExtrinsic::new_unsigned(RuntimeCall::Timestamp(pallet_timestamp::Call::set { now }));
+        // A failing mandatory call is reported as the outer `BadMandatory` error.
+        let _dispatched = executive::apply_extrinsic(&mut overlay, inherent.clone())
+            .map_err(|error| BlockError::InvalidExtrinsic { index: 0, error })?;
+        let mut included = vec![inherent.encode()];
+        let mut results = Vec::new();
+        for encoded in extrinsics.iter().cloned() {
+            let result = api::call(&mut overlay, "BlockBuilder_apply_extrinsic", &encoded, None)?;
+            let result: ApplyExtrinsicResult = codec::Decode::decode(&mut &result[..])
+                .map_err(|e| RuntimeError::BadArguments { method: "apply result".into(), reason: e.to_string() })?;
+            if result.is_ok() {
+                included.push(encoded);
+            }
+            results.push(result);
+        }
+        let header = executive::finalize_block(&mut overlay)?;
+        let changes = overlay.into_changes();
+        self.state.apply(changes);
+        self.now = now;
+        self.hashes.insert(header.number, header.hash());
+        self.head = header.clone();
+        let extrinsics = included.into_iter().filter_map(|xt| codec::Decode::decode(&mut &xt[..]).ok()).collect::<Vec<OpaqueExtrinsic>>();
+        Ok((Block { header, extrinsics }, results))
+    }
+}
+
+/// The dev account of `//name`.
+pub fn dev_pair(name: &str) -> Result<sr25519::Pair, entroos_primitives::Error> {
+    sr25519::Pair::from_uri(&format!("//{name}"))
+}
+
+/// The account of a pair.
+pub fn account(pair: &sr25519::Pair) -> AccountId32 {
+    AccountId32(pair.public())
+}
+
+/// What a signer needs to know about the chain.
+#[derive(Clone, Copy, Debug)]
+pub struct SigningContext {
+    /// The genesis hash.
+    pub genesis_hash: H256,
+    /// The era.
+    pub era: Era,
+    /// The era's birth block hash (the genesis hash when immortal).
+    pub birth_hash: H256,
+    /// The sender's nonce.
+    pub nonce: u32,
+    /// The tip.
+    pub tip: u128,
+}
+
+impl SigningContext {
+    /// An immortal context with this nonce.
+    pub fn immortal(chain: &TestChain, nonce: u32) -> Self {
+        let genesis_hash = chain.genesis_hash();
+        SigningContext { genesis_hash, era: Era::Immortal, birth_hash: genesis_hash, nonce, tip: 0 }
+    }
+}
+
+/// Signs `call` as `signer` and returns the encoded extrinsic.
+pub fn sign(call: RuntimeCall, signer: &sr25519::Pair, ctx: SigningContext) -> Vec<u8> {
+    let extra = SignedExtra { era: ctx.era, nonce: ctx.nonce, tip: ctx.tip };
+    let additional = AdditionalSigned {
+        spec_version: crate::SPEC_VERSION,
+        transaction_version: crate::TRANSACTION_VERSION,
+        genesis_hash: ctx.genesis_hash,
+        birth_hash: ctx.birth_hash,
+    };
+    let payload = signing_payload(&call.encode(), &extra, &additional);
+    let signature = MultiSignature::Sr25519(signer.sign(&payload));
+    UncheckedExtrinsic::new_signed(call, MultiAddress::Id(account(signer)), signature, extra).encode()
+}
+
+/// A `transfer_keep_alive` call.
+pub fn transfer_keep_alive(to: AccountId32, value: u128) -> RuntimeCall {
+    RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive { dest: MultiAddress::Id(to), value })
+}
