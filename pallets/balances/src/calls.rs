@@ -11,6 +11,7 @@ use scale_info::TypeInfo;
 /// Balances' calls.
 #[allow(non_camel_case_types)]
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[scale_info(replace_segment("calls", "pallet"))]
 pub enum Call {
     /// Transfers, reaping the sender if it falls below the existential deposit.
     #[codec(index = 0)]

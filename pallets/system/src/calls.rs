@@ -12,7 +12,7 @@ use scale_info::TypeInfo;
 /// System's calls, with FRAME's call indices.
 #[allow(non_camel_case_types)]
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-#[scale_info(replace_segment("pallet_system", "frame_system"))]
+#[scale_info(replace_segment("pallet_system", "frame_system"), replace_segment("calls", "pallet"))]
 pub enum Call {
     /// Makes an on-chain remark.
     #[codec(index = 0)]

@@ -27,11 +27,13 @@ pub mod weights;
 pub use calls::Call;
 pub use types::*;
 
+include!("records.rs");
+
 use codec::{Decode, Encode, FullCodec, MaxEncodedLen};
 use entroos_primitives::dispatch::{DispatchError, DispatchInfo};
 use entroos_primitives::hashing::{Blake2_128Concat, Twox64Concat};
 use entroos_primitives::version::RuntimeVersion;
-use entroos_primitives::{AccountId32, BlockNumber, Digest, DigestItem, Weight, H256};
+use entroos_primitives::{AccountId32, BlockNumber, Digest, DigestItem, Nonce, Weight, H256};
 use entroos_support::metadata::constant;
 use entroos_support::state::Externalities;
 use entroos_support::storage::{OptionQuery, StorageEntry, StorageMap, StorageValue, ValueQuery};

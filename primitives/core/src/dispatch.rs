@@ -1,6 +1,7 @@
 //! Dispatch outcomes: `DispatchError` (Substrate's variant order), the
 //! dispatch class, fee payment and the info recorded with every extrinsic.
 
+pub use crate::{ArithmeticError, ModuleError, TokenError, TransactionalError};
 use crate::Weight;
 use codec::{Decode, Encode};
 use scale_info::build::{Fields, Variants};
@@ -57,20 +58,6 @@ pub enum DispatchError {
     Trie(TrieError),
 }
 
-/// A pallet's error: its index in the runtime and the error's encoding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-#[scale_info(replace_segment("entroos_primitives", "sp_runtime"))]
-pub struct ModuleError {
-    /// The pallet's index in the runtime.
-    pub index: u8,
-    /// The error's SCALE encoding, zero-padded to four bytes.
-    pub error: [u8; 4],
-    /// The error's name (not encoded).
-    #[codec(skip)]
-    #[scale_info(skip)]
-    pub message: Option<&'static str>,
-}
-
 impl std::fmt::Display for ModuleError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.message {
@@ -80,57 +67,9 @@ impl std::fmt::Display for ModuleError {
     }
 }
 
-/// Errors of fungible-token operations.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-#[scale_info(replace_segment("entroos_primitives", "sp_runtime"))]
-pub enum TokenError {
-    /// Not enough free funds.
-    FundsUnavailable,
-    /// The account would be killed while it is the only provider.
-    OnlyProvider,
-    /// The balance would fall below the minimum.
-    BelowMinimum,
-    /// The account cannot be created.
-    CannotCreate,
-    /// Unknown asset.
-    UnknownAsset,
-    /// The funds are frozen.
-    Frozen,
-    /// Not supported.
-    Unsupported,
-    /// A hold cannot be created.
-    CannotCreateHold,
-    /// The account is not expendable.
-    NotExpendable,
-    /// The account is blocked.
-    Blocked,
-}
-
-/// Arithmetic errors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-#[scale_info(replace_segment("entroos_primitives", "sp_arithmetic"))]
-pub enum ArithmeticError {
-    /// Underflow.
-    Underflow,
-    /// Overflow.
-    Overflow,
-    /// Division by zero.
-    DivisionByZero,
-}
-
-/// Storage-transaction errors.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-#[scale_info(replace_segment("entroos_primitives", "sp_runtime"))]
-pub enum TransactionalError {
-    /// Too many nested layers.
-    LimitReached,
-    /// No layer is open.
-    NoLayer,
-}
-
 /// Trie proof errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-#[scale_info(replace_segment("entroos_primitives", "sp_runtime"))]
+#[scale_info(replace_segment("entroos_primitives", "sp_runtime"), replace_segment("dispatch", "proving_trie"))]
 #[allow(missing_docs)]
 pub enum TrieError {
     InvalidStateRoot,

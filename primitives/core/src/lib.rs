@@ -43,6 +43,11 @@ pub mod version;
 pub mod weights;
 
 pub use crypto::{AccountId32, H256};
+
+use codec::{Decode, Encode};
+use scale_info::TypeInfo;
+
+include!("root_types.rs");
 pub use error::Error;
 pub use generic::{Block, Digest, DigestItem, Era, Header, OpaqueExtrinsic, UncheckedExtrinsic};
 pub use multiaddress::MultiAddress;

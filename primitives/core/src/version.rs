@@ -2,8 +2,7 @@
 //! (JSON) report it.
 
 use crate::hashing::blake2_64;
-use codec::{Decode, Encode};
-use scale_info::TypeInfo;
+pub use crate::RuntimeVersion;
 use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
@@ -13,28 +12,6 @@ pub type ApiId = [u8; 8];
 /// The id of the runtime API trait called `name`.
 pub fn api_id(name: &str) -> ApiId {
     blake2_64(name.as_bytes())
-}
-
-/// `sp_version::RuntimeVersion`.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-#[scale_info(replace_segment("entroos_primitives", "sp_version"))]
-pub struct RuntimeVersion {
-    /// The chain's runtime family (`entroos`).
-    pub spec_name: String,
-    /// The implementation's name.
-    pub impl_name: String,
-    /// Which block authors may author for it.
-    pub authoring_version: u32,
-    /// Bumped on every change of behaviour.
-    pub spec_version: u32,
-    /// Bumped on changes that keep behaviour.
-    pub impl_version: u32,
-    /// The runtime APIs and their versions.
-    pub apis: Vec<(ApiId, u32)>,
-    /// Bumped when the extrinsic format or call indices change.
-    pub transaction_version: u32,
-    /// The state layout version.
-    pub system_version: u8,
 }
 
 impl Serialize for RuntimeVersion {
@@ -58,6 +35,7 @@ impl Serialize for RuntimeVersion {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use codec::{Decode, Encode};
 
     #[test]
     fn json_shape() {

@@ -4,6 +4,8 @@ use codec::{Decode, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 use serde::{Deserialize, Serialize};
 
+pub use crate::RuntimeDbWeight;
+
 /// `sp_weights::weight_v2::Weight`, both parts compact-encoded.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, MaxEncodedLen,
@@ -49,16 +51,6 @@ impl Weight {
     pub fn any_gt(self, limit: Weight) -> bool {
         self.ref_time > limit.ref_time || self.proof_size > limit.proof_size
     }
-}
-
-/// The cost of database access, for weight formulas.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-#[scale_info(replace_segment("entroos_primitives", "sp_weights"))]
-pub struct RuntimeDbWeight {
-    /// One read.
-    pub read: u64,
-    /// One write.
-    pub write: u64,
 }
 
 impl RuntimeDbWeight {
