@@ -1,0 +1,78 @@
+// polkadot.js loads EntroOS's metadata and finds every pallet's calls,
+// storage, events, errors and constants.
+//
+//   ENTROOS_CHAIN_INFO=<chain-info.json> node --test metadata.test.mjs
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { u8aToHex } from '@polkadot/util';
+import { loadChainInfo, registryFor } from './lib.mjs';
+
+const info = loadChainInfo(process.env.ENTROOS_CHAIN_INFO);
+const { registry, metadata, decorated } = registryFor(info);
+const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
+
+test('metadata is V14 and every pallet lists its items', () => {
+  assert.equal(metadata.version, 14);
+  const pallets = metadata.asLatest.pallets;
+  const names = pallets.map((p) => p.name.toString());
+  assert.deepEqual(names, ['System', 'Timestamp', 'Balances', 'TransactionPayment']);
+  for (const pallet of pallets) {
+    const section = pallet.name.toString().replace(/^./, (c) => c.toLowerCase());
+    const listing = {
+      calls: Object.keys(decorated.tx[section] ?? {}),
+      storage: Object.keys(decorated.query[section] ?? {}),
+      events: Object.keys(decorated.events[section] ?? {}),
+      errors: Object.keys(decorated.errors[section] ?? {}),
+      constants: Object.keys(decorated.consts[section] ?? {}),
+    };
+    console.log(`${pallet.name} (${pallet.index}): ${JSON.stringify(listing)}`);
+    assert.ok(Object.values(listing).some((items) => items.length > 0), `${pallet.name} describes nothing`);
+  }
+});
+
+test('calls, events and errors clients rely on', () => {
+  for (const call of ['transferAllowDeath', 'transferKeepAlive', 'transferAll', 'forceTransfer', 'forceSetBalance']) {
+    assert.ok(decorated.tx.balances[call], `balances.${call}`);
+  }
+  assert.ok(decorated.tx.system.remark);
+  assert.ok(decorated.tx.timestamp.set);
+  assert.ok(decorated.events.system.ExtrinsicSuccess);
+  assert.ok(decorated.events.system.ExtrinsicFailed);
+  assert.ok(decorated.events.balances.Transfer);
+  assert.ok(decorated.events.transactionPayment.TransactionFeePaid);
+  assert.equal(decorated.errors.balances.Expendability.meta.index.toNumber(), 4);
+  const call = decorated.tx.balances.transferKeepAlive({ Id: ALICE }, 5);
+  assert.equal(u8aToHex(call.callIndex), '0x0403');
+});
+
+// A decorated storage entry returns its key with a compact length prefix.
+const storageKey = (u8a) => u8aToHex(u8a.subarray(u8a.length > 64 ? 2 : 1));
+
+test('storage keys match Substrate', () => {
+  assert.equal(
+    storageKey(decorated.query.system.account(ALICE)),
+    '0x26aa394eea5630e07c48ae0c9558cef7b99d880ec681799c0cf30e8886371da9de1e86a9a8c739864cf3cc5ec2bea59fd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d',
+  );
+  assert.equal(storageKey(decorated.query.system.events()), '0x26aa394eea5630e07c48ae0c9558cef780d41e5e16056765bc8461851072c9d7');
+  assert.ok(decorated.query.balances.locks);
+  assert.ok(decorated.query.balances.totalIssuance);
+});
+
+test('constants decode', () => {
+  assert.ok(decorated.consts.balances.existentialDeposit.toBigInt() > 0n);
+  assert.equal(decorated.consts.system.ss58Prefix.toNumber(), 42);
+  assert.ok(decorated.consts.system.blockHashCount.toNumber() > 0);
+  assert.equal(decorated.consts.system.version.specName.toString(), 'entroos');
+  assert.ok(decorated.consts.timestamp.minimumPeriod.toNumber() > 0);
+});
+
+test('extrinsic format: v4 with the standard signed extensions', () => {
+  assert.deepEqual(registry.signedExtensions, [
+    'CheckNonZeroSender', 'CheckSpecVersion', 'CheckTxVersion', 'CheckGenesis',
+    'CheckMortality', 'CheckNonce', 'CheckWeight', 'ChargeTransactionPayment',
+  ]);
+  const valueType = registry.lookup.getTypeDef(decorated.query.system.account.meta.type.asMap.value);
+  assert.equal(valueType.lookupName, 'FrameSystemAccountInfo');
+  const account = registry.createType(valueType.lookupName);
+  assert.deepEqual(Object.keys(account.data.toJSON()), ['free', 'reserved', 'frozen', 'flags']);
+});
