@@ -40,8 +40,12 @@ pub const METHODS: [&str; 20] = [
 ];
 
 fn args<T: Decode>(method: &str, input: &[u8]) -> Result<T, RuntimeError> {
-    T::decode_all_with_depth_limit(MAX_DECODE_DEPTH, &mut &input[..])
-        .map_err(|e| RuntimeError::BadArguments { method: method.into(), reason: e.to_string() })
+    T::decode_all_with_depth_limit(MAX_DECODE_DEPTH, &mut &input[..]).map_err(|e| {
+        RuntimeError::BadArguments {
+            method: method.into(),
+            reason: e.to_string(),
+        }
+    })
 }
 
 /// Calls the runtime API `method` with SCALE `input` on `ext`.
@@ -81,11 +85,13 @@ pub fn call(
             inherents::create_inherents(&data).encode()
         }
         "BlockBuilder_check_inherents" => {
-            let (block, data): (entroos_primitives::Block<UncheckedExtrinsic>, InherentData) = args(method, input)?;
+            let (block, data): (entroos_primitives::Block<UncheckedExtrinsic>, InherentData) =
+                args(method, input)?;
             inherents::check_inherents(&block.extrinsics, &data).encode()
         }
         "TaggedTransactionQueue_validate_transaction" => {
-            let (source, xt, block_hash): (TransactionSource, UncheckedExtrinsic, H256) = args(method, input)?;
+            let (source, xt, block_hash): (TransactionSource, UncheckedExtrinsic, H256) =
+                args(method, input)?;
             executive::validate_transaction(ext, source, xt, block_hash).encode()
         }
         "AccountNonceApi_account_nonce" => {
@@ -110,7 +116,9 @@ pub fn call(
         }
         "OffchainWorkerApi_offchain_worker" => {
             let header: Header = args(method, input)?;
-            let ctx = offchain.ok_or(RuntimeError::NeedsOffchainContext("OffchainWorkerApi_offchain_worker"))?;
+            let ctx = offchain.ok_or(RuntimeError::NeedsOffchainContext(
+                "OffchainWorkerApi_offchain_worker",
+            ))?;
             crate::offchain_worker(ext, &header, ctx);
             Vec::new()
         }
@@ -119,23 +127,37 @@ pub fn call(
             let id: Option<Vec<u8>> = args(method, input)?;
             get_preset(id).encode()
         }
-        "GenesisBuilder_preset_names" => {
-            genesis::preset_names().into_iter().map(|n| n.as_bytes().to_vec()).collect::<Vec<_>>().encode()
-        }
+        "GenesisBuilder_preset_names" => genesis::preset_names()
+            .into_iter()
+            .map(|n| n.as_bytes().to_vec())
+            .collect::<Vec<_>>()
+            .encode(),
         other => return Err(RuntimeError::UnknownApi(other.into())),
     };
     Ok(out)
 }
 
-fn query_info(ext: &mut dyn Externalities, method: &str, input: &[u8]) -> Result<RuntimeDispatchInfo, RuntimeError> {
+fn query_info(
+    ext: &mut dyn Externalities,
+    method: &str,
+    input: &[u8],
+) -> Result<RuntimeDispatchInfo, RuntimeError> {
     let (xt, len): (UncheckedExtrinsic, u32) = args(method, input)?;
     let info = xt.function.get_dispatch_info();
     // The partial fee excludes the tip, as in Substrate.
     let partial_fee = TransactionPayment::compute_fee(ext, len, &info, 0);
-    Ok(RuntimeDispatchInfo { weight: info.weight, class: info.class, partial_fee })
+    Ok(RuntimeDispatchInfo {
+        weight: info.weight,
+        class: info.class,
+        partial_fee,
+    })
 }
 
-fn build_state(ext: &mut dyn Externalities, method: &str, input: &[u8]) -> Result<Result<(), String>, RuntimeError> {
+fn build_state(
+    ext: &mut dyn Externalities,
+    method: &str,
+    input: &[u8],
+) -> Result<Result<(), String>, RuntimeError> {
     let json: Vec<u8> = args(method, input)?;
     let result = serde_json::from_slice(&json)
         .map_err(|e| RuntimeError::Genesis(e.to_string()))

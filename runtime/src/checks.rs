@@ -7,8 +7,10 @@ use codec::Encode;
 use entroos_primitives::dispatch::{DispatchClass, DispatchInfo};
 use entroos_primitives::generic::extensions::AdditionalSigned;
 use entroos_primitives::generic::signing_payload;
-use entroos_primitives::validity::{InvalidTransaction, TransactionValidityError, UnknownTransaction};
 use entroos_primitives::generic::SignedExtra;
+use entroos_primitives::validity::{
+    InvalidTransaction, TransactionValidityError, UnknownTransaction,
+};
 use entroos_primitives::{AccountId32, BlockNumber};
 use entroos_support::state::Externalities;
 use pallet_system::{AllExtrinsicsLen, BlockHash, BlockWeight, Config as _};
@@ -56,7 +58,10 @@ pub(crate) fn check_signature(
 }
 
 /// In a block the nonce must be exactly the account's.
-pub(crate) fn check_nonce_for_block(ext: &dyn Externalities, signed: &Signed) -> Result<(), InvalidTransaction> {
+pub(crate) fn check_nonce_for_block(
+    ext: &dyn Externalities,
+    signed: &Signed,
+) -> Result<(), InvalidTransaction> {
     let expected = System::account_nonce(ext, &signed.who);
     match signed.extra.nonce.cmp(&expected) {
         std::cmp::Ordering::Less => Err(InvalidTransaction::Stale),
@@ -88,17 +93,27 @@ pub(crate) fn nonce_tags(
 
 /// The weight an extrinsic adds to the block: its call and the class's base.
 pub(crate) fn extrinsic_weight(info: &DispatchInfo) -> entroos_primitives::Weight {
-    let base = Runtime::block_weights().per_class.get(info.class).base_extrinsic;
+    let base = Runtime::block_weights()
+        .per_class
+        .get(info.class)
+        .base_extrinsic;
     info.weight.saturating_add(base)
 }
 
 /// Whether one extrinsic could ever fit a block.
-pub(crate) fn check_extrinsic_limits(info: &DispatchInfo, len: u32) -> Result<(), InvalidTransaction> {
+pub(crate) fn check_extrinsic_limits(
+    info: &DispatchInfo,
+    len: u32,
+) -> Result<(), InvalidTransaction> {
     let per_class = *Runtime::block_weights().per_class.get(info.class);
-    if per_class.max_extrinsic.is_some_and(|max| extrinsic_weight(info).any_gt(max)) {
+    if per_class
+        .max_extrinsic
+        .is_some_and(|max| extrinsic_weight(info).any_gt(max))
+    {
         return Err(InvalidTransaction::ExhaustsResources);
     }
-    if info.class != DispatchClass::Mandatory && len > *Runtime::block_length().max.get(info.class) {
+    if info.class != DispatchClass::Mandatory && len > *Runtime::block_length().max.get(info.class)
+    {
         return Err(InvalidTransaction::ExhaustsResources);
     }
     Ok(())
@@ -113,12 +128,19 @@ pub(crate) fn consume_block_resources(
     check_extrinsic_limits(info, len)?;
     let per_class = *Runtime::block_weights().per_class.get(info.class);
     let mut consumed = BlockWeight::get(ext);
-    let class_total = consumed.get(info.class).saturating_add(extrinsic_weight(info));
-    if per_class.max_total.is_some_and(|max| class_total.any_gt(max)) {
+    let class_total = consumed
+        .get(info.class)
+        .saturating_add(extrinsic_weight(info));
+    if per_class
+        .max_total
+        .is_some_and(|max| class_total.any_gt(max))
+    {
         return Err(InvalidTransaction::ExhaustsResources);
     }
     let total_len = AllExtrinsicsLen::get(ext).unwrap_or(0).saturating_add(len);
-    if info.class != DispatchClass::Mandatory && total_len > *Runtime::block_length().max.get(info.class) {
+    if info.class != DispatchClass::Mandatory
+        && total_len > *Runtime::block_length().max.get(info.class)
+    {
         return Err(InvalidTransaction::ExhaustsResources);
     }
     *consumed.get_mut(info.class) = class_total;

@@ -32,7 +32,10 @@ pub fn version() -> RuntimeVersion {
         authoring_version: 1,
         spec_version: SPEC_VERSION,
         impl_version: 1,
-        apis: RUNTIME_APIS.iter().map(|(name, v)| (api_id(name), *v)).collect(),
+        apis: RUNTIME_APIS
+            .iter()
+            .map(|(name, v)| (api_id(name), *v))
+            .collect(),
         transaction_version: TRANSACTION_VERSION,
         system_version: 1,
     }
@@ -60,7 +63,9 @@ impl pallet_system::Config for Runtime {
             reserved: None,
         };
         let available = Weight::from_parts(
-            MAXIMUM_BLOCK_WEIGHT.ref_time.saturating_sub(BLOCK_EXECUTION_WEIGHT.ref_time),
+            MAXIMUM_BLOCK_WEIGHT
+                .ref_time
+                .saturating_sub(BLOCK_EXECUTION_WEIGHT.ref_time),
             MAXIMUM_BLOCK_WEIGHT.proof_size,
         );
         BlockWeights {
@@ -75,8 +80,9 @@ impl pallet_system::Config for Runtime {
     }
 
     fn block_length() -> BlockLength {
-        let normal = u32::try_from(NORMAL_DISPATCH_RATIO.mul_floor(u64::from(MAXIMUM_BLOCK_LENGTH)))
-            .unwrap_or(MAXIMUM_BLOCK_LENGTH);
+        let normal =
+            u32::try_from(NORMAL_DISPATCH_RATIO.mul_floor(u64::from(MAXIMUM_BLOCK_LENGTH)))
+                .unwrap_or(MAXIMUM_BLOCK_LENGTH);
         BlockLength {
             max: PerDispatchClass {
                 normal,
@@ -87,7 +93,10 @@ impl pallet_system::Config for Runtime {
     }
 
     fn db_weight() -> RuntimeDbWeight {
-        RuntimeDbWeight { read: 25_000_000, write: 100_000_000 }
+        RuntimeDbWeight {
+            read: 25_000_000,
+            write: 100_000_000,
+        }
     }
 }
 

@@ -11,8 +11,8 @@ use crate::{Balances, Block, Runtime, System, Timestamp, TransactionPayment, Unc
 use codec::Encode;
 use entroos_primitives::dispatch::{DispatchClass, DispatchInfo};
 use entroos_primitives::validity::{
-    ApplyExtrinsicResult, InvalidTransaction, TransactionSource, TransactionValidity, UnknownTransaction,
-    ValidTransaction,
+    ApplyExtrinsicResult, InvalidTransaction, TransactionSource, TransactionValidity,
+    UnknownTransaction, ValidTransaction,
 };
 use entroos_primitives::{BlockNumber, Digest, Header, Weight, H256};
 use entroos_support::dispatch::{GetDispatchInfo, RawOrigin};
@@ -25,7 +25,9 @@ use pallet_system::{BlockWeight, Config as _};
 pub fn initialize_block(ext: &mut dyn Externalities, header: &Header) {
     System::initialize(ext, header.number, header.parent_hash, &header.digest);
     let hooks_weight = all_pallets_on_initialize(ext, header.number);
-    let base = Runtime::block_weights().base_block.saturating_add(hooks_weight);
+    let base = Runtime::block_weights()
+        .base_block
+        .saturating_add(hooks_weight);
     BlockWeight::mutate(ext, |w| w.mandatory = w.mandatory.saturating_add(base));
     System::note_finished_initialize(ext);
 }
@@ -46,7 +48,10 @@ fn all_pallets_on_finalize(ext: &mut dyn Externalities, n: BlockNumber) {
 
 /// Applies one extrinsic. `Err` means it cannot be included (and changed
 /// nothing); `Ok(Err(_))` means it was included, paid, and its call failed.
-pub fn apply_extrinsic(ext: &mut dyn Externalities, xt: UncheckedExtrinsic) -> ApplyExtrinsicResult {
+pub fn apply_extrinsic(
+    ext: &mut dyn Externalities,
+    xt: UncheckedExtrinsic,
+) -> ApplyExtrinsicResult {
     let encoded = xt.encode();
     if ext.start_transaction().is_err() {
         return Err(InvalidTransaction::ExhaustsResources.into());
@@ -59,7 +64,11 @@ pub fn apply_extrinsic(ext: &mut dyn Externalities, xt: UncheckedExtrinsic) -> A
     result
 }
 
-fn apply_in_transaction(ext: &mut dyn Externalities, xt: UncheckedExtrinsic, encoded: Vec<u8>) -> ApplyExtrinsicResult {
+fn apply_in_transaction(
+    ext: &mut dyn Externalities,
+    xt: UncheckedExtrinsic,
+    encoded: Vec<u8>,
+) -> ApplyExtrinsicResult {
     let len = u32::try_from(encoded.len()).map_err(|_| InvalidTransaction::ExhaustsResources)?;
     let info = xt.function.get_dispatch_info();
     let signed = checks::check_signature(ext, &xt)?;
@@ -90,7 +99,12 @@ fn apply_in_transaction(ext: &mut dyn Externalities, xt: UncheckedExtrinsic, enc
     Ok(result)
 }
 
-fn charge_fee(ext: &mut dyn Externalities, signed: &Signed, info: &DispatchInfo, len: u32) -> Result<(), InvalidTransaction> {
+fn charge_fee(
+    ext: &mut dyn Externalities,
+    signed: &Signed,
+    info: &DispatchInfo,
+    len: u32,
+) -> Result<(), InvalidTransaction> {
     let fee = TransactionPayment::compute_fee(ext, len, info, signed.extra.tip);
     TransactionPayment::withdraw_fee(ext, &signed.who, fee)
 }
@@ -100,7 +114,8 @@ fn dispatch_transactional(
     xt: UncheckedExtrinsic,
     origin: RawOrigin,
 ) -> Result<(), entroos_primitives::dispatch::DispatchError> {
-    ext.start_transaction().map_err(|_| entroos_primitives::dispatch::DispatchError::Exhausted)?;
+    ext.start_transaction()
+        .map_err(|_| entroos_primitives::dispatch::DispatchError::Exhausted)?;
     let result = xt.function.dispatch(ext, origin);
     let _ = match result {
         Ok(()) => ext.commit_transaction(),
@@ -120,7 +135,13 @@ pub fn finalize_block(ext: &mut dyn Externalities) -> Result<Header, BlockError>
     let (number, parent_hash, digest, extrinsics) = System::finalize(ext);
     let extrinsics_root = H256(ordered_trie_root(&extrinsics));
     let state_root = ext.storage_root();
-    Ok(Header { parent_hash, number, state_root, extrinsics_root, digest })
+    Ok(Header {
+        parent_hash,
+        number,
+        state_root,
+        extrinsics_root,
+        digest,
+    })
 }
 
 /// Executes a received block and checks it against its header.
@@ -128,15 +149,20 @@ pub fn execute_block(ext: &mut dyn Externalities, block: &Block) -> Result<(), B
     initialize_block(ext, &block.header);
     let mut signed_seen = false;
     for (index, opaque) in block.extrinsics.iter().enumerate() {
-        let xt = UncheckedExtrinsic::decode_body(&opaque.0)
-            .map_err(|e| BlockError::UndecodableExtrinsic { index, reason: e.to_string() })?;
+        let xt = UncheckedExtrinsic::decode_body(&opaque.0).map_err(|e| {
+            BlockError::UndecodableExtrinsic {
+                index,
+                reason: e.to_string(),
+            }
+        })?;
         let inherent = xt.signature.is_none();
         if inherent && signed_seen {
             return Err(BlockError::InherentNotFirst(index));
         }
         signed_seen |= !inherent;
         // A failed call is still a valid extrinsic of the block; only validity errors reject it.
-        let _dispatch_outcome = apply_extrinsic(ext, xt).map_err(|error| BlockError::InvalidExtrinsic { index, error })?;
+        let _dispatch_outcome = apply_extrinsic(ext, xt)
+            .map_err(|error| BlockError::InvalidExtrinsic { index, error })?;
     }
     let computed = finalize_block(ext)?;
     check_header(&block.header, &computed)
@@ -150,7 +176,10 @@ fn check_header(expected: &Header, computed: &Header) -> Result<(), BlockError> 
         });
     }
     if expected.state_root != computed.state_root {
-        return Err(BlockError::StateRootMismatch { expected: expected.state_root, computed: computed.state_root });
+        return Err(BlockError::StateRootMismatch {
+            expected: expected.state_root,
+            computed: computed.state_root,
+        });
     }
     if expected.digest != computed.digest {
         return Err(BlockError::DigestMismatch);
@@ -170,7 +199,8 @@ pub fn validate_transaction(
     let parent = pallet_system::Number::get(ext);
     let current = parent.saturating_add(1);
     System::initialize(ext, current, block_hash, &Digest::default());
-    let len = u32::try_from(xt.encode().len()).map_err(|_| InvalidTransaction::ExhaustsResources)?;
+    let len =
+        u32::try_from(xt.encode().len()).map_err(|_| InvalidTransaction::ExhaustsResources)?;
     let info = xt.function.get_dispatch_info();
     let Some(signed) = checks::check_signature(ext, &xt)? else {
         if checks::is_inherent(&xt.function, &info) {

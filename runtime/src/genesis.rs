@@ -50,15 +50,23 @@ pub fn dev_accounts() -> Vec<AccountId32> {
         .iter()
         .map(|name| format!("//{name}"))
         .chain(["//Alice//stash".to_string(), "//Bob//stash".to_string()]);
-    uris.filter_map(|uri| sr25519::Pair::from_uri(&uri).ok()).map(|p| AccountId32(p.public())).collect()
+    uris.filter_map(|uri| sr25519::Pair::from_uri(&uri).ok())
+        .map(|p| AccountId32(p.public()))
+        .collect()
 }
 
 /// The preset's configuration patch, as JSON; `None` for an unknown name.
 pub fn preset(name: &str) -> Option<Value> {
     match name {
         DEV_PRESET | LOCAL_PRESET => {
-            let balances: Vec<(AccountId32, u128)> = dev_accounts().into_iter().map(|a| (a, DEV_ENDOWMENT)).collect();
-            let config = RuntimeGenesisConfig { balances: pallet_balances::GenesisConfig { balances }, ..Default::default() };
+            let balances: Vec<(AccountId32, u128)> = dev_accounts()
+                .into_iter()
+                .map(|a| (a, DEV_ENDOWMENT))
+                .collect();
+            let config = RuntimeGenesisConfig {
+                balances: pallet_balances::GenesisConfig { balances },
+                ..Default::default()
+            };
             serde_json::to_value(config).ok()
         }
         _ => None,
@@ -79,17 +87,24 @@ pub fn merge_json(base: &mut Value, patch: Value) {
 
 /// Parses a patch over the default configuration.
 pub fn config_from_patch(patch: Value) -> Result<RuntimeGenesisConfig, RuntimeError> {
-    let mut full = serde_json::to_value(RuntimeGenesisConfig::default()).map_err(|e| RuntimeError::Genesis(e.to_string()))?;
+    let mut full = serde_json::to_value(RuntimeGenesisConfig::default())
+        .map_err(|e| RuntimeError::Genesis(e.to_string()))?;
     merge_json(&mut full, patch);
     serde_json::from_value(full).map_err(|e| RuntimeError::Genesis(e.to_string()))
 }
 
 /// Writes the genesis state of `config`.
-pub fn build(ext: &mut dyn Externalities, config: &RuntimeGenesisConfig) -> Result<(), RuntimeError> {
+pub fn build(
+    ext: &mut dyn Externalities,
+    config: &RuntimeGenesisConfig,
+) -> Result<(), RuntimeError> {
     pallet_system::BlockHash::insert(ext, &0, &GENESIS_PLACEHOLDER_HASH);
     pallet_system::ParentHash::put(ext, &GENESIS_PLACEHOLDER_HASH);
     ext.set(CODE_KEY, crate::version().encode());
-    config.balances.build::<Runtime>(ext).map_err(|e| RuntimeError::Genesis(e.to_string()))?;
+    config
+        .balances
+        .build::<Runtime>(ext)
+        .map_err(|e| RuntimeError::Genesis(e.to_string()))?;
     pallet_transaction_payment::NextFeeMultiplier::put(ext, &FixedU128::one());
     Ok(())
 }

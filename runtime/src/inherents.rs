@@ -31,18 +31,28 @@ pub fn create_inherents(data: &InherentData) -> Vec<UncheckedExtrinsic> {
 }
 
 /// Checks a block's inherents against the checker's own inherent data.
-pub fn check_inherents(extrinsics: &[UncheckedExtrinsic], data: &InherentData) -> CheckInherentsResult {
-    let mut result = CheckInherentsResult { okay: true, ..Default::default() };
+pub fn check_inherents(
+    extrinsics: &[UncheckedExtrinsic],
+    data: &InherentData,
+) -> CheckInherentsResult {
+    let mut result = CheckInherentsResult {
+        okay: true,
+        ..Default::default()
+    };
     let local_now = data
         .get(&pallet_timestamp::INHERENT_IDENTIFIER)
         .and_then(|raw| u64::decode(&mut &raw[..]).ok());
     for xt in extrinsics.iter().filter(|xt| xt.signature.is_none()) {
-        if let (RuntimeCall::Timestamp(pallet_timestamp::Call::set { now }), Some(local)) = (&xt.function, local_now) {
+        if let (RuntimeCall::Timestamp(pallet_timestamp::Call::set { now }), Some(local)) =
+            (&xt.function, local_now)
+        {
             if *now > local.saturating_add(MAX_TIMESTAMP_DRIFT_MILLIS) {
                 result.okay = false;
                 result.fatal_error = true;
                 // sp-timestamp's `InherentError::TooFarInFuture`.
-                result.errors.insert(pallet_timestamp::INHERENT_IDENTIFIER, vec![1]);
+                result
+                    .errors
+                    .insert(pallet_timestamp::INHERENT_IDENTIFIER, vec![1]);
             }
         }
     }

@@ -25,7 +25,13 @@ pub fn metadata() -> RuntimeMetadataPrefixed {
     ];
     let signed_extensions = extensions::standard()
         .into_iter()
-        .map(|(identifier, ty, additional_signed)| SignedExtensionMetadata { identifier, ty, additional_signed })
+        .map(
+            |(identifier, ty, additional_signed)| SignedExtensionMetadata {
+                identifier,
+                ty,
+                additional_signed,
+            },
+        )
         .collect();
     let extrinsic = ExtrinsicMetadata {
         ty: meta_type::<UncheckedExtrinsic>(),
@@ -57,5 +63,9 @@ pub fn error_name(pallet_index: u8, error: u8) -> Option<String> {
     let scale_info::TypeDef::Variant(variants) = &ty.type_def else {
         return None;
     };
-    variants.variants.iter().find(|v| v.index == error).map(|v| v.name.clone())
+    variants
+        .variants
+        .iter()
+        .find(|v| v.index == error)
+        .map(|v| v.name.clone())
 }

@@ -8,7 +8,10 @@ use entroos_primitives::crypto::sr25519;
 use entroos_primitives::generic::extensions::AdditionalSigned;
 use entroos_primitives::generic::{signing_payload, SignedExtra};
 use entroos_primitives::validity::ApplyExtrinsicResult;
-use entroos_primitives::{AccountId32, Block, BlockNumber, Era, Header, MultiAddress, MultiSignature, OpaqueExtrinsic, H256};
+use entroos_primitives::{
+    AccountId32, Block, BlockNumber, Era, Header, MultiAddress, MultiSignature, OpaqueExtrinsic,
+    H256,
+};
 use entroos_support::state::{Externalities, InMemoryBackend, Overlay};
 use entroos_support::trie::ordered_trie_root;
 use std::collections::BTreeMap;
@@ -31,11 +34,16 @@ pub struct TestChain {
 impl TestChain {
     /// A chain at genesis of `preset`.
     pub fn new(preset: &str) -> Result<Self, RuntimeError> {
-        let patch = genesis::preset(preset).ok_or_else(|| RuntimeError::Genesis(format!("no preset {preset}")))?;
-        let config = genesis::config_from_patch(patch)?;
+        let patch = genesis::preset(preset)
+            .ok_or_else(|| RuntimeError::Genesis(format!("no preset {preset}")))?;
+        Self::with_config(&genesis::config_from_patch(patch)?)
+    }
+
+    /// A chain at the genesis of `config`.
+    pub fn with_config(config: &genesis::RuntimeGenesisConfig) -> Result<Self, RuntimeError> {
         let mut state = InMemoryBackend::default();
         let mut overlay = Overlay::new(&state);
-        genesis::build(&mut overlay, &config)?;
+        genesis::build(&mut overlay, config)?;
         let changes = overlay.into_changes();
         state.apply(changes);
         let head = Header {
@@ -45,7 +53,12 @@ impl TestChain {
             ..Default::default()
         };
         let hashes = BTreeMap::from([(0, head.hash())]);
-        Ok(TestChain { state, head, hashes, now: 1_700_000_000_000 })
+        Ok(TestChain {
+            state,
+            head,
+            hashes,
+            now: 1_700_000_000_000,
+        })
     }
 
     /// The genesis block's hash.
@@ -61,13 +74,23 @@ impl TestChain {
 
     /// Builds, executes and imports the next block with a timestamp inherent
     /// and `extrinsics`; returns it with each extrinsic's apply result.
-    pub fn build_block(&mut self, extrinsics: &[Vec<u8>]) -> Result<(Block, Vec<ApplyExtrinsicResult>), RuntimeError> {
+    pub fn build_block(
+        &mut self,
+        extrinsics: &[Vec<u8>],
+    ) -> Result<(Block, Vec<ApplyExtrinsicResult>), RuntimeError> {
         let now = self.now.saturating_add(SLOT_MILLIS);
         let parent = self.head.hash();
         let mut overlay = Overlay::new(&self.state);
-        let pending = Header { parent_hash: parent, number: self.head.number.saturating_add(1), ..Default::default() };
+        let pending = Header {
+            parent_hash: parent,
+            number: self.head.number.saturating_add(1),
+            ..Default::default()
+        };
         executive::initialize_block(&mut overlay, &pending);
-        let inherent = UncheckedExtrinsic::new_unsigned(RuntimeCall::Timestamp(pallet_timestamp::Call::set { now }));
+        let inherent =
+            UncheckedExtrinsic::new_unsigned(RuntimeCall::Timestamp(pallet_timestamp::Call::set {
+                now,
+            }));
         // A failing mandatory call is reported as the outer `BadMandatory` error.
         let _dispatched = executive::apply_extrinsic(&mut overlay, inherent.clone())
             .map_err(|error| BlockError::InvalidExtrinsic { index: 0, error })?;
@@ -75,8 +98,13 @@ impl TestChain {
         let mut results = Vec::new();
         for encoded in extrinsics.iter().cloned() {
             let result = api::call(&mut overlay, "BlockBuilder_apply_extrinsic", &encoded, None)?;
-            let result: ApplyExtrinsicResult = codec::Decode::decode(&mut &result[..])
-                .map_err(|e| RuntimeError::BadArguments { method: "apply result".into(), reason: e.to_string() })?;
+            let result: ApplyExtrinsicResult =
+                codec::Decode::decode(&mut &result[..]).map_err(|e| {
+                    RuntimeError::BadArguments {
+                        method: "apply result".into(),
+                        reason: e.to_string(),
+                    }
+                })?;
             if result.is_ok() {
                 included.push(encoded);
             }
@@ -88,7 +116,10 @@ impl TestChain {
         self.now = now;
         self.hashes.insert(header.number, header.hash());
         self.head = header.clone();
-        let extrinsics = included.into_iter().filter_map(|xt| codec::Decode::decode(&mut &xt[..]).ok()).collect::<Vec<OpaqueExtrinsic>>();
+        let extrinsics = included
+            .into_iter()
+            .filter_map(|xt| codec::Decode::decode(&mut &xt[..]).ok())
+            .collect::<Vec<OpaqueExtrinsic>>();
         Ok((Block { header, extrinsics }, results))
     }
 }
@@ -122,13 +153,23 @@ impl SigningContext {
     /// An immortal context with this nonce.
     pub fn immortal(chain: &TestChain, nonce: u32) -> Self {
         let genesis_hash = chain.genesis_hash();
-        SigningContext { genesis_hash, era: Era::Immortal, birth_hash: genesis_hash, nonce, tip: 0 }
+        SigningContext {
+            genesis_hash,
+            era: Era::Immortal,
+            birth_hash: genesis_hash,
+            nonce,
+            tip: 0,
+        }
     }
 }
 
 /// Signs `call` as `signer` and returns the encoded extrinsic.
 pub fn sign(call: RuntimeCall, signer: &sr25519::Pair, ctx: SigningContext) -> Vec<u8> {
-    let extra = SignedExtra { era: ctx.era, nonce: ctx.nonce, tip: ctx.tip };
+    let extra = SignedExtra {
+        era: ctx.era,
+        nonce: ctx.nonce,
+        tip: ctx.tip,
+    };
     let additional = AdditionalSigned {
         spec_version: crate::SPEC_VERSION,
         transaction_version: crate::TRANSACTION_VERSION,
@@ -137,10 +178,14 @@ pub fn sign(call: RuntimeCall, signer: &sr25519::Pair, ctx: SigningContext) -> V
     };
     let payload = signing_payload(&call.encode(), &extra, &additional);
     let signature = MultiSignature::Sr25519(signer.sign(&payload));
-    UncheckedExtrinsic::new_signed(call, MultiAddress::Id(account(signer)), signature, extra).encode()
+    UncheckedExtrinsic::new_signed(call, MultiAddress::Id(account(signer)), signature, extra)
+        .encode()
 }
 
 /// A `transfer_keep_alive` call.
 pub fn transfer_keep_alive(to: AccountId32, value: u128) -> RuntimeCall {
-    RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive { dest: MultiAddress::Id(to), value })
+    RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+        dest: MultiAddress::Id(to),
+        value,
+    })
 }

@@ -8,7 +8,8 @@ use scale_info::{PortableRegistry, TypeDef};
 use std::collections::BTreeSet;
 
 fn decoded() -> frame_metadata::v14::RuntimeMetadataV14 {
-    let prefixed = RuntimeMetadataPrefixed::decode(&mut entroos_runtime::metadata::encoded()).unwrap();
+    let prefixed =
+        RuntimeMetadataPrefixed::decode(&mut entroos_runtime::metadata::encoded()).unwrap();
     assert_eq!(prefixed.0, 0x6174656d, "magic 'meta'");
     match prefixed.1 {
         RuntimeMetadata::V14(v14) => v14,
@@ -17,7 +18,11 @@ fn decoded() -> frame_metadata::v14::RuntimeMetadataV14 {
 }
 
 fn paths(types: &PortableRegistry) -> BTreeSet<String> {
-    types.types.iter().map(|t| t.ty.path.segments.join("::")).collect()
+    types
+        .types
+        .iter()
+        .map(|t| t.ty.path.segments.join("::"))
+        .collect()
 }
 
 #[test]
@@ -53,7 +58,12 @@ fn client_visible_type_paths_are_substrates() {
 fn extrinsic_v4_with_the_standard_extensions_in_order() {
     let md = decoded();
     assert_eq!(md.extrinsic.version, 4);
-    let ids: Vec<_> = md.extrinsic.signed_extensions.iter().map(|e| e.identifier.as_str()).collect();
+    let ids: Vec<_> = md
+        .extrinsic
+        .signed_extensions
+        .iter()
+        .map(|e| e.identifier.as_str())
+        .collect();
     assert_eq!(
         ids,
         [
@@ -72,18 +82,60 @@ fn extrinsic_v4_with_the_standard_extensions_in_order() {
 #[test]
 fn every_pallet_is_described_at_its_index() {
     let md = decoded();
-    let pallets: Vec<_> = md.pallets.iter().map(|p| (p.name.as_str(), p.index)).collect();
-    assert_eq!(pallets, [("System", 0), ("Timestamp", 1), ("Balances", 4), ("TransactionPayment", 5)]);
+    let pallets: Vec<_> = md
+        .pallets
+        .iter()
+        .map(|p| (p.name.as_str(), p.index))
+        .collect();
+    assert_eq!(
+        pallets,
+        [
+            ("System", 0),
+            ("Timestamp", 1),
+            ("Balances", 4),
+            ("TransactionPayment", 5)
+        ]
+    );
     let balances = md.pallets.iter().find(|p| p.name == "Balances").unwrap();
-    let calls = md.types.resolve(balances.calls.as_ref().unwrap().ty.id).unwrap();
-    let TypeDef::Variant(calls) = &calls.type_def else { panic!() };
-    let transfer = calls.variants.iter().find(|v| v.name == "transfer_keep_alive").unwrap();
+    let calls = md
+        .types
+        .resolve(balances.calls.as_ref().unwrap().ty.id)
+        .unwrap();
+    let TypeDef::Variant(calls) = &calls.type_def else {
+        panic!()
+    };
+    let transfer = calls
+        .variants
+        .iter()
+        .find(|v| v.name == "transfer_keep_alive")
+        .unwrap();
     assert_eq!(transfer.index, 3);
-    let ed = balances.constants.iter().find(|c| c.name == "ExistentialDeposit").unwrap();
-    assert_eq!(u128::decode(&mut &ed.value[..]).unwrap(), entroos_runtime::constants::EXISTENTIAL_DEPOSIT);
+    let ed = balances
+        .constants
+        .iter()
+        .find(|c| c.name == "ExistentialDeposit")
+        .unwrap();
+    assert_eq!(
+        u128::decode(&mut &ed.value[..]).unwrap(),
+        entroos_runtime::constants::EXISTENTIAL_DEPOSIT
+    );
     let system = md.pallets.iter().find(|p| p.name == "System").unwrap();
-    let storage: Vec<_> = system.storage.as_ref().unwrap().entries.iter().map(|e| e.name.as_str()).collect();
-    for item in ["Account", "Events", "Number", "ParentHash", "BlockHash", "EventCount"] {
+    let storage: Vec<_> = system
+        .storage
+        .as_ref()
+        .unwrap()
+        .entries
+        .iter()
+        .map(|e| e.name.as_str())
+        .collect();
+    for item in [
+        "Account",
+        "Events",
+        "Number",
+        "ParentHash",
+        "BlockHash",
+        "EventCount",
+    ] {
         assert!(storage.contains(&item), "System.{item}");
     }
     assert!(system.constants.iter().any(|c| c.name == "BlockHashCount"));
@@ -96,10 +148,22 @@ fn runtime_api_serves_metadata_versions() {
     t.execute_with(|ext| {
         let versions = api::call(ext, "Metadata_metadata_versions", &[], None).unwrap();
         assert_eq!(Vec::<u32>::decode(&mut &versions[..]).unwrap(), vec![14]);
-        let at = api::call(ext, "Metadata_metadata_at_version", &14u32.to_le_bytes(), None).unwrap();
+        let at = api::call(
+            ext,
+            "Metadata_metadata_at_version",
+            &14u32.to_le_bytes(),
+            None,
+        )
+        .unwrap();
         let at = Option::<Vec<u8>>::decode(&mut &at[..]).unwrap().unwrap();
         assert_eq!(at, entroos_runtime::metadata::encoded());
-        let none = api::call(ext, "Metadata_metadata_at_version", &16u32.to_le_bytes(), None).unwrap();
+        let none = api::call(
+            ext,
+            "Metadata_metadata_at_version",
+            &16u32.to_le_bytes(),
+            None,
+        )
+        .unwrap();
         assert_eq!(none, vec![0]);
         assert!(api::call(ext, "Nope_nope", &[], None).is_err());
         assert!(api::call(ext, "Metadata_metadata_at_version", &[1, 2], None).is_err());

@@ -33,7 +33,10 @@ fn polkadot_js_transfer_decodes_verifies_and_applies() {
     );
 
     let wire = bytes(&f["extrinsic"]);
-    assert_eq!(H256(blake2_256(&wire)), f["hash"].as_str().unwrap().parse::<H256>().unwrap());
+    assert_eq!(
+        H256(blake2_256(&wire)),
+        f["hash"].as_str().unwrap().parse::<H256>().unwrap()
+    );
     let xt = UncheckedExtrinsic::decode(&mut &wire[..]).unwrap();
     assert_eq!(xt.encode(), wire, "re-encodes to the same bytes");
     let (address, signature, extra) = xt.signature.clone().unwrap();
@@ -46,7 +49,10 @@ fn polkadot_js_transfer_decodes_verifies_and_applies() {
     assert_eq!((extra.nonce, extra.tip), (0, 0));
     assert_eq!(
         xt.function,
-        RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive { dest: MultiAddress::Id(bob), value: amount })
+        RuntimeCall::Balances(pallet_balances::Call::transfer_keep_alive {
+            dest: MultiAddress::Id(bob),
+            value: amount
+        })
     );
     assert_eq!(xt.function.encode(), bytes(&f["call"]));
 
@@ -57,20 +63,41 @@ fn polkadot_js_transfer_decodes_verifies_and_applies() {
         birth_hash: genesis_hash,
     };
     let payload = signing_payload(&xt.function.encode(), &extra, &additional);
-    assert_eq!(payload, bytes(&f["signingPayload"]), "signing payload equals polkadot.js's byte for byte");
+    assert_eq!(
+        payload,
+        bytes(&f["signingPayload"]),
+        "signing payload equals polkadot.js's byte for byte"
+    );
     assert!(matches!(signature, MultiSignature::Sr25519(_)));
     assert!(signature.verify(&payload, &alice));
 
-    let before = chain.read(|ext| (Balances::free_balance(ext, &alice), Balances::free_balance(ext, &bob)));
+    let before = chain.read(|ext| {
+        (
+            Balances::free_balance(ext, &alice),
+            Balances::free_balance(ext, &bob),
+        )
+    });
     let (block, results) = chain.build_block(&[wire]).unwrap();
     assert_eq!(results, vec![Ok(Ok(()))]);
-    assert_eq!(block.extrinsics[1].hash(), f["hash"].as_str().unwrap().parse::<H256>().unwrap());
-    let events: Vec<_> =
-        chain.read(|ext| Runtime::events(ext)).into_iter().filter(|r| r.phase == Phase::ApplyExtrinsic(1)).collect();
+    assert_eq!(
+        block.extrinsics[1].hash(),
+        f["hash"].as_str().unwrap().parse::<H256>().unwrap()
+    );
+    let events: Vec<_> = chain
+        .read(|ext| Runtime::events(ext))
+        .into_iter()
+        .filter(|r| r.phase == Phase::ApplyExtrinsic(1))
+        .collect();
     let fee = events
         .iter()
         .find_map(|r| match r.event {
-            RuntimeEvent::TransactionPayment(pallet_transaction_payment::Event::TransactionFeePaid { who, actual_fee, tip }) => {
+            RuntimeEvent::TransactionPayment(
+                pallet_transaction_payment::Event::TransactionFeePaid {
+                    who,
+                    actual_fee,
+                    tip,
+                },
+            ) => {
                 assert_eq!((who, tip), (alice, 0));
                 Some(actual_fee)
             }
@@ -78,11 +105,22 @@ fn polkadot_js_transfer_decodes_verifies_and_applies() {
         })
         .expect("TransactionPayment.TransactionFeePaid");
     assert!(events.iter().any(|r| r.event
-        == RuntimeEvent::Balances(pallet_balances::Event::Transfer { from: alice, to: bob, amount })));
+        == RuntimeEvent::Balances(pallet_balances::Event::Transfer {
+            from: alice,
+            to: bob,
+            amount
+        })));
     assert!(matches!(
         events.last().map(|r| &r.event),
-        Some(RuntimeEvent::System(pallet_system::Event::ExtrinsicSuccess { .. }))
+        Some(RuntimeEvent::System(
+            pallet_system::Event::ExtrinsicSuccess { .. }
+        ))
     ));
-    let after = chain.read(|ext| (Balances::free_balance(ext, &alice), Balances::free_balance(ext, &bob)));
+    let after = chain.read(|ext| {
+        (
+            Balances::free_balance(ext, &alice),
+            Balances::free_balance(ext, &bob),
+        )
+    });
     assert_eq!(after, (before.0 - amount - fee, before.1 + amount));
 }

@@ -2,7 +2,9 @@
 
 use codec::Decode;
 use entroos_primitives::dispatch::{DispatchClass, DispatchInfo, Pays};
-use entroos_runtime::testing::{account, dev_pair, sign, transfer_keep_alive, SigningContext, TestChain};
+use entroos_runtime::testing::{
+    account, dev_pair, sign, transfer_keep_alive, SigningContext, TestChain,
+};
 use entroos_runtime::{api, executive, genesis, Balances, Runtime, RuntimeEvent};
 use entroos_support::state::Overlay;
 use pallet_system::Phase;
@@ -11,9 +13,18 @@ use pallet_system::Phase;
 fn transfer_moves_balance_charges_fee_and_emits_events() {
     let mut chain = TestChain::new(genesis::DEV_PRESET).unwrap();
     let (alice, bob) = (dev_pair("Alice").unwrap(), dev_pair("Bob").unwrap());
-    let before = chain.read(|ext| (Balances::free_balance(ext, &account(&alice)), Balances::free_balance(ext, &account(&bob))));
+    let before = chain.read(|ext| {
+        (
+            Balances::free_balance(ext, &account(&alice)),
+            Balances::free_balance(ext, &account(&bob)),
+        )
+    });
     let amount = 1_000_000_000_000u128;
-    let xt = sign(transfer_keep_alive(account(&bob), amount), &alice, SigningContext::immortal(&chain, 0));
+    let xt = sign(
+        transfer_keep_alive(account(&bob), amount),
+        &alice,
+        SigningContext::immortal(&chain, 0),
+    );
     let (block, results) = chain.build_block(&[xt]).unwrap();
     assert_eq!(results, vec![Ok(Ok(()))]);
     assert_eq!(block.extrinsics.len(), 2);
@@ -22,28 +33,50 @@ fn transfer_moves_balance_charges_fee_and_emits_events() {
     let fee = events
         .iter()
         .find_map(|r| match &r.event {
-            RuntimeEvent::TransactionPayment(pallet_transaction_payment::Event::TransactionFeePaid { actual_fee, .. }) => Some(*actual_fee),
+            RuntimeEvent::TransactionPayment(
+                pallet_transaction_payment::Event::TransactionFeePaid { actual_fee, .. },
+            ) => Some(*actual_fee),
             _ => None,
         })
         .expect("TransactionFeePaid");
     assert!(fee > 0);
-    let after = chain.read(|ext| (Balances::free_balance(ext, &account(&alice)), Balances::free_balance(ext, &account(&bob))));
+    let after = chain.read(|ext| {
+        (
+            Balances::free_balance(ext, &account(&alice)),
+            Balances::free_balance(ext, &account(&bob)),
+        )
+    });
     assert_eq!(after.0, before.0 - amount - fee);
     assert_eq!(after.1, before.1 + amount);
 
-    let of_tx: Vec<_> = events.iter().filter(|r| r.phase == Phase::ApplyExtrinsic(1)).map(|r| &r.event).collect();
-    assert!(of_tx.contains(&&RuntimeEvent::Balances(pallet_balances::Event::Transfer {
-        from: account(&alice),
-        to: account(&bob),
-        amount
-    })));
-    assert_eq!(
-        of_tx.last(),
-        Some(&&RuntimeEvent::System(pallet_system::Event::ExtrinsicSuccess {
-            dispatch_info: DispatchInfo { weight: pallet_balances::weights::TRANSFER, class: DispatchClass::Normal, pays_fee: Pays::Yes }
+    let of_tx: Vec<_> = events
+        .iter()
+        .filter(|r| r.phase == Phase::ApplyExtrinsic(1))
+        .map(|r| &r.event)
+        .collect();
+    assert!(
+        of_tx.contains(&&RuntimeEvent::Balances(pallet_balances::Event::Transfer {
+            from: account(&alice),
+            to: account(&bob),
+            amount
         }))
     );
-    assert!(matches!(events.first().map(|r| r.phase), Some(Phase::ApplyExtrinsic(0))));
+    assert_eq!(
+        of_tx.last(),
+        Some(&&RuntimeEvent::System(
+            pallet_system::Event::ExtrinsicSuccess {
+                dispatch_info: DispatchInfo {
+                    weight: pallet_balances::weights::TRANSFER,
+                    class: DispatchClass::Normal,
+                    pays_fee: Pays::Yes
+                }
+            }
+        ))
+    );
+    assert!(matches!(
+        events.first().map(|r| r.phase),
+        Some(Phase::ApplyExtrinsic(0))
+    ));
 }
 
 #[test]
@@ -52,7 +85,13 @@ fn built_blocks_re_execute_to_the_same_roots() {
     let parent_state = chain.state.clone();
     let (alice, bob) = (dev_pair("Alice").unwrap(), dev_pair("Bob").unwrap());
     let xts: Vec<_> = (0..5)
-        .map(|n| sign(transfer_keep_alive(account(&bob), 10_000_000_000), &alice, SigningContext::immortal(&chain, n)))
+        .map(|n| {
+            sign(
+                transfer_keep_alive(account(&bob), 10_000_000_000),
+                &alice,
+                SigningContext::immortal(&chain, n),
+            )
+        })
         .collect();
     let (block, _) = chain.build_block(&xts).unwrap();
     let mut roots = Vec::new();
@@ -76,7 +115,10 @@ fn tampered_blocks_are_rejected_with_the_reason() {
     bad_root.header.state_root.0[0] ^= 1;
     let mut overlay = Overlay::new(&parent_state);
     let err = executive::execute_block(&mut overlay, &bad_root).unwrap_err();
-    assert!(matches!(err, entroos_runtime::BlockError::StateRootMismatch { .. }), "{err}");
+    assert!(
+        matches!(err, entroos_runtime::BlockError::StateRootMismatch { .. }),
+        "{err}"
+    );
     let mut no_timestamp = block.clone();
     no_timestamp.extrinsics.clear();
     let mut overlay = Overlay::new(&parent_state);
@@ -88,17 +130,41 @@ fn tampered_blocks_are_rejected_with_the_reason() {
 fn nonce_and_fee_queries_through_runtime_apis() {
     let mut chain = TestChain::new(genesis::DEV_PRESET).unwrap();
     let (alice, bob) = (dev_pair("Alice").unwrap(), dev_pair("Bob").unwrap());
-    let xt = sign(transfer_keep_alive(account(&bob), 5), &alice, SigningContext::immortal(&chain, 0));
+    let xt = sign(
+        transfer_keep_alive(account(&bob), 5),
+        &alice,
+        SigningContext::immortal(&chain, 0),
+    );
     let mut input = xt.clone();
     input.extend((xt.len() as u32).to_le_bytes());
-    let info = chain.read(|ext| api::call(ext, "TransactionPaymentApi_query_info", &input, None)).unwrap();
+    let info = chain
+        .read(|ext| api::call(ext, "TransactionPaymentApi_query_info", &input, None))
+        .unwrap();
     let info = entroos_primitives::dispatch::RuntimeDispatchInfo::decode(&mut &info[..]).unwrap();
     chain.build_block(&[xt]).unwrap();
-    let nonce = chain.read(|ext| api::call(ext, "AccountNonceApi_account_nonce", &account(&alice).0, None)).unwrap();
+    let nonce = chain
+        .read(|ext| {
+            api::call(
+                ext,
+                "AccountNonceApi_account_nonce",
+                &account(&alice).0,
+                None,
+            )
+        })
+        .unwrap();
     assert_eq!(nonce, 1u32.to_le_bytes().to_vec());
-    let paid = chain.read(|ext| Runtime::events(ext)).into_iter().find_map(|r| match r.event {
-        RuntimeEvent::TransactionPayment(pallet_transaction_payment::Event::TransactionFeePaid { actual_fee, .. }) => Some(actual_fee),
-        _ => None,
-    });
-    assert_eq!(paid, Some(info.partial_fee), "query_info predicts the fee charged");
+    let paid = chain
+        .read(|ext| Runtime::events(ext))
+        .into_iter()
+        .find_map(|r| match r.event {
+            RuntimeEvent::TransactionPayment(
+                pallet_transaction_payment::Event::TransactionFeePaid { actual_fee, .. },
+            ) => Some(actual_fee),
+            _ => None,
+        });
+    assert_eq!(
+        paid,
+        Some(info.partial_fee),
+        "query_info predicts the fee charged"
+    );
 }

@@ -2,7 +2,9 @@
 
 use crate::{weights, Config, Existence, Pallet};
 use codec::{Decode, Encode};
-use entroos_primitives::dispatch::{DispatchClass, DispatchError, DispatchInfo, DispatchResult, Pays};
+use entroos_primitives::dispatch::{
+    DispatchClass, DispatchError, DispatchInfo, DispatchResult, Pays,
+};
 use entroos_primitives::{AccountId32, Address, Balance};
 use entroos_support::dispatch::{ensure_root, ensure_signed, GetDispatchInfo, RawOrigin};
 use entroos_support::state::Externalities;
@@ -69,14 +71,23 @@ impl GetDispatchInfo for Call {
             }
             Call::force_transfer { .. } => (weights::TRANSFER, DispatchClass::Operational),
             Call::transfer_all { .. } => (weights::TRANSFER_ALL, DispatchClass::Normal),
-            Call::force_set_balance { .. } => (weights::FORCE_SET_BALANCE, DispatchClass::Operational),
+            Call::force_set_balance { .. } => {
+                (weights::FORCE_SET_BALANCE, DispatchClass::Operational)
+            }
         };
-        DispatchInfo { weight, class, pays_fee: Pays::Yes }
+        DispatchInfo {
+            weight,
+            class,
+            pays_fee: Pays::Yes,
+        }
     }
 }
 
 fn lookup(address: &Address) -> Result<AccountId32, DispatchError> {
-    address.account().copied().ok_or(DispatchError::CannotLookup)
+    address
+        .account()
+        .copied()
+        .ok_or(DispatchError::CannotLookup)
 }
 
 impl<T: Config> Pallet<T> {
@@ -91,13 +102,27 @@ impl<T: Config> Pallet<T> {
                 let from = ensure_signed(&origin)?;
                 Self::transfer(ext, &from, &lookup(&dest)?, value, Existence::KeepAlive)
             }
-            Call::force_transfer { source, dest, value } => {
+            Call::force_transfer {
+                source,
+                dest,
+                value,
+            } => {
                 ensure_root(&origin)?;
-                Self::transfer(ext, &lookup(&source)?, &lookup(&dest)?, value, Existence::AllowDeath)
+                Self::transfer(
+                    ext,
+                    &lookup(&source)?,
+                    &lookup(&dest)?,
+                    value,
+                    Existence::AllowDeath,
+                )
             }
             Call::transfer_all { dest, keep_alive } => {
                 let from = ensure_signed(&origin)?;
-                let existence = if keep_alive { Existence::KeepAlive } else { Existence::AllowDeath };
+                let existence = if keep_alive {
+                    Existence::KeepAlive
+                } else {
+                    Existence::AllowDeath
+                };
                 let value = Self::reducible_balance(ext, &from, existence);
                 Self::transfer(ext, &from, &lookup(&dest)?, value, existence)
             }

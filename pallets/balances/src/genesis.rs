@@ -24,7 +24,9 @@ impl GenesisConfig {
         let mut issuance: Balance = 0;
         for (who, free) in &self.balances {
             if !seen.insert(*who) {
-                return Err(GenesisError::Invalid(format!("account {who} is endowed twice")));
+                return Err(GenesisError::Invalid(format!(
+                    "account {who} is endowed twice"
+                )));
             }
             if *free < T::EXISTENTIAL_DEPOSIT {
                 return Err(GenesisError::Invalid(format!(
@@ -35,7 +37,11 @@ impl GenesisConfig {
             issuance = issuance
                 .checked_add(*free)
                 .ok_or_else(|| GenesisError::Invalid("total issuance overflows".into()))?;
-            let data = AccountData { free: *free, flags: NEW_LOGIC_FLAG, ..Default::default() };
+            let data = AccountData {
+                free: *free,
+                flags: NEW_LOGIC_FLAG,
+                ..Default::default()
+            };
             pallet_system::Account::<T>::mutate(ext, who, |account| account.data = data);
             pallet_system::Pallet::<T>::inc_providers(ext, who);
         }

@@ -12,7 +12,14 @@
 
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::arithmetic_side_effects)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::float_arithmetic
+    )
 )]
 
 mod calls;
@@ -45,7 +52,9 @@ use std::marker::PhantomData;
 pub const PALLET: &str = "Balances";
 
 /// What the runtime provides to Balances.
-pub trait Config: pallet_system::Config<AccountData = AccountData, RuntimeEvent: From<Event>> {
+pub trait Config:
+    pallet_system::Config<AccountData = AccountData, RuntimeEvent: From<Event>>
+{
     /// This pallet's index in the runtime.
     const PALLET_INDEX: u8;
     /// The least total balance an account may hold and exist.
@@ -171,7 +180,8 @@ pub type TotalIssuance = StorageValue<TotalIssuancePrefix, Balance, ValueQuery>;
 /// Issued units that are not active (none on EntroOS; kept for tooling).
 pub type InactiveIssuance = StorageValue<InactiveIssuancePrefix, Balance, ValueQuery>;
 /// Each account's locks.
-pub type Locks = StorageMap<LocksPrefix, Blake2_128Concat, AccountId32, Vec<BalanceLock>, ValueQuery>;
+pub type Locks =
+    StorageMap<LocksPrefix, Blake2_128Concat, AccountId32, Vec<BalanceLock>, ValueQuery>;
 
 /// Whether an operation may reap the account it takes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -18,7 +18,11 @@ impl<T: Config> Pallet<T> {
         let mut locks = Locks::get(ext, who);
         locks.retain(|lock| lock.id != id);
         if amount > 0 {
-            locks.push(BalanceLock { id, amount, reasons });
+            locks.push(BalanceLock {
+                id,
+                amount,
+                reasons,
+            });
         }
         if locks.len() > T::MAX_LOCKS as usize {
             return Err(Self::error(Error::TooManyFreezes));
@@ -27,13 +31,21 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Removes the lock `id` from `who`.
-    pub fn remove_lock(ext: &mut dyn Externalities, id: [u8; 8], who: &AccountId32) -> Result<(), DispatchError> {
+    pub fn remove_lock(
+        ext: &mut dyn Externalities,
+        id: [u8; 8],
+        who: &AccountId32,
+    ) -> Result<(), DispatchError> {
         let mut locks = Locks::get(ext, who);
         locks.retain(|lock| lock.id != id);
         Self::update_locks(ext, who, locks)
     }
 
-    fn update_locks(ext: &mut dyn Externalities, who: &AccountId32, locks: Vec<BalanceLock>) -> Result<(), DispatchError> {
+    fn update_locks(
+        ext: &mut dyn Externalities,
+        who: &AccountId32,
+        locks: Vec<BalanceLock>,
+    ) -> Result<(), DispatchError> {
         let had_locks = Locks::contains_key(ext, who);
         let frozen = locks.iter().map(|lock| lock.amount).max().unwrap_or(0);
         match (had_locks, locks.is_empty()) {

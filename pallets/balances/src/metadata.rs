@@ -4,7 +4,8 @@ use crate::{Call, Config, Error, Event, InactiveIssuance, Locks, Pallet, TotalIs
 use entroos_support::metadata::{constant, PalletMetadataProvider};
 use entroos_support::storage::StorageEntry;
 use frame_metadata::v14::{
-    PalletCallMetadata, PalletErrorMetadata, PalletEventMetadata, PalletMetadata, PalletStorageMetadata,
+    PalletCallMetadata, PalletErrorMetadata, PalletEventMetadata, PalletMetadata,
+    PalletStorageMetadata,
 };
 use scale_info::form::MetaForm;
 use scale_info::meta_type;

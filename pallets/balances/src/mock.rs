@@ -71,8 +71,12 @@ pub fn account(n: u8) -> AccountId32 {
 
 pub fn new_test_ext(endowed: &[(u8, Balance)]) -> TestExternalities {
     let mut t = TestExternalities::default();
-    let config = crate::GenesisConfig { balances: endowed.iter().map(|(n, b)| (account(*n), *b)).collect() };
+    let config = crate::GenesisConfig {
+        balances: endowed.iter().map(|(n, b)| (account(*n), *b)).collect(),
+    };
     t.execute_with(|ext| config.build::<Test>(ext)).unwrap();
+    // Events are recorded from block 1 on (none at genesis).
+    t.execute_with(|ext| pallet_system::Number::put(ext, &1));
     t
 }
 
@@ -88,5 +92,8 @@ pub fn balances_events(ext: &dyn Externalities) -> Vec<crate::Event> {
 
 /// The sum of every account's total, which must equal total issuance.
 pub fn sum_of_balances(ext: &dyn Externalities) -> Balance {
-    pallet_system::Account::<Test>::iter(ext).iter().map(|(_, info)| info.data.total()).sum()
+    pallet_system::Account::<Test>::iter(ext)
+        .iter()
+        .map(|(_, info)| info.data.total())
+        .sum()
 }

@@ -15,13 +15,23 @@ fn module_error(e: Error) -> DispatchError {
 fn transfer_moves_balance_and_emits_events() {
     let mut t = new_test_ext(&[(1, 100)]);
     t.execute_with(|ext| {
-        let call = Call::transfer_keep_alive { dest: MultiAddress::Id(account(2)), value: 30 };
+        let call = Call::transfer_keep_alive {
+            dest: MultiAddress::Id(account(2)),
+            value: 30,
+        };
         Balances::dispatch(ext, RawOrigin::Signed(account(1)), call).unwrap();
         assert_eq!(Balances::free_balance(ext, &account(1)), 70);
         assert_eq!(Balances::free_balance(ext, &account(2)), 30);
         let events = balances_events(ext);
-        assert!(events.contains(&Event::Endowed { account: account(2), free_balance: 30 }));
-        assert!(events.contains(&Event::Transfer { from: account(1), to: account(2), amount: 30 }));
+        assert!(events.contains(&Event::Endowed {
+            account: account(2),
+            free_balance: 30
+        }));
+        assert!(events.contains(&Event::Transfer {
+            from: account(1),
+            to: account(2),
+            amount: 30
+        }));
         assert_eq!(sum_of_balances(ext), TotalIssuance::get(ext));
     });
 }
@@ -35,7 +45,11 @@ fn existential_deposit_rules() {
         let err = Balances::transfer(ext, &account(1), &account(2), 95, Existence::KeepAlive);
         assert_eq!(
             err,
-            Err(DispatchError::Module(ModuleError { index: 4, error: [4, 0, 0, 0], message: Some("Expendability") }))
+            Err(DispatchError::Module(ModuleError {
+                index: 4,
+                error: [4, 0, 0, 0],
+                message: Some("Expendability")
+            }))
         );
         let err = Balances::transfer(ext, &account(1), &account(2), 101, Existence::AllowDeath);
         assert_eq!(err, Err(module_error(Error::InsufficientBalance)));
@@ -47,8 +61,14 @@ fn reaping_burns_dust() {
     let mut t = new_test_ext(&[(1, 100), (2, 100)]);
     t.execute_with(|ext| {
         Balances::transfer(ext, &account(1), &account(2), 95, Existence::AllowDeath).unwrap();
-        assert!(!pallet_system::Pallet::<Test>::account_exists(ext, &account(1)));
-        assert!(balances_events(ext).contains(&Event::DustLost { account: account(1), amount: 5 }));
+        assert!(!pallet_system::Pallet::<Test>::account_exists(
+            ext,
+            &account(1)
+        ));
+        assert!(balances_events(ext).contains(&Event::DustLost {
+            account: account(1),
+            amount: 5
+        }));
         assert_eq!(TotalIssuance::get(ext), 195);
         assert_eq!(sum_of_balances(ext), 195);
     });
@@ -67,7 +87,10 @@ fn locks_restrict_and_keep_alive() {
         assert_eq!(too_many, Err(module_error(Error::TooManyFreezes)));
         Balances::remove_lock(ext, *b"staking ", &account(1)).unwrap();
         Balances::remove_lock(ext, *b"other   ", &account(1)).unwrap();
-        assert_eq!(pallet_system::Pallet::<Test>::account(ext, &account(1)).consumers, 0);
+        assert_eq!(
+            pallet_system::Pallet::<Test>::account(ext, &account(1)).consumers,
+            0
+        );
         Balances::transfer(ext, &account(1), &account(2), 60, Existence::AllowDeath).unwrap();
     });
 }
@@ -81,8 +104,14 @@ fn reserve_withdraw_deposit_and_force() {
         Balances::withdraw(ext, &account(1), 20, Existence::KeepAlive).unwrap();
         Balances::deposit(ext, &account(3), 15).unwrap();
         assert_eq!(TotalIssuance::get(ext), 95);
-        let force = Call::force_set_balance { who: MultiAddress::Id(account(1)), new_free: 500 };
-        assert_eq!(Balances::dispatch(ext, RawOrigin::Signed(account(1)), force.clone()), Err(DispatchError::BadOrigin));
+        let force = Call::force_set_balance {
+            who: MultiAddress::Id(account(1)),
+            new_free: 500,
+        };
+        assert_eq!(
+            Balances::dispatch(ext, RawOrigin::Signed(account(1)), force.clone()),
+            Err(DispatchError::BadOrigin)
+        );
         Balances::dispatch(ext, RawOrigin::Root, force).unwrap();
         assert_eq!(TotalIssuance::get(ext), 515);
         assert_eq!(sum_of_balances(ext), 515);
@@ -92,9 +121,13 @@ fn reserve_withdraw_deposit_and_force() {
 #[test]
 fn genesis_rejects_bad_configs() {
     let mut t = entroos_support::TestExternalities::default();
-    let dup = crate::GenesisConfig { balances: vec![(account(1), 100), (account(1), 100)] };
+    let dup = crate::GenesisConfig {
+        balances: vec![(account(1), 100), (account(1), 100)],
+    };
     assert!(t.execute_with(|ext| dup.build::<Test>(ext)).is_err());
-    let low = crate::GenesisConfig { balances: vec![(account(1), 1)] };
+    let low = crate::GenesisConfig {
+        balances: vec![(account(1), 1)],
+    };
     assert!(t.execute_with(|ext| low.build::<Test>(ext)).is_err());
 }
 

@@ -34,8 +34,10 @@ impl<T: Config> Pallet<T> {
         who: &AccountId32,
         f: impl FnOnce(&mut AccountData, bool) -> Result<R, DispatchError>,
     ) -> Result<R, DispatchError> {
-        let (result, dust, endowed) =
-            pallet_system::Pallet::<T>::try_mutate_account_data(ext, who, |data: &mut AccountData| {
+        let (result, dust, endowed) = pallet_system::Pallet::<T>::try_mutate_account_data(
+            ext,
+            who,
+            |data: &mut AccountData| {
                 let is_new = data.total() == 0;
                 let result = f(data, is_new)?;
                 let total = data.total();
@@ -45,20 +47,40 @@ impl<T: Config> Pallet<T> {
                 }
                 data.flags |= NEW_LOGIC_FLAG;
                 Ok((result, None, is_new.then_some(data.free)))
-            })?;
+            },
+        )?;
         if let Some(dust) = dust {
             TotalIssuance::mutate(ext, |i| *i = i.saturating_sub(dust));
-            pallet_system::Pallet::<T>::deposit_event(ext, Event::DustLost { account: *who, amount: dust });
+            pallet_system::Pallet::<T>::deposit_event(
+                ext,
+                Event::DustLost {
+                    account: *who,
+                    amount: dust,
+                },
+            );
         }
         if let Some(free_balance) = endowed {
-            pallet_system::Pallet::<T>::deposit_event(ext, Event::Endowed { account: *who, free_balance });
+            pallet_system::Pallet::<T>::deposit_event(
+                ext,
+                Event::Endowed {
+                    account: *who,
+                    free_balance,
+                },
+            );
         }
         Ok(result)
     }
 
     /// Takes `amount` from `data`'s free balance, respecting locks and existence.
-    fn debit(data: &mut AccountData, amount: Balance, existence: Existence) -> Result<(), DispatchError> {
-        data.free = data.free.checked_sub(amount).ok_or_else(|| Self::error(Error::InsufficientBalance))?;
+    fn debit(
+        data: &mut AccountData,
+        amount: Balance,
+        existence: Existence,
+    ) -> Result<(), DispatchError> {
+        data.free = data
+            .free
+            .checked_sub(amount)
+            .ok_or_else(|| Self::error(Error::InsufficientBalance))?;
         if data.free < data.frozen {
             return Err(Self::error(Error::LiquidityRestrictions));
         }
@@ -83,13 +105,26 @@ impl<T: Config> Pallet<T> {
         if receiver.total() == 0 && value < T::EXISTENTIAL_DEPOSIT {
             return Err(Self::error(Error::ExistentialDeposit));
         }
-        receiver.free.checked_add(value).ok_or(ArithmeticError::Overflow)?;
+        receiver
+            .free
+            .checked_add(value)
+            .ok_or(ArithmeticError::Overflow)?;
         Self::mutate_account(ext, from, |data, _| Self::debit(data, value, existence))?;
         Self::mutate_account(ext, to, |data, _| {
-            data.free = data.free.checked_add(value).ok_or(ArithmeticError::Overflow)?;
+            data.free = data
+                .free
+                .checked_add(value)
+                .ok_or(ArithmeticError::Overflow)?;
             Ok(())
         })?;
-        pallet_system::Pallet::<T>::deposit_event(ext, Event::Transfer { from: *from, to: *to, amount: value });
+        pallet_system::Pallet::<T>::deposit_event(
+            ext,
+            Event::Transfer {
+                from: *from,
+                to: *to,
+                amount: value,
+            },
+        );
         Ok(())
     }
 
@@ -110,16 +145,25 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Mints `amount` into `who`'s free balance; emits `Deposit`.
-    pub fn deposit(ext: &mut dyn Externalities, who: &AccountId32, amount: Balance) -> Result<(), DispatchError> {
+    pub fn deposit(
+        ext: &mut dyn Externalities,
+        who: &AccountId32,
+        amount: Balance,
+    ) -> Result<(), DispatchError> {
         if amount == 0 {
             return Ok(());
         }
-        let issuance = TotalIssuance::get(ext).checked_add(amount).ok_or(ArithmeticError::Overflow)?;
+        let issuance = TotalIssuance::get(ext)
+            .checked_add(amount)
+            .ok_or(ArithmeticError::Overflow)?;
         Self::mutate_account(ext, who, |data, is_new| {
             if is_new && amount < T::EXISTENTIAL_DEPOSIT {
                 return Err(Self::error(Error::ExistentialDeposit));
             }
-            data.free = data.free.checked_add(amount).ok_or(ArithmeticError::Overflow)?;
+            data.free = data
+                .free
+                .checked_add(amount)
+                .ok_or(ArithmeticError::Overflow)?;
             Ok(())
         })?;
         TotalIssuance::put(ext, &issuance);
@@ -128,13 +172,20 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Moves `amount` from free to reserved.
-    pub fn reserve(ext: &mut dyn Externalities, who: &AccountId32, amount: Balance) -> Result<(), DispatchError> {
+    pub fn reserve(
+        ext: &mut dyn Externalities,
+        who: &AccountId32,
+        amount: Balance,
+    ) -> Result<(), DispatchError> {
         if amount == 0 {
             return Ok(());
         }
         Self::mutate_account(ext, who, |data, _| {
             Self::debit(data, amount, Existence::AllowDeath)?;
-            data.reserved = data.reserved.checked_add(amount).ok_or(ArithmeticError::Overflow)?;
+            data.reserved = data
+                .reserved
+                .checked_add(amount)
+                .ok_or(ArithmeticError::Overflow)?;
             Ok(())
         })?;
         pallet_system::Pallet::<T>::deposit_event(ext, Event::Reserved { who: *who, amount });
@@ -142,21 +193,38 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Moves up to `amount` from reserved back to free; returns what moved.
-    pub fn unreserve(ext: &mut dyn Externalities, who: &AccountId32, amount: Balance) -> Result<Balance, DispatchError> {
+    pub fn unreserve(
+        ext: &mut dyn Externalities,
+        who: &AccountId32,
+        amount: Balance,
+    ) -> Result<Balance, DispatchError> {
         let moved = Self::mutate_account(ext, who, |data, _| {
             let moved = amount.min(data.reserved);
             data.reserved = data.reserved.saturating_sub(moved);
-            data.free = data.free.checked_add(moved).ok_or(ArithmeticError::Overflow)?;
+            data.free = data
+                .free
+                .checked_add(moved)
+                .ok_or(ArithmeticError::Overflow)?;
             Ok(moved)
         })?;
         if moved > 0 {
-            pallet_system::Pallet::<T>::deposit_event(ext, Event::Unreserved { who: *who, amount: moved });
+            pallet_system::Pallet::<T>::deposit_event(
+                ext,
+                Event::Unreserved {
+                    who: *who,
+                    amount: moved,
+                },
+            );
         }
         Ok(moved)
     }
 
     /// Burns up to `amount` of reserved balance; returns what was burned.
-    pub fn slash_reserved(ext: &mut dyn Externalities, who: &AccountId32, amount: Balance) -> Result<Balance, DispatchError> {
+    pub fn slash_reserved(
+        ext: &mut dyn Externalities,
+        who: &AccountId32,
+        amount: Balance,
+    ) -> Result<Balance, DispatchError> {
         let slashed = Self::mutate_account(ext, who, |data, _| {
             let slashed = amount.min(data.reserved);
             data.reserved = data.reserved.saturating_sub(slashed);
@@ -164,17 +232,29 @@ impl<T: Config> Pallet<T> {
         })?;
         if slashed > 0 {
             TotalIssuance::mutate(ext, |i| *i = i.saturating_sub(slashed));
-            pallet_system::Pallet::<T>::deposit_event(ext, Event::Slashed { who: *who, amount: slashed });
+            pallet_system::Pallet::<T>::deposit_event(
+                ext,
+                Event::Slashed {
+                    who: *who,
+                    amount: slashed,
+                },
+            );
         }
         Ok(slashed)
     }
 
     /// Sets `who`'s free balance, adjusting issuance (root).
-    pub fn set_free_balance(ext: &mut dyn Externalities, who: &AccountId32, free: Balance) -> Result<(), DispatchError> {
+    pub fn set_free_balance(
+        ext: &mut dyn Externalities,
+        who: &AccountId32,
+        free: Balance,
+    ) -> Result<(), DispatchError> {
         let old = Self::free_balance(ext, who);
         let issuance = TotalIssuance::get(ext);
         let issuance = match free >= old {
-            true => issuance.checked_add(free.saturating_sub(old)).ok_or(ArithmeticError::Overflow)?,
+            true => issuance
+                .checked_add(free.saturating_sub(old))
+                .ok_or(ArithmeticError::Overflow)?,
             false => issuance.saturating_sub(old.saturating_sub(free)),
         };
         Self::mutate_account(ext, who, |data, _| {
@@ -188,7 +268,11 @@ impl<T: Config> Pallet<T> {
     }
 
     /// What `who` can send: free less locks, and less the deposit when kept alive.
-    pub fn reducible_balance(ext: &dyn Externalities, who: &AccountId32, existence: Existence) -> Balance {
+    pub fn reducible_balance(
+        ext: &dyn Externalities,
+        who: &AccountId32,
+        existence: Existence,
+    ) -> Balance {
         let data = Self::account(ext, who);
         let keep = match existence {
             Existence::KeepAlive => T::EXISTENTIAL_DEPOSIT.saturating_sub(data.reserved),

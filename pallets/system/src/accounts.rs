@@ -8,7 +8,10 @@ use entroos_support::state::Externalities;
 
 impl<T: Config> Pallet<T> {
     /// The account's info (default if it does not exist).
-    pub fn account(ext: &dyn Externalities, who: &AccountId32) -> crate::AccountInfo<T::AccountData> {
+    pub fn account(
+        ext: &dyn Externalities,
+        who: &AccountId32,
+    ) -> crate::AccountInfo<T::AccountData> {
         Account::<T>::get(ext, who)
     }
 
@@ -41,7 +44,10 @@ impl<T: Config> Pallet<T> {
 
     /// Removes a provider; reaps the account when none remain. Fails while
     /// consumers depend on the last provider.
-    pub fn dec_providers(ext: &mut dyn Externalities, who: &AccountId32) -> Result<(), DispatchError> {
+    pub fn dec_providers(
+        ext: &mut dyn Externalities,
+        who: &AccountId32,
+    ) -> Result<(), DispatchError> {
         let mut account = Account::<T>::get(ext, who);
         if account.providers == 0 {
             return Ok(());
@@ -60,7 +66,10 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Adds a consumer (something that needs the account to stay alive).
-    pub fn inc_consumers(ext: &mut dyn Externalities, who: &AccountId32) -> Result<(), DispatchError> {
+    pub fn inc_consumers(
+        ext: &mut dyn Externalities,
+        who: &AccountId32,
+    ) -> Result<(), DispatchError> {
         Account::<T>::try_mutate(ext, who, |a| {
             if a.providers == 0 {
                 return Err(DispatchError::NoProviders);

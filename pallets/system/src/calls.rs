@@ -12,7 +12,10 @@ use scale_info::TypeInfo;
 /// System's calls, with FRAME's call indices.
 #[allow(non_camel_case_types)]
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-#[scale_info(replace_segment("pallet_system", "frame_system"), replace_segment("calls", "pallet"))]
+#[scale_info(
+    replace_segment("pallet_system", "frame_system"),
+    replace_segment("calls", "pallet")
+)]
 pub enum Call {
     /// Makes an on-chain remark.
     #[codec(index = 0)]
@@ -55,14 +58,27 @@ fn len_u32(len: usize) -> u32 {
 impl GetDispatchInfo for Call {
     fn get_dispatch_info(&self) -> DispatchInfo {
         let (weight, class) = match self {
-            Call::remark { remark } | Call::remark_with_event { remark } => {
-                (weights::remark(len_u32(remark.len())), DispatchClass::Normal)
+            Call::remark { remark } | Call::remark_with_event { remark } => (
+                weights::remark(len_u32(remark.len())),
+                DispatchClass::Normal,
+            ),
+            Call::set_storage { items } => (
+                weights::storage_items(len_u32(items.len())),
+                DispatchClass::Operational,
+            ),
+            Call::kill_storage { keys } => (
+                weights::storage_items(len_u32(keys.len())),
+                DispatchClass::Operational,
+            ),
+            Call::kill_prefix { subkeys, .. } => {
+                (weights::storage_items(*subkeys), DispatchClass::Operational)
             }
-            Call::set_storage { items } => (weights::storage_items(len_u32(items.len())), DispatchClass::Operational),
-            Call::kill_storage { keys } => (weights::storage_items(len_u32(keys.len())), DispatchClass::Operational),
-            Call::kill_prefix { subkeys, .. } => (weights::storage_items(*subkeys), DispatchClass::Operational),
         };
-        DispatchInfo { weight, class, pays_fee: Pays::Yes }
+        DispatchInfo {
+            weight,
+            class,
+            pays_fee: Pays::Yes,
+        }
     }
 }
 

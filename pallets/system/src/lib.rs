@@ -15,7 +15,14 @@
 
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::arithmetic_side_effects)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::float_arithmetic
+    )
 )]
 
 mod accounts;
@@ -38,7 +45,9 @@ use entroos_support::metadata::constant;
 use entroos_support::state::Externalities;
 use entroos_support::storage::{OptionQuery, StorageEntry, StorageMap, StorageValue, ValueQuery};
 use entroos_support::storage_instance;
-use frame_metadata::v14::{PalletCallMetadata, PalletEventMetadata, PalletMetadata, PalletStorageMetadata};
+use frame_metadata::v14::{
+    PalletCallMetadata, PalletEventMetadata, PalletMetadata, PalletStorageMetadata,
+};
 use scale_info::form::MetaForm;
 use scale_info::{meta_type, TypeInfo};
 use std::fmt::Debug;
@@ -52,7 +61,14 @@ pub trait Config: 'static {
     /// The runtime's event enum.
     type RuntimeEvent: From<Event> + FullCodec + Clone + Debug + PartialEq + TypeInfo + 'static;
     /// The balance data kept in each account.
-    type AccountData: FullCodec + MaxEncodedLen + Default + Clone + Debug + PartialEq + TypeInfo + 'static;
+    type AccountData: FullCodec
+        + MaxEncodedLen
+        + Default
+        + Clone
+        + Debug
+        + PartialEq
+        + TypeInfo
+        + 'static;
     /// How many recent block hashes are kept (the longest mortality).
     const BLOCK_HASH_COUNT: BlockNumber;
     /// The SS58 prefix of addresses on this chain.
@@ -118,8 +134,13 @@ storage_instance!(pub EventCountPrefix, PALLET, "EventCount");
 storage_instance!(pub ExecutionPhasePrefix, PALLET, "ExecutionPhase");
 
 /// Account info by account id.
-pub type Account<T> =
-    StorageMap<AccountPrefix, Blake2_128Concat, AccountId32, AccountInfo<<T as Config>::AccountData>, ValueQuery>;
+pub type Account<T> = StorageMap<
+    AccountPrefix,
+    Blake2_128Concat,
+    AccountId32,
+    AccountInfo<<T as Config>::AccountData>,
+    ValueQuery,
+>;
 /// Extrinsics in the current block.
 pub type ExtrinsicCount = StorageValue<ExtrinsicCountPrefix, u32, OptionQuery>;
 /// Weight consumed in the current block, per class.
@@ -137,7 +158,8 @@ pub type ParentHash = StorageValue<ParentHashPrefix, H256, ValueQuery>;
 /// The current block's digest.
 pub type DigestItems = StorageValue<DigestPrefix, Digest, ValueQuery>;
 /// The current block's events.
-pub type Events<T> = StorageValue<EventsPrefix, Vec<EventRecord<<T as Config>::RuntimeEvent, H256>>, ValueQuery>;
+pub type Events<T> =
+    StorageValue<EventsPrefix, Vec<EventRecord<<T as Config>::RuntimeEvent, H256>>, ValueQuery>;
 /// How many events the current block has.
 pub type EventCount = StorageValue<EventCountPrefix, u32, ValueQuery>;
 /// Where in the block execution is.
@@ -148,7 +170,12 @@ pub struct Pallet<T>(PhantomData<T>);
 
 impl<T: Config> Pallet<T> {
     /// Starts block `number` on top of `parent_hash`.
-    pub fn initialize(ext: &mut dyn Externalities, number: BlockNumber, parent_hash: H256, digest: &Digest) {
+    pub fn initialize(
+        ext: &mut dyn Externalities,
+        number: BlockNumber,
+        parent_hash: H256,
+        digest: &Digest,
+    ) {
         ExecutionPhase::put(ext, &Phase::Initialization);
         Number::put(ext, &number);
         ParentHash::put(ext, &parent_hash);
@@ -183,10 +210,19 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Emits the extrinsic's outcome and moves to the next index.
-    pub fn note_applied_extrinsic(ext: &mut dyn Externalities, result: &Result<(), DispatchError>, info: DispatchInfo) {
+    pub fn note_applied_extrinsic(
+        ext: &mut dyn Externalities,
+        result: &Result<(), DispatchError>,
+        info: DispatchInfo,
+    ) {
         let event = match result {
-            Ok(()) => Event::ExtrinsicSuccess { dispatch_info: info },
-            Err(e) => Event::ExtrinsicFailed { dispatch_error: *e, dispatch_info: info },
+            Ok(()) => Event::ExtrinsicSuccess {
+                dispatch_info: info,
+            },
+            Err(e) => Event::ExtrinsicFailed {
+                dispatch_error: *e,
+                dispatch_info: info,
+            },
         };
         Self::deposit_system_event(ext, event);
         let next = Self::extrinsic_index(ext).unwrap_or(0).saturating_add(1);
@@ -212,7 +248,10 @@ impl<T: Config> Pallet<T> {
                 data
             })
             .collect();
-        if let Some(old) = number.checked_sub(T::BLOCK_HASH_COUNT).and_then(|n| n.checked_sub(1)) {
+        if let Some(old) = number
+            .checked_sub(T::BLOCK_HASH_COUNT)
+            .and_then(|n| n.checked_sub(1))
+        {
             if old > 0 {
                 BlockHash::remove(ext, &old);
             }
@@ -220,7 +259,12 @@ impl<T: Config> Pallet<T> {
         ExecutionPhase::kill(ext);
         ExtrinsicCount::kill(ext);
         AllExtrinsicsLen::kill(ext);
-        (number, ParentHash::get(ext), DigestItems::get(ext), extrinsics)
+        (
+            number,
+            ParentHash::get(ext),
+            DigestItems::get(ext),
+            extrinsics,
+        )
     }
 
     /// Adds an item to the block's digest.
@@ -234,7 +278,11 @@ impl<T: Config> Pallet<T> {
             return;
         }
         let phase = ExecutionPhase::get(ext).unwrap_or(Phase::Initialization);
-        let record = EventRecord::<T::RuntimeEvent, H256> { phase, event: event.into(), topics: Vec::new() };
+        let record = EventRecord::<T::RuntimeEvent, H256> {
+            phase,
+            event: event.into(),
+            topics: Vec::new(),
+        };
         Events::<T>::append(ext, &record);
         EventCount::mutate(ext, |count| *count = count.saturating_add(1));
     }

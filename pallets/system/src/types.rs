@@ -7,7 +7,10 @@ use scale_info::TypeInfo;
 
 /// One value per dispatch class.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
-#[scale_info(replace_segment("pallet_system", "frame_support"), replace_segment("types", "dispatch"))]
+#[scale_info(
+    replace_segment("pallet_system", "frame_support"),
+    replace_segment("types", "dispatch")
+)]
 pub struct PerDispatchClass<T> {
     /// Normal.
     pub normal: T,
@@ -38,7 +41,10 @@ impl<T> PerDispatchClass<T> {
 
 /// Weight limits of one dispatch class.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, TypeInfo)]
-#[scale_info(replace_segment("pallet_system", "frame_system"), replace_segment("types", "limits"))]
+#[scale_info(
+    replace_segment("pallet_system", "frame_system"),
+    replace_segment("types", "limits")
+)]
 pub struct WeightsPerClass {
     /// The base weight of every extrinsic of the class.
     pub base_extrinsic: Weight,
@@ -52,7 +58,10 @@ pub struct WeightsPerClass {
 
 /// The block's weight limits.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, TypeInfo)]
-#[scale_info(replace_segment("pallet_system", "frame_system"), replace_segment("types", "limits"))]
+#[scale_info(
+    replace_segment("pallet_system", "frame_system"),
+    replace_segment("types", "limits")
+)]
 pub struct BlockWeights {
     /// The weight of an empty block.
     pub base_block: Weight,
@@ -64,7 +73,10 @@ pub struct BlockWeights {
 
 /// The block's length limits, in bytes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, TypeInfo)]
-#[scale_info(replace_segment("pallet_system", "frame_system"), replace_segment("types", "limits"))]
+#[scale_info(
+    replace_segment("pallet_system", "frame_system"),
+    replace_segment("types", "limits")
+)]
 pub struct BlockLength {
     /// Per-class maximum.
     pub max: PerDispatchClass<u32>,

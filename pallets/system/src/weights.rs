@@ -6,7 +6,10 @@ use entroos_primitives::Weight;
 
 /// `remark` and `remark_with_event`: hashing cost per byte on top of a base.
 pub fn remark(len: u32) -> Weight {
-    Weight::from_parts(2_000_000u64.saturating_add(u64::from(len).saturating_mul(1_000)), 0)
+    Weight::from_parts(
+        2_000_000u64.saturating_add(u64::from(len).saturating_mul(1_000)),
+        0,
+    )
 }
 
 /// `set_storage`, `kill_storage`: per item.

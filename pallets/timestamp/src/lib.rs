@@ -7,7 +7,14 @@
 
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::arithmetic_side_effects)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::float_arithmetic
+    )
 )]
 
 use codec::{Decode, Encode};
@@ -19,7 +26,9 @@ use entroos_support::metadata::{constant, PalletMetadataProvider};
 use entroos_support::state::Externalities;
 use entroos_support::storage::{StorageEntry, StorageValue, ValueQuery};
 use entroos_support::{pallet_error, storage_instance};
-use frame_metadata::v14::{PalletCallMetadata, PalletErrorMetadata, PalletMetadata, PalletStorageMetadata};
+use frame_metadata::v14::{
+    PalletCallMetadata, PalletErrorMetadata, PalletMetadata, PalletStorageMetadata,
+};
 use scale_info::form::MetaForm;
 use scale_info::{meta_type, TypeInfo};
 use std::marker::PhantomData;
@@ -72,7 +81,11 @@ pub const SET_WEIGHT: Weight = Weight::from_parts(10_000_000, 0);
 
 impl GetDispatchInfo for Call {
     fn get_dispatch_info(&self) -> DispatchInfo {
-        DispatchInfo { weight: SET_WEIGHT, class: DispatchClass::Mandatory, pays_fee: Pays::No }
+        DispatchInfo {
+            weight: SET_WEIGHT,
+            class: DispatchClass::Mandatory,
+            pays_fee: Pays::No,
+        }
     }
 }
 
@@ -130,17 +143,23 @@ impl<T: Config> PalletMetadataProvider for Pallet<T> {
                 prefix: PALLET,
                 entries: vec![
                     Now::metadata(vec!["The current time for the current block."]),
-                    DidUpdate::metadata(vec!["Whether the timestamp has been updated in this block."]),
+                    DidUpdate::metadata(vec![
+                        "Whether the timestamp has been updated in this block.",
+                    ]),
                 ],
             }),
-            calls: Some(PalletCallMetadata { ty: meta_type::<Call>() }),
+            calls: Some(PalletCallMetadata {
+                ty: meta_type::<Call>(),
+            }),
             event: None,
             constants: vec![constant(
                 "MinimumPeriod",
                 &T::MINIMUM_PERIOD,
                 vec!["The minimum period between blocks."],
             )],
-            error: Some(PalletErrorMetadata { ty: meta_type::<Error>() }),
+            error: Some(PalletErrorMetadata {
+                ty: meta_type::<Error>(),
+            }),
             index,
         }
     }

@@ -17,16 +17,27 @@ pub fn next_multiplier(current: FixedU128, used: u64, max: u64) -> FixedU128 {
         return current.max(MINIMUM);
     }
     let max = u128::from(max);
-    let target = max.saturating_mul(TARGET_PERCENT).checked_div(100).unwrap_or(0);
+    let target = max
+        .saturating_mul(TARGET_PERCENT)
+        .checked_div(100)
+        .unwrap_or(0);
     let used = u128::from(used);
-    let (diff, rising) = if used >= target { (used.saturating_sub(target), true) } else { (target.saturating_sub(used), false) };
+    let (diff, rising) = if used >= target {
+        (used.saturating_sub(target), true)
+    } else {
+        (target.saturating_sub(used), false)
+    };
     let s = FixedU128::checked_from_rational(diff, max).unwrap_or_default();
     let vs = ADJUSTMENT_VARIABLE.saturating_mul(s);
     let half_square = FixedU128(vs.saturating_mul(vs).0 >> 1);
     let factor = if rising {
-        FixedU128::one().saturating_add(vs).saturating_add(half_square)
+        FixedU128::one()
+            .saturating_add(vs)
+            .saturating_add(half_square)
     } else {
-        FixedU128::one().saturating_sub(vs).saturating_add(half_square)
+        FixedU128::one()
+            .saturating_sub(vs)
+            .saturating_add(half_square)
     };
     current.saturating_mul(factor).clamp(MINIMUM, MAXIMUM)
 }

@@ -15,7 +15,14 @@
 
 #![cfg_attr(
     not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing, clippy::arithmetic_side_effects)
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::arithmetic_side_effects,
+        clippy::float_arithmetic
+    )
 )]
 
 mod adjustment;
@@ -75,16 +82,25 @@ impl TypedGet for MultiplierOnEmpty {
 
 storage_instance!(pub NextFeeMultiplierPrefix, PALLET, "NextFeeMultiplier");
 /// The multiplier applied to weight fees in the next block.
-pub type NextFeeMultiplier = StorageValue<NextFeeMultiplierPrefix, FixedU128, ValueQueryWith<MultiplierOnEmpty>>;
+pub type NextFeeMultiplier =
+    StorageValue<NextFeeMultiplierPrefix, FixedU128, ValueQueryWith<MultiplierOnEmpty>>;
 
 /// TransactionPayment's functions.
 pub struct Pallet<T>(PhantomData<T>);
 
 impl<T: Config> Pallet<T> {
     /// The fee's parts for an extrinsic of `len` bytes with this dispatch info and tip.
-    pub fn compute_fee_details(ext: &dyn Externalities, len: u32, info: &DispatchInfo, tip: Balance) -> FeeDetails {
+    pub fn compute_fee_details(
+        ext: &dyn Externalities,
+        len: u32,
+        info: &DispatchInfo,
+        tip: Balance,
+    ) -> FeeDetails {
         if info.pays_fee == Pays::No {
-            return FeeDetails { inclusion_fee: None, tip };
+            return FeeDetails {
+                inclusion_fee: None,
+                tip,
+            };
         }
         let base_weight = T::block_weights().per_class.get(info.class).base_extrinsic;
         let multiplier = NextFeeMultiplier::get(ext);
@@ -99,43 +115,74 @@ impl<T: Config> Pallet<T> {
     }
 
     /// The total fee, tip included.
-    pub fn compute_fee(ext: &dyn Externalities, len: u32, info: &DispatchInfo, tip: Balance) -> Balance {
+    pub fn compute_fee(
+        ext: &dyn Externalities,
+        len: u32,
+        info: &DispatchInfo,
+        tip: Balance,
+    ) -> Balance {
         let details = Self::compute_fee_details(ext, len, info, tip);
         let inclusion = details.inclusion_fee.map_or(0, |f| {
-            f.base_fee.saturating_add(f.len_fee).saturating_add(f.adjusted_weight_fee)
+            f.base_fee
+                .saturating_add(f.len_fee)
+                .saturating_add(f.adjusted_weight_fee)
         });
         inclusion.saturating_add(if info.pays_fee == Pays::Yes { tip } else { 0 })
     }
 
     /// Withdraws the fee from `who` (who must stay alive) before dispatch.
-    pub fn withdraw_fee(ext: &mut dyn Externalities, who: &AccountId32, fee: Balance) -> Result<(), InvalidTransaction> {
+    pub fn withdraw_fee(
+        ext: &mut dyn Externalities,
+        who: &AccountId32,
+        fee: Balance,
+    ) -> Result<(), InvalidTransaction> {
         pallet_balances::Pallet::<T>::withdraw(ext, who, fee, Existence::KeepAlive)
             .map_err(|_| InvalidTransaction::Payment)
     }
 
     /// Records a paid fee.
-    pub fn note_fee_paid(ext: &mut dyn Externalities, who: &AccountId32, actual_fee: Balance, tip: Balance) {
-        pallet_system::Pallet::<T>::deposit_event(ext, Event::TransactionFeePaid { who: *who, actual_fee, tip });
+    pub fn note_fee_paid(
+        ext: &mut dyn Externalities,
+        who: &AccountId32,
+        actual_fee: Balance,
+        tip: Balance,
+    ) {
+        pallet_system::Pallet::<T>::deposit_event(
+            ext,
+            Event::TransactionFeePaid {
+                who: *who,
+                actual_fee,
+                tip,
+            },
+        );
     }
 
     /// The pool priority of a transaction: its fee, and for operational ones
     /// their tip counted `OPERATIONAL_FEE_MULTIPLIER` more times.
     pub fn priority(fee: Balance, tip: Balance, class: DispatchClass) -> u64 {
         let boost = match class {
-            DispatchClass::Operational => tip.saturating_mul(Balance::from(T::OPERATIONAL_FEE_MULTIPLIER)),
+            DispatchClass::Operational => {
+                tip.saturating_mul(Balance::from(T::OPERATIONAL_FEE_MULTIPLIER))
+            }
             _ => 0,
         };
         u64::try_from(fee.saturating_add(boost)).unwrap_or(u64::MAX)
     }
-
 }
 
 impl<T: Config> Hooks for Pallet<T> {
     /// Updates the multiplier from the block's normal-class weight.
     fn on_finalize(ext: &mut dyn Externalities, _n: BlockNumber) {
         let normal_used = pallet_system::BlockWeight::get(ext).normal;
-        let max_normal = T::block_weights().per_class.normal.max_total.unwrap_or(T::block_weights().max_block);
+        let max_normal = T::block_weights()
+            .per_class
+            .normal
+            .max_total
+            .unwrap_or(T::block_weights().max_block);
         let current = NextFeeMultiplier::get(ext);
-        NextFeeMultiplier::put(ext, &next_multiplier(current, normal_used.ref_time, max_normal.ref_time));
+        NextFeeMultiplier::put(
+            ext,
+            &next_multiplier(current, normal_used.ref_time, max_normal.ref_time),
+        );
     }
 }

@@ -5,12 +5,22 @@ use crate::scale_paths::newtype_type_info;
 use codec::{Decode, Encode, MaxEncodedLen};
 
 /// An unsigned fixed-point number with 18 decimals: `inner / 10^18`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, MaxEncodedLen)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, MaxEncodedLen,
+)]
 pub struct FixedU128(pub u128);
-newtype_type_info!(FixedU128, "FixedU128", "sp_arithmetic::fixed_point", u128, "u128");
+newtype_type_info!(
+    FixedU128,
+    "FixedU128",
+    "sp_arithmetic::fixed_point",
+    u128,
+    "u128"
+);
 
 /// A fraction in parts per billion, `0..=1_000_000_000`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, MaxEncodedLen)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, MaxEncodedLen,
+)]
 pub struct Perbill(u32);
 newtype_type_info!(Perbill, "Perbill", "sp_arithmetic::per_things", u32, "u32");
 
@@ -63,7 +73,11 @@ impl Perbill {
 
     /// `parts / 10^9`, capped at one.
     pub const fn from_parts(parts: u32) -> Self {
-        Perbill(if parts > Self::ACCURACY { Self::ACCURACY } else { parts })
+        Perbill(if parts > Self::ACCURACY {
+            Self::ACCURACY
+        } else {
+            parts
+        })
     }
 
     /// `percent / 100`, capped at one.
@@ -106,9 +120,14 @@ fn wide_mul(a: u128, b: u128) -> (u128, u128) {
     let hi_lo = a_hi.wrapping_mul(b_lo);
     let lo_hi = a_lo.wrapping_mul(b_hi);
     let hi_hi = a_hi.wrapping_mul(b_hi);
-    let cross = (lo_lo >> 64).wrapping_add(hi_lo & MASK).wrapping_add(lo_hi & MASK);
+    let cross = (lo_lo >> 64)
+        .wrapping_add(hi_lo & MASK)
+        .wrapping_add(lo_hi & MASK);
     let lo = (cross << 64) | (lo_lo & MASK);
-    let hi = hi_hi.wrapping_add(hi_lo >> 64).wrapping_add(lo_hi >> 64).wrapping_add(cross >> 64);
+    let hi = hi_hi
+        .wrapping_add(hi_lo >> 64)
+        .wrapping_add(lo_hi >> 64)
+        .wrapping_add(cross >> 64);
     (hi, lo)
 }
 
@@ -139,7 +158,12 @@ mod tests {
     #[test]
     fn basics() {
         assert_eq!(FixedU128::one().saturating_mul_int(42), 42);
-        assert_eq!(FixedU128::checked_from_rational(1, 2).unwrap().saturating_mul_int(10), 5);
+        assert_eq!(
+            FixedU128::checked_from_rational(1, 2)
+                .unwrap()
+                .saturating_mul_int(10),
+            5
+        );
         assert_eq!(Perbill::from_percent(25).mul_floor(1000), 250);
         assert_eq!(mul_div(u128::MAX, 4, 8), Some(u128::MAX / 2));
         assert_eq!(mul_div(u128::MAX, 2, 1), None);

@@ -1,8 +1,8 @@
 //! Dispatch outcomes: `DispatchError` (Substrate's variant order), the
 //! dispatch class, fee payment and the info recorded with every extrinsic.
 
-pub use crate::{ArithmeticError, ModuleError, TokenError, TransactionalError};
 use crate::Weight;
+pub use crate::{ArithmeticError, ModuleError, TokenError, TransactionalError};
 use codec::{Decode, Encode};
 use scale_info::build::{Fields, Variants};
 use scale_info::{Path, Type, TypeInfo};
@@ -69,7 +69,10 @@ impl std::fmt::Display for ModuleError {
 
 /// Trie proof errors.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-#[scale_info(replace_segment("entroos_primitives", "sp_runtime"), replace_segment("dispatch", "proving_trie"))]
+#[scale_info(
+    replace_segment("entroos_primitives", "sp_runtime"),
+    replace_segment("dispatch", "proving_trie")
+)]
 #[allow(missing_docs)]
 pub enum TrieError {
     InvalidStateRoot,
@@ -95,7 +98,10 @@ impl TypeInfo for DispatchError {
             v.variant(name, |b| b.index(index))
         }
         fn one<T: TypeInfo + 'static>(v: Variants, name: &'static str, index: u8) -> Variants {
-            v.variant(name, |b| b.index(index).fields(Fields::unnamed().field(|f| f.ty::<T>())))
+            v.variant(name, |b| {
+                b.index(index)
+                    .fields(Fields::unnamed().field(|f| f.ty::<T>()))
+            })
         }
         let mut v = unit(Variants::new(), "Other", 0);
         v = unit(v, "CannotLookup", 1);
@@ -112,7 +118,9 @@ impl TypeInfo for DispatchError {
         v = unit(v, "Unavailable", 12);
         v = unit(v, "RootNotAllowed", 13);
         v = one::<TrieError>(v, "Trie", 14);
-        Type::builder().path(Path::new("DispatchError", "sp_runtime")).variant(v)
+        Type::builder()
+            .path(Path::new("DispatchError", "sp_runtime"))
+            .variant(v)
     }
 }
 
@@ -205,11 +213,26 @@ mod tests {
 
     #[test]
     fn module_error_encodes_as_substrate() {
-        let e = DispatchError::Module(ModuleError { index: 4, error: [2, 0, 0, 0], message: Some("x") });
+        let e = DispatchError::Module(ModuleError {
+            index: 4,
+            error: [2, 0, 0, 0],
+            message: Some("x"),
+        });
         assert_eq!(e.encode(), vec![3, 4, 2, 0, 0, 0]);
-        assert_eq!(DispatchError::decode(&mut &[3u8, 4, 2, 0, 0, 0][..]).unwrap().encode(), e.encode());
+        assert_eq!(
+            DispatchError::decode(&mut &[3u8, 4, 2, 0, 0, 0][..])
+                .unwrap()
+                .encode(),
+            e.encode()
+        );
         assert_eq!(DispatchError::Other("ignored").encode(), vec![0]);
-        assert_eq!(DispatchError::Token(TokenError::FundsUnavailable).encode(), vec![7, 0]);
-        assert_eq!(DispatchError::Trie(TrieError::DecodeError).encode(), vec![14, 13]);
+        assert_eq!(
+            DispatchError::Token(TokenError::FundsUnavailable).encode(),
+            vec![7, 0]
+        );
+        assert_eq!(
+            DispatchError::Trie(TrieError::DecodeError).encode(),
+            vec![14, 13]
+        );
     }
 }

@@ -160,7 +160,11 @@ mod tests {
             ("NextFeeMultiplier", "3f2edf3bdf381debe331ab7446addfdc"),
         ];
         for (input, expected) in cases {
-            assert_eq!(hex(&twox_128(input.as_bytes())), expected, "twox128({input})");
+            assert_eq!(
+                hex(&twox_128(input.as_bytes())),
+                expected,
+                "twox128({input})"
+            );
         }
     }
 

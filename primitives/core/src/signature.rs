@@ -33,17 +33,22 @@ impl MultiSignature {
 impl TypeInfo for MultiSignature {
     type Identity = Self;
     fn type_info() -> Type {
-        Type::builder().path(Path::new("MultiSignature", "sp_runtime")).variant(
-            Variants::new()
-                .variant("Ed25519", |v| {
-                    v.index(0).fields(Fields::unnamed().field(|f| f.ty::<[u8; 64]>()))
-                })
-                .variant("Sr25519", |v| {
-                    v.index(1).fields(Fields::unnamed().field(|f| f.ty::<[u8; 64]>()))
-                })
-                .variant("Ecdsa", |v| {
-                    v.index(2).fields(Fields::unnamed().field(|f| f.ty::<[u8; 65]>()))
-                }),
-        )
+        Type::builder()
+            .path(Path::new("MultiSignature", "sp_runtime"))
+            .variant(
+                Variants::new()
+                    .variant("Ed25519", |v| {
+                        v.index(0)
+                            .fields(Fields::unnamed().field(|f| f.ty::<[u8; 64]>()))
+                    })
+                    .variant("Sr25519", |v| {
+                        v.index(1)
+                            .fields(Fields::unnamed().field(|f| f.ty::<[u8; 64]>()))
+                    })
+                    .variant("Ecdsa", |v| {
+                        v.index(2)
+                            .fields(Fields::unnamed().field(|f| f.ty::<[u8; 65]>()))
+                    }),
+            )
     }
 }

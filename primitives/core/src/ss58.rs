@@ -39,7 +39,9 @@ pub fn encode(prefix: u16, key: &[u8; 32]) -> String {
 
 /// Decodes an address into its prefix and 32-byte key, checking the checksum.
 pub fn decode(address: &str) -> Result<(u16, [u8; 32]), Error> {
-    let data = bs58::decode(address).into_vec().map_err(|_| Error::Ss58("not base58"))?;
+    let data = bs58::decode(address)
+        .into_vec()
+        .map_err(|_| Error::Ss58("not base58"))?;
     let (prefix, prefix_len): (u16, usize) = match data.first() {
         Some(&b) if b < 64 => (u16::from(b), 1),
         Some(&b) if b < 128 => {
@@ -79,7 +81,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    const ALICE: [u8; 32] = hex_literal("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d");
+    const ALICE: [u8; 32] =
+        hex_literal("d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d");
 
     const fn hex_literal(s: &str) -> [u8; 32] {
         let b = s.as_bytes();
@@ -100,19 +103,37 @@ mod tests {
 
     #[test]
     fn alice_with_prefixes_42_0_2() {
-        assert_eq!(encode(42, &ALICE), "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY");
-        assert_eq!(encode(0, &ALICE), "15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5");
-        assert_eq!(encode(2, &ALICE), "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F");
-        assert_eq!(decode("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"), Ok((42, ALICE)));
+        assert_eq!(
+            encode(42, &ALICE),
+            "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
+        );
+        assert_eq!(
+            encode(0, &ALICE),
+            "15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5"
+        );
+        assert_eq!(
+            encode(2, &ALICE),
+            "HNZata7iMYWmk5RvZRTiAsSDhV8366zq2YGb3tLH5Upf74F"
+        );
+        assert_eq!(
+            decode("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"),
+            Ok((42, ALICE))
+        );
     }
 
     #[test]
     fn rejects_bad_checksum_and_prefix() {
-        assert_eq!(decode("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQZ"), Err(Error::Ss58("bad checksum")));
+        assert_eq!(
+            decode("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQZ"),
+            Err(Error::Ss58("bad checksum"))
+        );
         assert_eq!(decode("0OIl"), Err(Error::Ss58("not base58")));
         assert!(matches!(
             decode_with_prefix("15oF4uVJwmo4TdGW7VfQxNLavjCXviqxT9S1MgbjMNHr6Sp5", 42),
-            Err(Error::Ss58Prefix { expected: 42, found: 0 })
+            Err(Error::Ss58Prefix {
+                expected: 42,
+                found: 0
+            })
         ));
     }
 

@@ -129,6 +129,9 @@ mod tests {
         assert_eq!(bad.encode(), vec![1, 0, 4]);
         let ancient: TransactionValidity = Err(InvalidTransaction::AncientBirthBlock.into());
         assert_eq!(ancient.encode(), vec![1, 0, 5]);
-        assert_eq!(InvalidTransaction::Payment.to_string(), "Inability to pay some fees (e.g. account balance too low)");
+        assert_eq!(
+            InvalidTransaction::Payment.to_string(),
+            "Inability to pay some fees (e.g. account balance too low)"
+        );
     }
 }

@@ -16,8 +16,11 @@ pub fn api_id(name: &str) -> ApiId {
 
 impl Serialize for RuntimeVersion {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let apis: Vec<(String, u32)> =
-            self.apis.iter().map(|(id, v)| (format!("0x{}", hex::encode(id)), *v)).collect();
+        let apis: Vec<(String, u32)> = self
+            .apis
+            .iter()
+            .map(|(id, v)| (format!("0x{}", hex::encode(id)), *v))
+            .collect();
         let mut st = s.serialize_struct("RuntimeVersion", 10)?;
         st.serialize_field("specName", &self.spec_name)?;
         st.serialize_field("implName", &self.impl_name)?;

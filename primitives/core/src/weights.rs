@@ -8,10 +8,25 @@ pub use crate::RuntimeDbWeight;
 
 /// `sp_weights::weight_v2::Weight`, both parts compact-encoded.
 #[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, MaxEncodedLen,
-    TypeInfo, Serialize, Deserialize,
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Encode,
+    Decode,
+    MaxEncodedLen,
+    TypeInfo,
+    Serialize,
+    Deserialize,
 )]
-#[scale_info(replace_segment("entroos_primitives", "sp_weights"), replace_segment("weights", "weight_v2"))]
+#[scale_info(
+    replace_segment("entroos_primitives", "sp_weights"),
+    replace_segment("weights", "weight_v2")
+)]
 #[serde(rename_all = "camelCase")]
 pub struct Weight {
     /// Computation time, in picoseconds.
@@ -24,11 +39,17 @@ pub struct Weight {
 
 impl Weight {
     /// No weight.
-    pub const ZERO: Weight = Weight { ref_time: 0, proof_size: 0 };
+    pub const ZERO: Weight = Weight {
+        ref_time: 0,
+        proof_size: 0,
+    };
 
     /// A weight of `ref_time` picoseconds and `proof_size` bytes.
     pub const fn from_parts(ref_time: u64, proof_size: u64) -> Self {
-        Weight { ref_time, proof_size }
+        Weight {
+            ref_time,
+            proof_size,
+        }
     }
 
     /// Component-wise saturating sum.
@@ -57,7 +78,9 @@ impl RuntimeDbWeight {
     /// The weight of `reads` reads and `writes` writes.
     pub const fn reads_writes(&self, reads: u64, writes: u64) -> Weight {
         Weight::from_parts(
-            self.read.saturating_mul(reads).saturating_add(self.write.saturating_mul(writes)),
+            self.read
+                .saturating_mul(reads)
+                .saturating_add(self.write.saturating_mul(writes)),
             0,
         )
     }

@@ -50,7 +50,11 @@ pub trait PalletError: codec::Encode + Copy + std::fmt::Debug {
         for (dst, src) in error.iter_mut().zip(encoded.iter()) {
             *dst = *src;
         }
-        DispatchError::Module(ModuleError { index, error, message: Some(self.name()) })
+        DispatchError::Module(ModuleError {
+            index,
+            error,
+            message: Some(self.name()),
+        })
     }
 }
 
@@ -101,8 +105,15 @@ mod tests {
         let err = TestError::Second.into_module_error(4);
         assert_eq!(
             err,
-            DispatchError::Module(ModuleError { index: 4, error: [1, 0, 0, 0], message: Some("Second") })
+            DispatchError::Module(ModuleError {
+                index: 4,
+                error: [1, 0, 0, 0],
+                message: Some("Second")
+            })
         );
-        assert_eq!(ensure_signed(&RawOrigin::Root), Err(DispatchError::BadOrigin));
+        assert_eq!(
+            ensure_signed(&RawOrigin::Root),
+            Err(DispatchError::BadOrigin)
+        );
     }
 }

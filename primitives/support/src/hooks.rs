@@ -39,7 +39,12 @@ pub trait OffchainContext {
     /// The sr25519 public keys of a key type (e.g. `*b"entr"`) in the keystore.
     fn sr25519_public_keys(&self, key_type: [u8; 4]) -> Vec<[u8; 32]>;
     /// Signs with a keystore key.
-    fn sr25519_sign(&self, key_type: [u8; 4], public: &[u8; 32], message: &[u8]) -> Result<[u8; 64], OffchainError>;
+    fn sr25519_sign(
+        &self,
+        key_type: [u8; 4],
+        public: &[u8; 32],
+        message: &[u8],
+    ) -> Result<[u8; 64], OffchainError>;
 }
 
 /// Errors building genesis state.

@@ -11,7 +11,12 @@ pub fn constant<T: Encode + TypeInfo + 'static>(
     value: &T,
     docs: Vec<&'static str>,
 ) -> PalletConstantMetadata<MetaForm> {
-    PalletConstantMetadata { name, ty: meta_type::<T>(), value: value.encode(), docs }
+    PalletConstantMetadata {
+        name,
+        ty: meta_type::<T>(),
+        value: value.encode(),
+        docs,
+    }
 }
 
 /// A pallet that describes itself.

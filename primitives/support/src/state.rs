@@ -136,8 +136,11 @@ impl Backend for InMemoryBackend {
         if changes.is_empty() {
             return self.root();
         }
-        let mut merged: BTreeMap<&[u8], &[u8]> =
-            self.entries.iter().map(|(k, v)| (k.as_slice(), v.as_slice())).collect();
+        let mut merged: BTreeMap<&[u8], &[u8]> = self
+            .entries
+            .iter()
+            .map(|(k, v)| (k.as_slice(), v.as_slice()))
+            .collect();
         for (key, value) in changes {
             match value {
                 Some(v) => merged.insert(key, v),
@@ -153,7 +156,11 @@ enum Undo {
     /// Put back what `changes` held for the key (`None`: nothing).
     Restore(Vec<u8>, Option<Option<Vec<u8>>>),
     /// Undo an append: cut the value back to `len` bytes and restore its prefix.
-    Truncate { key: Vec<u8>, len: usize, prefix: Vec<u8> },
+    Truncate {
+        key: Vec<u8>,
+        len: usize,
+        prefix: Vec<u8>,
+    },
 }
 
 /// Uncommitted changes over a backend, with nested transactions.
@@ -166,7 +173,11 @@ pub struct Overlay<'a, B: Backend> {
 impl<'a, B: Backend> Overlay<'a, B> {
     /// An overlay with no changes.
     pub fn new(backend: &'a B) -> Self {
-        Overlay { backend, changes: Changes::new(), journals: Vec::new() }
+        Overlay {
+            backend,
+            changes: Changes::new(),
+            journals: Vec::new(),
+        }
     }
 
     /// The changes made, to be committed by the caller. Open transactions count as committed.
@@ -196,7 +207,11 @@ impl<'a, B: Backend> Overlay<'a, B> {
             let current = self.get(key).unwrap_or_default();
             self.write(key, Some(current));
         }
-        match self.changes.entry(key.to_vec()).or_insert_with(|| Some(Vec::new())) {
+        match self
+            .changes
+            .entry(key.to_vec())
+            .or_insert_with(|| Some(Vec::new()))
+        {
             Some(value) => value,
             slot @ None => slot.insert(Vec::new()),
         }
@@ -301,10 +316,18 @@ impl<B: Backend> Externalities for Overlay<'_, B> {
                     head.copy_from_slice(&new_prefix);
                 }
                 value.extend_from_slice(encoded_item);
-                self.journal(|| Undo::Truncate { key: key.to_vec(), len, prefix });
+                self.journal(|| Undo::Truncate {
+                    key: key.to_vec(),
+                    len,
+                    prefix,
+                });
             }
             _ => {
-                let body = if new_count.is_some() { rest.to_vec() } else { Vec::new() };
+                let body = if new_count.is_some() {
+                    rest.to_vec()
+                } else {
+                    Vec::new()
+                };
                 let mut rebuilt = new_prefix;
                 rebuilt.extend_from_slice(&body);
                 rebuilt.extend_from_slice(encoded_item);
@@ -353,7 +376,10 @@ mod tests {
         assert_eq!(o.next_key(b"a"), Some(b"c".to_vec()));
         assert_eq!(o.next_key(b"c"), Some(b"d".to_vec()));
         assert_eq!(o.next_key(b"d"), None);
-        assert_eq!(o.keys_with_prefix(b""), vec![b"a".to_vec(), b"c".to_vec(), b"d".to_vec()]);
+        assert_eq!(
+            o.keys_with_prefix(b""),
+            vec![b"a".to_vec(), b"c".to_vec(), b"d".to_vec()]
+        );
     }
 
     #[test]

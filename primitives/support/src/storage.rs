@@ -240,7 +240,11 @@ where
         ext.exists(&Self::key(key))
     }
     /// Reads, changes and writes back the value at `key`.
-    pub fn mutate<R>(ext: &mut dyn Externalities, key: &K, f: impl FnOnce(&mut Q::Query) -> R) -> R {
+    pub fn mutate<R>(
+        ext: &mut dyn Externalities,
+        key: &K,
+        f: impl FnOnce(&mut Q::Query) -> R,
+    ) -> R {
         let mut value = Self::get(ext, key);
         let result = f(&mut value);
         Self::set(ext, key, value);
@@ -396,7 +400,9 @@ mod tests {
 
     #[test]
     fn system_account_alice_key_matches_substrate() {
-        let alice: AccountId32 = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY".parse().unwrap();
+        let alice: AccountId32 = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
+            .parse()
+            .unwrap();
         assert_eq!(
             hex::encode(Account::key(&alice)),
             concat!(

@@ -48,7 +48,8 @@ pub fn verify(signature: &[u8; 64], message: &[u8], public: &[u8; 32]) -> bool {
     let Ok(key) = VerifyingKey::from_bytes(public) else {
         return false;
     };
-    key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(signature)).is_ok()
+    key.verify_strict(message, &ed25519_dalek::Signature::from_bytes(signature))
+        .is_ok()
 }
 
 #[cfg(test)]

@@ -7,14 +7,24 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::fmt;
 
 /// A 256-bit hash, serialized as `0x`-prefixed lower-case hex.
-#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode, MaxEncodedLen)]
+#[derive(
+    Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode, MaxEncodedLen,
+)]
 pub struct H256(pub [u8; 32]);
 newtype_type_info!(H256, "H256", "primitive_types", [u8; 32], "[u8; 32]");
 
 /// An account: a 32-byte public key, shown as an SS58 address.
-#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode, MaxEncodedLen)]
+#[derive(
+    Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Encode, Decode, MaxEncodedLen,
+)]
 pub struct AccountId32(pub [u8; 32]);
-newtype_type_info!(AccountId32, "AccountId32", "sp_core::crypto", [u8; 32], "[u8; 32]");
+newtype_type_info!(
+    AccountId32,
+    "AccountId32",
+    "sp_core::crypto",
+    [u8; 32],
+    "[u8; 32]"
+);
 
 /// Parses `0x`-prefixed (or bare) hex of exactly `N` bytes.
 pub fn parse_hex_array<const N: usize>(s: &str) -> Result<[u8; N], Error> {

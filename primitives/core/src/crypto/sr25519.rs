@@ -44,20 +44,24 @@ fn derive(secret: &SecretKey, junction: &Junction) -> SecretKey {
     let chain_code = schnorrkel::derive::ChainCode(*junction.chain_code());
     match junction {
         Junction::Soft(_) => secret.derived_key_simple(chain_code, []).0,
-        Junction::Hard(_) => {
-            secret.hard_derive_mini_secret_key(Some(chain_code), b"").0.expand(ExpansionMode::Ed25519)
-        }
+        Junction::Hard(_) => secret
+            .hard_derive_mini_secret_key(Some(chain_code), b"")
+            .0
+            .expand(ExpansionMode::Ed25519),
     }
 }
 
 /// Verifies one signature; malformed keys or signatures verify as false.
 pub fn verify(signature: &[u8; 64], message: &[u8], public: &[u8; 32]) -> bool {
-    let (Ok(public), Ok(signature)) =
-        (PublicKey::from_bytes(public), schnorrkel::Signature::from_bytes(signature))
-    else {
+    let (Ok(public), Ok(signature)) = (
+        PublicKey::from_bytes(public),
+        schnorrkel::Signature::from_bytes(signature),
+    ) else {
         return false;
     };
-    public.verify_simple(SIGNING_CONTEXT, message, &signature).is_ok()
+    public
+        .verify_simple(SIGNING_CONTEXT, message, &signature)
+        .is_ok()
 }
 
 /// Verifies many signatures at once (about twice as fast per signature);
@@ -68,9 +72,10 @@ pub fn verify_batch(items: &[(&[u8], [u8; 64], [u8; 32])]) -> bool {
     let mut publics = Vec::with_capacity(items.len());
     let context = schnorrkel::signing_context(SIGNING_CONTEXT);
     for (message, signature, public) in items {
-        let (Ok(public), Ok(signature)) =
-            (PublicKey::from_bytes(public), schnorrkel::Signature::from_bytes(signature))
-        else {
+        let (Ok(public), Ok(signature)) = (
+            PublicKey::from_bytes(public),
+            schnorrkel::Signature::from_bytes(signature),
+        ) else {
             return false;
         };
         transcripts.push(context.bytes(message));
@@ -91,15 +96,42 @@ mod tests {
     #[test]
     fn dev_accounts_match_substrate() {
         let cases = [
-            ("//Alice", "d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d"),
-            ("//Bob", "8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48"),
-            ("//Charlie", "90b5ab205c6974c9ea841be688864633dc9ca8a357843eeacf2314649965fe22"),
-            ("//Dave", "306721211d5404bd9da88e0204360a1a9ab8b87c66c1bc2fcdd37f3c2222cc20"),
-            ("//Eve", "e659a7a1628cdd93febc04a4e0646ea20e9f5f0ce097d9a05290d4a9e054df4e"),
-            ("//Ferdie", "1cbd2d43530a44705ad088af313e18f80b53ef16b36177cd4b77b846f2a5f07c"),
-            ("//Alice//stash", "be5ddb1579b72e84524fc29e78609e3caf42e85aa118ebfe0b0ad404b5bdd25f"),
-            ("//Bob//stash", "fe65717dad0447d715f660a0a58411de509b42e6efb8375f562f58a554d5860e"),
-            ("", "46ebddef8cd9bb167dc30878d7113b7e168e6f0646beffd77d69d39bad76b47a"),
+            (
+                "//Alice",
+                "d43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d",
+            ),
+            (
+                "//Bob",
+                "8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48",
+            ),
+            (
+                "//Charlie",
+                "90b5ab205c6974c9ea841be688864633dc9ca8a357843eeacf2314649965fe22",
+            ),
+            (
+                "//Dave",
+                "306721211d5404bd9da88e0204360a1a9ab8b87c66c1bc2fcdd37f3c2222cc20",
+            ),
+            (
+                "//Eve",
+                "e659a7a1628cdd93febc04a4e0646ea20e9f5f0ce097d9a05290d4a9e054df4e",
+            ),
+            (
+                "//Ferdie",
+                "1cbd2d43530a44705ad088af313e18f80b53ef16b36177cd4b77b846f2a5f07c",
+            ),
+            (
+                "//Alice//stash",
+                "be5ddb1579b72e84524fc29e78609e3caf42e85aa118ebfe0b0ad404b5bdd25f",
+            ),
+            (
+                "//Bob//stash",
+                "fe65717dad0447d715f660a0a58411de509b42e6efb8375f562f58a554d5860e",
+            ),
+            (
+                "",
+                "46ebddef8cd9bb167dc30878d7113b7e168e6f0646beffd77d69d39bad76b47a",
+            ),
         ];
         for (uri, expected) in cases {
             assert_eq!(public_hex(uri), expected, "{uri}");
@@ -120,9 +152,15 @@ mod tests {
         assert!(verify(&sig, b"hello", &pair.public()));
         assert!(!verify(&sig, b"hellp", &pair.public()));
         assert!(!verify(&[0u8; 64], b"hello", &pair.public()));
-        let items = [(&b"hello"[..], sig, pair.public()), (&b"x"[..], pair.sign(b"x"), pair.public())];
+        let items = [
+            (&b"hello"[..], sig, pair.public()),
+            (&b"x"[..], pair.sign(b"x"), pair.public()),
+        ];
         assert!(verify_batch(&items));
-        let bad = [(&b"hello"[..], sig, pair.public()), (&b"y"[..], pair.sign(b"x"), pair.public())];
+        let bad = [
+            (&b"hello"[..], sig, pair.public()),
+            (&b"y"[..], pair.sign(b"x"), pair.public()),
+        ];
         assert!(!verify_batch(&bad));
     }
 }

@@ -82,17 +82,26 @@ impl std::str::FromStr for SecretUri {
             junctions.push(Junction::parse(code, hard));
             path = tail;
         }
-        Ok(SecretUri { phrase: Zeroizing::new(phrase.trim().to_string()), junctions, password })
+        Ok(SecretUri {
+            phrase: Zeroizing::new(phrase.trim().to_string()),
+            junctions,
+            password,
+        })
     }
 }
 
 impl SecretUri {
     /// The 32-byte mini secret (seed) the URI's phrase or hex seed stands for.
     pub fn seed(&self) -> Result<Zeroizing<[u8; 32]>, Error> {
-        let phrase: &str = if self.phrase.is_empty() { DEV_PHRASE } else { &self.phrase };
+        let phrase: &str = if self.phrase.is_empty() {
+            DEV_PHRASE
+        } else {
+            &self.phrase
+        };
         if let Some(hex_seed) = phrase.strip_prefix("0x") {
             let bytes = Zeroizing::new(
-                hex::decode(hex_seed).map_err(|e| Error::SecretUri(format!("bad hex seed: {e}")))?,
+                hex::decode(hex_seed)
+                    .map_err(|e| Error::SecretUri(format!("bad hex seed: {e}")))?,
             );
             let seed: [u8; 32] = bytes
                 .as_slice()
@@ -114,9 +123,14 @@ pub fn mini_secret_from_phrase(phrase: &str, password: &str) -> Result<Zeroizing
 }
 
 /// PBKDF2-HMAC-SHA512(entropy, "mnemonic" ++ password, 2048)[..32].
-pub fn mini_secret_from_entropy(entropy: &[u8], password: &str) -> Result<Zeroizing<[u8; 32]>, Error> {
+pub fn mini_secret_from_entropy(
+    entropy: &[u8],
+    password: &str,
+) -> Result<Zeroizing<[u8; 32]>, Error> {
     if entropy.len() < 16 || entropy.len() > 32 || entropy.len() % 4 != 0 {
-        return Err(Error::SecretUri("entropy must be 16 to 32 bytes, a multiple of 4".into()));
+        return Err(Error::SecretUri(
+            "entropy must be 16 to 32 bytes, a multiple of 4".into(),
+        ));
     }
     let salt = Zeroizing::new(format!("mnemonic{password}"));
     let mut seed = Zeroizing::new([0u8; 64]);
@@ -135,7 +149,10 @@ mod tests {
     #[test]
     fn dev_phrase_mini_secret() {
         let mini = mini_secret_from_phrase(DEV_PHRASE, "").unwrap();
-        assert_eq!(hex::encode(*mini), "fac7959dbfe72f052e5a0c3c8d6530f202b02fd8f9f5ca3580ec8deb7797479e");
+        assert_eq!(
+            hex::encode(*mini),
+            "fac7959dbfe72f052e5a0c3c8d6530f202b02fd8f9f5ca3580ec8deb7797479e"
+        );
     }
 
     #[test]

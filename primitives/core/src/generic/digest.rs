@@ -31,7 +31,9 @@ pub enum DigestItem {
 }
 
 /// The digest of a header.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, TypeInfo, Serialize, Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Encode, Decode, TypeInfo, Serialize, Deserialize,
+)]
 #[scale_info(replace_segment("entroos_primitives", "sp_runtime"))]
 pub struct Digest {
     /// The items, in order.
@@ -65,7 +67,8 @@ impl Serialize for DigestItem {
 impl<'de> Deserialize<'de> for DigestItem {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        let bytes = hex::decode(s.strip_prefix("0x").unwrap_or(&s)).map_err(serde::de::Error::custom)?;
+        let bytes =
+            hex::decode(s.strip_prefix("0x").unwrap_or(&s)).map_err(serde::de::Error::custom)?;
         DigestItem::decode(&mut &bytes[..]).map_err(|e| serde::de::Error::custom(e.to_string()))
     }
 }
@@ -77,7 +80,10 @@ mod tests {
     #[test]
     fn json_vector() {
         let digest = Digest {
-            logs: vec![DigestItem::Other(vec![1, 2, 3]), DigestItem::Seal(*b"test", vec![1, 2, 3])],
+            logs: vec![
+                DigestItem::Other(vec![1, 2, 3]),
+                DigestItem::Seal(*b"test", vec![1, 2, 3]),
+            ],
         };
         let json = serde_json::to_string(&digest).unwrap();
         assert_eq!(json, r#"{"logs":["0x000c010203","0x05746573740c010203"]}"#);
@@ -87,7 +93,10 @@ mod tests {
     #[test]
     fn unknown_kinds_are_rejected() {
         for kind in [1u8, 2, 3, 7, 9] {
-            assert!(DigestItem::decode(&mut &[kind, 0][..]).is_err(), "kind {kind}");
+            assert!(
+                DigestItem::decode(&mut &[kind, 0][..]).is_err(),
+                "kind {kind}"
+            );
         }
     }
 }

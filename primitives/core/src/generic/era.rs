@@ -23,10 +23,16 @@ pub enum Era {
 impl Era {
     /// A mortal era of at least `period` blocks, born at or before `current`.
     pub fn mortal(period: u64, current: u64) -> Era {
-        let period = period.checked_next_power_of_two().unwrap_or(1 << 16).clamp(4, 1 << 16);
+        let period = period
+            .checked_next_power_of_two()
+            .unwrap_or(1 << 16)
+            .clamp(4, 1 << 16);
         let phase = current.checked_rem(period).unwrap_or(0);
         let quantize_factor = (period >> 12).max(1);
-        let phase = phase.checked_div(quantize_factor).unwrap_or(0).saturating_mul(quantize_factor);
+        let phase = phase
+            .checked_div(quantize_factor)
+            .unwrap_or(0)
+            .saturating_mul(quantize_factor);
         Era::Mortal { period, phase }
     }
 
@@ -57,7 +63,9 @@ impl Encode for Era {
             Era::Immortal => dest.push_byte(0),
             Era::Mortal { period, phase } => {
                 let quantize_factor = (period >> 12).max(1);
-                let low = u64::from(period.trailing_zeros()).saturating_sub(1).clamp(1, 15);
+                let low = u64::from(period.trailing_zeros())
+                    .saturating_sub(1)
+                    .clamp(1, 15);
                 let encoded = low | (phase.checked_div(quantize_factor).unwrap_or(0) << 4);
                 (encoded as u16).encode_to(dest);
             }
@@ -92,15 +100,20 @@ impl TypeInfo for Era {
     fn type_info() -> Type {
         static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
         let names = NAMES.get_or_init(|| {
-            (1..=255u8).map(|i| &*Box::leak(format!("Mortal{i}").into_boxed_str())).collect()
+            (1..=255u8)
+                .map(|i| &*Box::leak(format!("Mortal{i}").into_boxed_str()))
+                .collect()
         });
         let mut variants = Variants::new().variant("Immortal", |v| v.index(0));
         for (index, name) in (1..=255u8).zip(names.iter()) {
             variants = variants.variant(*name, |v| {
-                v.index(index).fields(Fields::unnamed().field(|f| f.ty::<u8>()))
+                v.index(index)
+                    .fields(Fields::unnamed().field(|f| f.ty::<u8>()))
             });
         }
-        Type::builder().path(Path::new("Era", "sp_runtime::generic::era")).variant(variants)
+        Type::builder()
+            .path(Path::new("Era", "sp_runtime::generic::era"))
+            .variant(variants)
     }
 }
 
@@ -116,7 +129,13 @@ mod tests {
         let e = Era::mortal(32768, 20000);
         let expected: u16 = 14 | (2500 << 4);
         assert_eq!(e.encode(), expected.to_le_bytes().to_vec());
-        assert_eq!(Era::decode(&mut &[0xa5u8, 0x02][..]).unwrap(), Era::Mortal { period: 64, phase: 42 });
+        assert_eq!(
+            Era::decode(&mut &[0xa5u8, 0x02][..]).unwrap(),
+            Era::Mortal {
+                period: 64,
+                phase: 42
+            }
+        );
     }
 
     #[test]

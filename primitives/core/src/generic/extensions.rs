@@ -39,12 +39,28 @@ macro_rules! extension {
     };
 }
 
-extension!(CheckNonZeroSender, "frame_system::extensions::check_non_zero_sender");
-extension!(CheckSpecVersion, "frame_system::extensions::check_spec_version");
+extension!(
+    CheckNonZeroSender,
+    "frame_system::extensions::check_non_zero_sender"
+);
+extension!(
+    CheckSpecVersion,
+    "frame_system::extensions::check_spec_version"
+);
 extension!(CheckTxVersion, "frame_system::extensions::check_tx_version");
 extension!(CheckGenesis, "frame_system::extensions::check_genesis");
-extension!(CheckMortality, "frame_system::extensions::check_mortality", Era, "Era");
-extension!(CheckNonce, "frame_system::extensions::check_nonce", Compact<u32>, "T::Nonce");
+extension!(
+    CheckMortality,
+    "frame_system::extensions::check_mortality",
+    Era,
+    "Era"
+);
+extension!(
+    CheckNonce,
+    "frame_system::extensions::check_nonce",
+    Compact<u32>,
+    "T::Nonce"
+);
 extension!(CheckWeight, "frame_system::extensions::check_weight");
 extension!(
     ChargeTransactionPayment,
@@ -68,14 +84,38 @@ pub type ExtraTypes = (
 /// `(identifier, extra type, additional type)` for each standard extension, in order.
 pub fn standard() -> Vec<(&'static str, MetaType, MetaType)> {
     vec![
-        ("CheckNonZeroSender", meta_type::<CheckNonZeroSender>(), meta_type::<()>()),
-        ("CheckSpecVersion", meta_type::<CheckSpecVersion>(), meta_type::<u32>()),
-        ("CheckTxVersion", meta_type::<CheckTxVersion>(), meta_type::<u32>()),
-        ("CheckGenesis", meta_type::<CheckGenesis>(), meta_type::<H256>()),
-        ("CheckMortality", meta_type::<CheckMortality>(), meta_type::<H256>()),
+        (
+            "CheckNonZeroSender",
+            meta_type::<CheckNonZeroSender>(),
+            meta_type::<()>(),
+        ),
+        (
+            "CheckSpecVersion",
+            meta_type::<CheckSpecVersion>(),
+            meta_type::<u32>(),
+        ),
+        (
+            "CheckTxVersion",
+            meta_type::<CheckTxVersion>(),
+            meta_type::<u32>(),
+        ),
+        (
+            "CheckGenesis",
+            meta_type::<CheckGenesis>(),
+            meta_type::<H256>(),
+        ),
+        (
+            "CheckMortality",
+            meta_type::<CheckMortality>(),
+            meta_type::<H256>(),
+        ),
         ("CheckNonce", meta_type::<CheckNonce>(), meta_type::<()>()),
         ("CheckWeight", meta_type::<CheckWeight>(), meta_type::<()>()),
-        ("ChargeTransactionPayment", meta_type::<ChargeTransactionPayment>(), meta_type::<()>()),
+        (
+            "ChargeTransactionPayment",
+            meta_type::<ChargeTransactionPayment>(),
+            meta_type::<()>(),
+        ),
     ]
 }
 

@@ -39,13 +39,24 @@ pub struct UncheckedExtrinsic<Call> {
 
 impl<Call: Encode> UncheckedExtrinsic<Call> {
     /// A signed extrinsic.
-    pub fn new_signed(function: Call, signer: Address, signature: MultiSignature, extra: SignedExtra) -> Self {
-        UncheckedExtrinsic { signature: Some((signer, signature, extra)), function }
+    pub fn new_signed(
+        function: Call,
+        signer: Address,
+        signature: MultiSignature,
+        extra: SignedExtra,
+    ) -> Self {
+        UncheckedExtrinsic {
+            signature: Some((signer, signature, extra)),
+            function,
+        }
     }
 
     /// An unsigned extrinsic (inherent).
     pub fn new_unsigned(function: Call) -> Self {
-        UncheckedExtrinsic { signature: None, function }
+        UncheckedExtrinsic {
+            signature: None,
+            function,
+        }
     }
 
     fn encode_body(&self) -> Vec<u8> {
@@ -92,7 +103,10 @@ impl<Call: Decode> UncheckedExtrinsic<Call> {
         if !input.is_empty() {
             return Err("extrinsic has trailing bytes".into());
         }
-        Ok(UncheckedExtrinsic { signature, function })
+        Ok(UncheckedExtrinsic {
+            signature,
+            function,
+        })
     }
 }
 
@@ -113,7 +127,10 @@ impl<Call: TypeInfo + 'static> TypeInfo for UncheckedExtrinsic<Call> {
     type Identity = Self;
     fn type_info() -> Type {
         Type::builder()
-            .path(Path::new("UncheckedExtrinsic", "sp_runtime::generic::unchecked_extrinsic"))
+            .path(Path::new(
+                "UncheckedExtrinsic",
+                "sp_runtime::generic::unchecked_extrinsic",
+            ))
             .type_params(vec![
                 TypeParameter::new("Address", Some(meta_type::<Address>())),
                 TypeParameter::new("Call", Some(meta_type::<Call>())),
@@ -132,7 +149,9 @@ mod tests {
     use proptest::prelude::*;
 
     fn bob() -> AccountId32 {
-        "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty".parse().unwrap()
+        "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
+            .parse()
+            .unwrap()
     }
 
     /// COMPAT §5.3: Alice → Bob 1e12 with Balances at 4 and transfer_keep_alive at 3.
@@ -145,7 +164,11 @@ mod tests {
             hex::encode(&call),
             "0403008eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48070010a5d4e8"
         );
-        let extra = SignedExtra { era: Era::mortal(64, 42), nonce: 0, tip: 0 };
+        let extra = SignedExtra {
+            era: Era::mortal(64, 42),
+            nonce: 0,
+            tip: 0,
+        };
         let additional = AdditionalSigned {
             spec_version: 100,
             transaction_version: 1,
@@ -170,7 +193,11 @@ mod tests {
             vec![4u8, 3],
             MultiAddress::Id(bob()),
             MultiSignature::Sr25519([7; 64]),
-            SignedExtra { era: Era::Immortal, nonce: 5, tip: 1 },
+            SignedExtra {
+                era: Era::Immortal,
+                nonce: 5,
+                tip: 1,
+            },
         );
         let bytes = xt.encode();
         assert_eq!(bytes[2], 0x84);

@@ -94,7 +94,9 @@ mod tests {
             number: 26,
             state_root: H256([2; 32]),
             extrinsics_root: H256([3; 32]),
-            digest: Digest { logs: vec![DigestItem::PreRuntime(*b"entr", vec![9])] },
+            digest: Digest {
+                logs: vec![DigestItem::PreRuntime(*b"entr", vec![9])],
+            },
         };
         let json = serde_json::to_value(&header).unwrap();
         assert_eq!(json["number"], "0x1a");
@@ -104,7 +106,10 @@ mod tests {
 
     #[test]
     fn compact_number_layout() {
-        let header = Header { number: 1, ..Default::default() };
+        let header = Header {
+            number: 1,
+            ..Default::default()
+        };
         let bytes = header.encode();
         assert_eq!(bytes.len(), 32 + 1 + 32 + 32 + 1);
         assert_eq!(bytes[32], 4); // Compact(1)

@@ -3,8 +3,8 @@
 mod block;
 mod digest;
 mod era;
-mod extrinsic;
 pub mod extensions;
+mod extrinsic;
 mod header;
 
 pub use block::{Block, OpaqueExtrinsic};

@@ -9,8 +9,8 @@ use codec::{Compact, Decode, Encode};
 use entroos_primitives::hashing::blake2_256;
 use std::borrow::Borrow;
 use std::ops::Range;
-use trie_db::node::{NibbleSlicePlan, NodeHandlePlan, NodePlan, Value, ValuePlan};
 use trie_db::nibble_ops::NIBBLE_LENGTH;
+use trie_db::node::{NibbleSlicePlan, NodeHandlePlan, NodePlan, Value, ValuePlan};
 use trie_db::ChildReference;
 
 const HASH_LEN: usize = 32;
@@ -37,7 +37,10 @@ struct Cursor<'a> {
 
 impl<'a> Cursor<'a> {
     fn take(&mut self, count: usize) -> Result<Range<usize>, TrieCodecError> {
-        let end = self.offset.checked_add(count).filter(|&e| e <= self.data.len());
+        let end = self
+            .offset
+            .checked_add(count)
+            .filter(|&e| e <= self.data.len());
         let end = end.ok_or_else(|| TrieCodecError("node ends early".into()))?;
         let range = self.offset..end;
         self.offset = end;
@@ -45,14 +48,19 @@ impl<'a> Cursor<'a> {
     }
 
     fn byte_at_offset(&self) -> Result<u8, TrieCodecError> {
-        self.data.get(self.offset).copied().ok_or_else(|| TrieCodecError("node ends early".into()))
+        self.data
+            .get(self.offset)
+            .copied()
+            .ok_or_else(|| TrieCodecError("node ends early".into()))
     }
 
     fn compact_len(&mut self) -> Result<usize, TrieCodecError> {
         let rest = self.data.get(self.offset..).unwrap_or(&[]);
         let mut input = rest;
         let len = Compact::<u32>::decode(&mut input)?.0;
-        self.offset = self.offset.saturating_add(rest.len().saturating_sub(input.len()));
+        self.offset = self
+            .offset
+            .saturating_add(rest.len().saturating_sub(input.len()));
         usize::try_from(len).map_err(|_| TrieCodecError("length overflow".into()))
     }
 
@@ -106,7 +114,11 @@ fn decode_branch(
             NodeHandlePlan::Inline(range)
         });
     }
-    Ok(NodePlan::NibbledBranch { partial, value, children })
+    Ok(NodePlan::NibbledBranch {
+        partial,
+        value,
+        children,
+    })
 }
 
 fn encode_value(value: &Value, out: &mut Vec<u8>) {
@@ -131,17 +143,24 @@ impl trie_db::NodeCodec for NodeCodec {
     fn decode_plan(data: &[u8]) -> Result<NodePlan, TrieCodecError> {
         let mut input = data;
         let header = NodeHeader::decode(&mut input)?;
-        let mut cursor = Cursor { data, offset: data.len().saturating_sub(input.len()) };
+        let mut cursor = Cursor {
+            data,
+            offset: data.len().saturating_sub(input.len()),
+        };
         let plan = match header {
             NodeHeader::Null => return Ok(NodePlan::Empty),
-            NodeHeader::Branch(has_value, n) => decode_branch(&mut cursor, n, has_value.then_some(false))?,
+            NodeHeader::Branch(has_value, n) => {
+                decode_branch(&mut cursor, n, has_value.then_some(false))?
+            }
             NodeHeader::HashedValueBranch(n) => decode_branch(&mut cursor, n, Some(true))?,
-            NodeHeader::Leaf(n) => {
-                NodePlan::Leaf { partial: cursor.partial(n)?, value: cursor.inline_value()? }
-            }
-            NodeHeader::HashedValueLeaf(n) => {
-                NodePlan::Leaf { partial: cursor.partial(n)?, value: cursor.hashed_value()? }
-            }
+            NodeHeader::Leaf(n) => NodePlan::Leaf {
+                partial: cursor.partial(n)?,
+                value: cursor.inline_value()?,
+            },
+            NodeHeader::HashedValueLeaf(n) => NodePlan::Leaf {
+                partial: cursor.partial(n)?,
+                value: cursor.hashed_value()?,
+            },
         };
         if cursor.offset != data.len() {
             return Err(TrieCodecError("trailing bytes after node".into()));
@@ -207,7 +226,9 @@ impl trie_db::NodeCodec for NodeCodec {
         }
         let mut bitmap: u16 = 0;
         for (i, child) in children.enumerate().take(NIBBLE_LENGTH) {
-            let Some(child) = child.borrow() else { continue };
+            let Some(child) = child.borrow() else {
+                continue;
+            };
             bitmap |= 1 << i;
             match child {
                 ChildReference::Hash(hash) => hash.as_slice().encode_to(&mut out),

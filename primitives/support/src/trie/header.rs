@@ -109,10 +109,18 @@ mod tests {
     #[test]
     fn sizes_round_trip() {
         for size in [0usize, 1, 62, 63, 64, 300, 318, 319, 320, 600, 5000] {
-            for header in [NodeHeader::Leaf(size), NodeHeader::Branch(true, size), NodeHeader::HashedValueBranch(size)] {
+            for header in [
+                NodeHeader::Leaf(size),
+                NodeHeader::Branch(true, size),
+                NodeHeader::HashedValueBranch(size),
+            ] {
                 let mut out = Vec::new();
                 header.encode_to(&mut out);
-                assert_eq!(NodeHeader::decode(&mut &out[..]).unwrap(), header, "{header:?}");
+                assert_eq!(
+                    NodeHeader::decode(&mut &out[..]).unwrap(),
+                    header,
+                    "{header:?}"
+                );
             }
         }
     }

@@ -39,17 +39,18 @@ where
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
     let mut root = trie_db::TrieRoot::<Layout>::default();
     trie_db::trie_visit::<Layout, _, _, _, _>(sorted, &mut root);
-    root.root.unwrap_or_else(<NodeCodec as trie_db::NodeCodec>::hashed_null_node)
+    root.root
+        .unwrap_or_else(<NodeCodec as trie_db::NodeCodec>::hashed_null_node)
 }
 
 /// The root of the trie mapping `Compact(i)` to the i-th item: the extrinsics root.
 pub fn ordered_trie_root<V: AsRef<[u8]>>(items: &[V]) -> [u8; 32] {
-    trie_root(
-        items
-            .iter()
-            .enumerate()
-            .map(|(i, v)| (Compact(u32::try_from(i).unwrap_or(u32::MAX)).encode(), v.as_ref())),
-    )
+    trie_root(items.iter().enumerate().map(|(i, v)| {
+        (
+            Compact(u32::try_from(i).unwrap_or(u32::MAX)).encode(),
+            v.as_ref(),
+        )
+    }))
 }
 
 #[cfg(test)]

@@ -20,21 +20,33 @@ fn reference_root(entries: &[(Vec<u8>, Vec<u8>)]) -> [u8; 32] {
 
 #[test]
 fn empty_root_is_hash_of_zero_byte() {
-    assert_eq!(trie_root(Vec::<(Vec<u8>, Vec<u8>)>::new()), Blake2Hasher::hash(&[0]));
+    assert_eq!(
+        trie_root(Vec::<(Vec<u8>, Vec<u8>)>::new()),
+        Blake2Hasher::hash(&[0])
+    );
     assert_eq!(NodeCodec::hashed_null_node(), Blake2Hasher::hash(&[0]));
 }
 
 #[test]
 fn ordered_root_keys_are_compact_indices() {
     let items = vec![vec![1u8, 2], vec![3u8; 40]];
-    let expected = trie_root(vec![(Compact(0u32).encode(), items[0].clone()), (Compact(1u32).encode(), items[1].clone())]);
+    let expected = trie_root(vec![
+        (Compact(0u32).encode(), items[0].clone()),
+        (Compact(1u32).encode(), items[1].clone()),
+    ]);
     assert_eq!(ordered_trie_root(&items), expected);
 }
 
 #[test]
 fn trie_db_reads_back_what_it_wrote() {
-    let entries: Vec<(Vec<u8>, Vec<u8>)> =
-        (0u32..300).map(|i| (i.to_le_bytes().to_vec(), vec![i as u8; (i % 70) as usize + 1])).collect();
+    let entries: Vec<(Vec<u8>, Vec<u8>)> = (0u32..300)
+        .map(|i| {
+            (
+                i.to_le_bytes().to_vec(),
+                vec![i as u8; (i % 70) as usize + 1],
+            )
+        })
+        .collect();
     let mut db = MemoryDB::<Blake2Hasher, HashKey<_>, Vec<u8>>::default();
     let mut root = Default::default();
     {

@@ -1,0 +1,34 @@
+# Installs, on a fresh Debian machine, what the build and the tests need.
+# Sourced by scripts/*.sh; every function is idempotent.
+
+step() { printf '\n==> %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  step "installing ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+}
+
+ensure_toolchain() {
+  command -v cargo >/dev/null || { echo "cargo (Rust 1.85 or newer) is required: https://rustup.rs" >&2; exit 1; }
+  apt_install build-essential pkg-config
+  # CI keeps one target directory across runs on the same machine.
+  if [ "${CI:-}" = "true" ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
+    export CARGO_TARGET_DIR="$HOME/.cache/entroos/target"
+    mkdir -p "$CARGO_TARGET_DIR"
+    mkdir -p target
+  fi
+}
+
+ensure_node() {
+  command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+}
