@@ -27,5 +27,6 @@ cargo bench --workspace --locked --no-run
 
 step "polkadot.js client tests"
 npm --prefix scripts/clients ci --no-audit --no-fund --loglevel=error
+mkdir -p target
 cargo run -q --locked -p entroos-runtime --example chain-info -- target/chain-info.json
 (cd scripts/clients && ENTROOS_CHAIN_INFO=../../target/chain-info.json node --test)

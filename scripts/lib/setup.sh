@@ -25,7 +25,6 @@ ensure_toolchain() {
   if [ "${CI:-}" = "true" ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
     export CARGO_TARGET_DIR="$HOME/.cache/entroos/target"
     mkdir -p "$CARGO_TARGET_DIR"
-    mkdir -p target
   fi
 }
 
