@@ -43,10 +43,9 @@ pub(crate) fn check_signature(
     if !BlockHash::contains_key(ext, &birth) {
         return Err(InvalidTransaction::AncientBirthBlock.into());
     }
-    let version = crate::version();
     let additional = AdditionalSigned {
-        spec_version: version.spec_version,
-        transaction_version: version.transaction_version,
+        spec_version: crate::SPEC_VERSION,
+        transaction_version: crate::TRANSACTION_VERSION,
         genesis_hash: BlockHash::get(ext, &0),
         birth_hash: BlockHash::get(ext, &birth),
     };

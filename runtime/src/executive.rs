@@ -72,11 +72,12 @@ fn apply_in_transaction(
     let len = u32::try_from(encoded.len()).map_err(|_| InvalidTransaction::ExhaustsResources)?;
     let info = xt.function.get_dispatch_info();
     let signed = checks::check_signature(ext, &xt)?;
+    let mut fee = 0;
     let origin = match &signed {
         Some(signed) => {
             checks::check_nonce_for_block(ext, signed)?;
             checks::consume_block_resources(ext, &info, len)?;
-            charge_fee(ext, signed, &info, len)?;
+            fee = charge_fee(ext, signed, &info, len)?;
             System::inc_account_nonce(ext, &signed.who);
             RawOrigin::Signed(signed.who)
         }
@@ -89,7 +90,6 @@ fn apply_in_transaction(
     System::note_extrinsic(ext, encoded);
     let result = dispatch_transactional(ext, xt, origin);
     if let Some(signed) = &signed {
-        let fee = TransactionPayment::compute_fee(ext, len, &info, signed.extra.tip);
         TransactionPayment::note_fee_paid(ext, &signed.who, fee, signed.extra.tip);
     }
     if info.class == DispatchClass::Mandatory && result.is_err() {
@@ -104,9 +104,10 @@ fn charge_fee(
     signed: &Signed,
     info: &DispatchInfo,
     len: u32,
-) -> Result<(), InvalidTransaction> {
+) -> Result<u128, InvalidTransaction> {
     let fee = TransactionPayment::compute_fee(ext, len, info, signed.extra.tip);
-    TransactionPayment::withdraw_fee(ext, &signed.who, fee)
+    TransactionPayment::withdraw_fee(ext, &signed.who, fee)?;
+    Ok(fee)
 }
 
 fn dispatch_transactional(
@@ -210,8 +211,7 @@ pub fn validate_transaction(
     };
     let (requires, provides) = checks::nonce_tags(ext, &signed)?;
     checks::check_extrinsic_limits(&info, len)?;
-    let fee = TransactionPayment::compute_fee(ext, len, &info, signed.extra.tip);
-    TransactionPayment::withdraw_fee(ext, &signed.who, fee)?;
+    let fee = charge_fee(ext, &signed, &info, len)?;
     let current = u64::from(current);
     Ok(ValidTransaction {
         priority: TransactionPayment::priority(fee, signed.extra.tip, info.class),

@@ -54,12 +54,17 @@ fn partial_fee(chain: &TestChain, xt: &[u8]) -> u128 {
         .partial_fee
 }
 
+/// Both the pool's validation and block application refuse `xt` with `e`.
+fn assert_refused(chain: &mut TestChain, xt: Vec<u8>, e: InvalidTransaction) {
+    assert_eq!(validate(chain, &xt), Err(invalid(e)));
+    assert_eq!(apply_alone(chain, xt), Err(invalid(e)));
+}
+
 fn invalid(e: InvalidTransaction) -> TransactionValidityError {
     TransactionValidityError::Invalid(e)
 }
 
-fn bob_transfer(chain: &TestChain, ctx: SigningContext) -> Vec<u8> {
-    let _ = chain;
+fn bob_transfer(ctx: SigningContext) -> Vec<u8> {
     sign(
         transfer_keep_alive(account(&dev_pair("Bob").unwrap()), 1_000_000_000),
         &dev_pair("Alice").unwrap(),
@@ -70,17 +75,10 @@ fn bob_transfer(chain: &TestChain, ctx: SigningContext) -> Vec<u8> {
 #[test]
 fn bad_signature() {
     let mut chain = chain();
-    let mut xt = bob_transfer(&chain, SigningContext::immortal(&chain, 0));
+    let mut xt = bob_transfer(SigningContext::immortal(&chain, 0));
     // The signature starts after: compact length (2) + version (1) + address (33) + signature kind (1).
     xt[2 + 1 + 33 + 1 + 5] ^= 0xff;
-    assert_eq!(
-        validate(&chain, &xt),
-        Err(invalid(InvalidTransaction::BadProof))
-    );
-    assert_eq!(
-        apply_alone(&mut chain, xt),
-        Err(invalid(InvalidTransaction::BadProof))
-    );
+    assert_refused(&mut chain, xt, InvalidTransaction::BadProof);
 }
 
 #[test]
@@ -89,21 +87,14 @@ fn wrong_genesis_is_a_bad_signature() {
     let mut ctx = SigningContext::immortal(&chain, 0);
     ctx.genesis_hash = H256([1; 32]);
     ctx.birth_hash = H256([1; 32]);
-    let xt = bob_transfer(&chain, ctx);
-    assert_eq!(
-        validate(&chain, &xt),
-        Err(invalid(InvalidTransaction::BadProof))
-    );
-    assert_eq!(
-        apply_alone(&mut chain, xt),
-        Err(invalid(InvalidTransaction::BadProof))
-    );
+    let xt = bob_transfer(ctx);
+    assert_refused(&mut chain, xt, InvalidTransaction::BadProof);
 }
 
 #[test]
 fn future_nonce_waits_in_the_pool_and_is_refused_in_a_block() {
     let mut chain = chain();
-    let xt = bob_transfer(&chain, SigningContext::immortal(&chain, 3));
+    let xt = bob_transfer(SigningContext::immortal(&chain, 3));
     let valid = validate(&chain, &xt).unwrap();
     assert_eq!(
         valid.requires,
@@ -118,16 +109,9 @@ fn future_nonce_waits_in_the_pool_and_is_refused_in_a_block() {
 #[test]
 fn stale_nonce() {
     let mut chain = chain();
-    let first = bob_transfer(&chain, SigningContext::immortal(&chain, 0));
+    let first = bob_transfer(SigningContext::immortal(&chain, 0));
     assert_eq!(apply_alone(&mut chain, first.clone()), Ok(Ok(())));
-    assert_eq!(
-        validate(&chain, &first),
-        Err(invalid(InvalidTransaction::Stale))
-    );
-    assert_eq!(
-        apply_alone(&mut chain, first),
-        Err(invalid(InvalidTransaction::Stale))
-    );
+    assert_refused(&mut chain, first, InvalidTransaction::Stale);
 }
 
 #[test]
@@ -136,15 +120,8 @@ fn ancient_birth_block() {
     chain.build_block(&[]).unwrap();
     let mut ctx = SigningContext::immortal(&chain, 0);
     ctx.era = Era::mortal(64, 1000);
-    let xt = bob_transfer(&chain, ctx);
-    assert_eq!(
-        validate(&chain, &xt),
-        Err(invalid(InvalidTransaction::AncientBirthBlock))
-    );
-    assert_eq!(
-        apply_alone(&mut chain, xt),
-        Err(invalid(InvalidTransaction::AncientBirthBlock))
-    );
+    let xt = bob_transfer(ctx);
+    assert_refused(&mut chain, xt, InvalidTransaction::AncientBirthBlock);
 }
 
 #[test]
@@ -154,7 +131,7 @@ fn mortal_transactions_with_a_known_birth_block_are_valid() {
     let mut ctx = SigningContext::immortal(&chain, 0);
     ctx.era = Era::mortal(64, 1);
     ctx.birth_hash = chain.hashes[&1];
-    let xt = bob_transfer(&chain, ctx);
+    let xt = bob_transfer(ctx);
     let valid = validate(&chain, &xt).unwrap();
     assert_eq!(valid.longevity, 63);
     assert_eq!(apply_alone(&mut chain, xt), Ok(Ok(())));
@@ -169,14 +146,7 @@ fn cannot_pay_fees() {
         &pauper,
         SigningContext::immortal(&chain, 0),
     );
-    assert_eq!(
-        validate(&chain, &xt),
-        Err(invalid(InvalidTransaction::Payment))
-    );
-    assert_eq!(
-        apply_alone(&mut chain, xt),
-        Err(invalid(InvalidTransaction::Payment))
-    );
+    assert_refused(&mut chain, xt, InvalidTransaction::Payment);
 }
 
 #[test]
