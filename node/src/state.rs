@@ -1,0 +1,96 @@
+//! The state of one block, as the runtime's read-only [`Backend`]: reads,
+//! ordered iteration and roots go through `trie-db` over the database.
+
+use crate::db::{NodeSource, StateDb};
+use entroos_primitives::H256;
+use entroos_support::state::{Backend, Changes};
+use entroos_support::trie::Layout;
+use trie_db::{Trie, TrieDBBuilder, TrieIterator};
+
+/// The state at a root.
+pub struct TrieBackend {
+    state: StateDb,
+    root: H256,
+}
+
+impl TrieBackend {
+    /// The state whose trie root is `root`.
+    pub fn new(state: StateDb, root: H256) -> Self {
+        TrieBackend { state, root }
+    }
+
+    /// The state root.
+    pub fn root(&self) -> H256 {
+        self.root
+    }
+
+    fn with_trie<R>(&self, f: impl FnOnce(&dyn Trie<Layout>) -> R) -> R {
+        let source = NodeSource::new(&self.state);
+        let trie = TrieDBBuilder::<Layout>::new(&source, &self.root.0).build();
+        f(&trie)
+    }
+
+    /// Keys with `prefix`, strictly after `start` (if given), at most `count`.
+    pub fn keys_paged(&self, prefix: &[u8], start: Option<&[u8]>, count: usize) -> Vec<Vec<u8>> {
+        let mut keys = Vec::new();
+        let mut cursor = match start {
+            Some(s) if s > prefix => s.to_vec(),
+            _ => {
+                if self.get(prefix).is_some() {
+                    keys.push(prefix.to_vec());
+                }
+                prefix.to_vec()
+            }
+        };
+        while keys.len() < count {
+            match self.next_key(&cursor) {
+                Some(next) if next.starts_with(prefix) => {
+                    keys.push(next.clone());
+                    cursor = next;
+                }
+                _ => break,
+            }
+        }
+        keys
+    }
+}
+
+impl Backend for TrieBackend {
+    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.with_trie(|trie| match trie.get(key) {
+            Ok(value) => value,
+            Err(e) => {
+                tracing::error!(target: "state", "reading {} at {}: {e:?}", hex::encode(key), self.root);
+                None
+            }
+        })
+    }
+
+    fn next_key(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.with_trie(|trie| {
+            let mut iter = trie.key_iter().ok()?;
+            iter.seek(key).ok()?;
+            for item in iter {
+                match item {
+                    Ok(k) if k.as_slice() > key => return Some(k),
+                    Ok(_) => continue,
+                    Err(e) => {
+                        tracing::error!(target: "state", "iterating at {}: {e:?}", self.root);
+                        return None;
+                    }
+                }
+            }
+            None
+        })
+    }
+
+    fn root_with(&self, changes: &Changes) -> H256 {
+        match self.state.delta(Some(self.root), changes) {
+            Ok(delta) => delta.root,
+            Err(e) => {
+                tracing::error!(target: "state", "computing the root over {}: {e}", self.root);
+                H256::default()
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! What the RPC layer needs from the node.
+
+use entroos_primitives::version::RuntimeVersion;
+use entroos_primitives::{BlockNumber, Header, OpaqueExtrinsic, H256};
+use serde::Serialize;
+use tokio::sync::{broadcast, mpsc};
+
+/// A read error, shown to clients as a client error.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ReadError {
+    /// The block is not known.
+    #[error("UnknownBlock: header not found for {0}")]
+    UnknownBlock(H256),
+    /// The block's state was pruned.
+    #[error("State already discarded for {0}")]
+    StateDiscarded(H256),
+    /// The runtime refused the call.
+    #[error("Execution failed: {0}")]
+    Execution(String),
+    /// The database failed.
+    #[error("Backend error: {0}")]
+    Backend(String),
+}
+
+/// Reads the chain.
+pub trait ChainApi: Send + Sync + 'static {
+    /// The genesis hash.
+    fn genesis_hash(&self) -> H256;
+    /// The best block.
+    fn best(&self) -> (BlockNumber, H256);
+    /// The last finalized block.
+    fn finalized(&self) -> (BlockNumber, H256);
+    /// The canonical hash of block `number`.
+    fn hash_of(&self, number: BlockNumber) -> Result<Option<H256>, ReadError>;
+    /// A header.
+    fn header(&self, hash: H256) -> Result<Option<Header>, ReadError>;
+    /// A block's extrinsics.
+    fn body(&self, hash: H256) -> Result<Option<Vec<OpaqueExtrinsic>>, ReadError>;
+    /// A block's encoded justification.
+    fn justification(&self, hash: H256) -> Result<Option<Vec<u8>>, ReadError>;
+    /// New best blocks.
+    fn subscribe_best(&self) -> broadcast::Receiver<Header>;
+    /// Newly finalized blocks.
+    fn subscribe_finalized(&self) -> broadcast::Receiver<Header>;
+    /// Every imported block.
+    fn subscribe_imported(&self) -> broadcast::Receiver<Header>;
+}
+
+/// Reads state and calls the runtime at a block.
+pub trait StateApi: Send + Sync + 'static {
+    /// The value at `key`.
+    fn storage(&self, at: H256, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError>;
+    /// Keys with `prefix` after `start`, at most `count`, in order.
+    fn keys_paged(&self, at: H256, prefix: &[u8], start: Option<&[u8]>, count: usize) -> Result<Vec<Vec<u8>>, ReadError>;
+    /// Calls a runtime API.
+    fn call(&self, at: H256, method: &str, input: &[u8]) -> Result<Vec<u8>, ReadError>;
+    /// The runtime version at a block.
+    fn runtime_version(&self, at: H256) -> Result<RuntimeVersion, ReadError>;
+}
+
+/// A transaction's status, in Substrate's JSON shape.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TxStatus {
+    /// Waiting for an earlier nonce.
+    Future,
+    /// Ready for a block.
+    Ready,
+    /// Gossiped to peers.
+    Broadcast(Vec<String>),
+    /// Included in a block.
+    InBlock(H256),
+    /// Its block left the best chain.
+    Retracted(H256),
+    /// Finality timed out.
+    FinalityTimeout(H256),
+    /// Its block was finalized.
+    Finalized(H256),
+    /// Replaced by another transaction.
+    Usurped(H256),
+    /// Dropped by the pool.
+    Dropped,
+    /// Found invalid.
+    Invalid,
+}
+
+impl TxStatus {
+    /// Whether no status follows this one.
+    pub fn is_final(&self) -> bool {
+        matches!(self, TxStatus::Finalized(_) | TxStatus::Usurped(_) | TxStatus::Dropped | TxStatus::Invalid | TxStatus::FinalityTimeout(_))
+    }
+}
+
+/// Why the pool refused a transaction.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SubmitError {
+    /// It does not decode.
+    #[error("Extrinsic has invalid format: {0}")]
+    BadFormat(String),
+    /// The runtime could not validate it.
+    #[error("Verification Error: {0}")]
+    Verification(String),
+    /// It is invalid (the text is Substrate's reason).
+    #[error("Invalid Transaction")]
+    Invalid(String),
+    /// Its validity cannot be decided.
+    #[error("Unknown Transaction Validity")]
+    Unknown(String),
+    /// Recently found invalid.
+    #[error("Transaction is temporarily banned")]
+    TemporarilyBanned,
+    /// Already in the pool.
+    #[error("Transaction Already Imported")]
+    AlreadyImported,
+    /// Replaces a transaction of higher priority, or the pool is full.
+    #[error("Priority is too low: ({0} vs {1})")]
+    TooLowPriority(u64, u64),
+    /// The pool is full.
+    #[error("Transaction pool is full")]
+    PoolFull,
+}
+
+/// The transaction pool.
+pub trait PoolApi: Send + Sync + 'static {
+    /// Submits; returns the hash.
+    fn submit(&self, extrinsic: Vec<u8>) -> Result<H256, SubmitError>;
+    /// Submits and returns its status stream.
+    fn submit_and_watch(&self, extrinsic: Vec<u8>) -> Result<(H256, mpsc::UnboundedReceiver<TxStatus>), SubmitError>;
+    /// The transactions in the pool.
+    fn pending(&self) -> Vec<Vec<u8>>;
+    /// Removes transactions by hash; returns those removed.
+    fn remove(&self, hashes: &[H256]) -> Vec<H256>;
+    /// The account's next nonce, counting its ready transactions.
+    fn next_nonce(&self, account: [u8; 32]) -> Result<u32, ReadError>;
+}
+
+/// Network status.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Health {
+    /// Connected peers.
+    pub peers: usize,
+    /// Whether the node is syncing.
+    pub is_syncing: bool,
+    /// Whether it should have peers.
+    pub should_have_peers: bool,
+}
+
+/// The node's view of the network.
+pub trait NetworkApi: Send + Sync + 'static {
+    /// Peers and sync state.
+    fn health(&self) -> Health;
+    /// The local peer id.
+    fn local_peer_id(&self) -> String;
+    /// The addresses the node listens on.
+    fn listen_addresses(&self) -> Vec<String>;
+}
+
+/// Static facts about the node and its chain.
+#[derive(Clone, Debug)]
+pub struct SystemInfo {
+    /// The node implementation's name.
+    pub impl_name: String,
+    /// Its version.
+    pub impl_version: String,
+    /// The chain's name.
+    pub chain_name: String,
+    /// `Development`, `Local`, `Live` or `{"Custom": …}`.
+    pub chain_type: serde_json::Value,
+    /// Token symbol, decimals and SS58 format.
+    pub properties: serde_json::Value,
+    /// The node's roles (`Authority` or `Full`).
+    pub roles: Vec<String>,
+}
