@@ -63,7 +63,11 @@ pub struct Client {
 
 /// The header of a genesis state.
 pub fn genesis_header(state_root: H256) -> Header {
-    Header { state_root, extrinsics_root: H256(ordered_trie_root::<Vec<u8>>(&[])), ..Default::default() }
+    Header {
+        state_root,
+        extrinsics_root: H256(ordered_trie_root::<Vec<u8>>(&[])),
+        ..Default::default()
+    }
 }
 
 impl Client {
@@ -73,13 +77,30 @@ impl Client {
         let delta = db.state().delta(None, genesis)?;
         let header = genesis_header(delta.root);
         if !db.check_genesis(header.hash())? {
-            db.commit(BlockCommit { header, body: Vec::new(), justification: None, delta, set_best: true, finalize: true })?;
+            db.commit(BlockCommit {
+                header,
+                body: Vec::new(),
+                justification: None,
+                delta,
+                set_best: true,
+                finalize: true,
+            })?;
         }
-        let heads = db.heads()?.ok_or(DbError::Corrupt { what: "meta", reason: "no genesis after writing it".into() })?;
+        let heads = db.heads()?.ok_or(DbError::Corrupt {
+            what: "meta",
+            reason: "no genesis after writing it".into(),
+        })?;
         let (best, _) = broadcast::channel(256);
         let (finalized, _) = broadcast::channel(256);
         let (imported, _) = broadcast::channel(256);
-        Ok(Client { db, heads: RwLock::new(heads), stats: RwLock::default(), best, finalized, imported })
+        Ok(Client {
+            db,
+            heads: RwLock::new(heads),
+            stats: RwLock::default(),
+            best,
+            finalized,
+            imported,
+        })
     }
 
     /// The head pointers.
@@ -109,7 +130,10 @@ impl Client {
 
     /// The state of block `hash`.
     pub fn state_at(&self, hash: &H256) -> Result<TrieBackend, ClientError> {
-        let header = self.db.header(hash)?.ok_or(ClientError::UnknownBlock(*hash))?;
+        let header = self
+            .db
+            .header(hash)?
+            .ok_or(ClientError::UnknownBlock(*hash))?;
         let heads = self.heads();
         if self.db.pruning() != Pruning::Archive && header.number < heads.pruned_below {
             return Err(ClientError::StateDiscarded(*hash));
@@ -121,16 +145,32 @@ impl Client {
     pub fn call_at(&self, at: &H256, method: &str, input: &[u8]) -> Result<Vec<u8>, ClientError> {
         let backend = self.state_at(at)?;
         let mut overlay = Overlay::new(&backend);
-        Ok(entroos_runtime::api::call(&mut overlay, method, input, None)?)
+        Ok(entroos_runtime::api::call(
+            &mut overlay,
+            method,
+            input,
+            None,
+        )?)
     }
 
     /// Imports a block whose state changes are already known (authored here).
-    pub fn import_built(&self, block: Block, changes: &Changes, finalize: bool) -> Result<H256, ClientError> {
+    pub fn import_built(
+        &self,
+        block: Block,
+        changes: &Changes,
+        finalize: bool,
+    ) -> Result<H256, ClientError> {
         let started = Instant::now();
-        let parent = self.db.header(&block.header.parent_hash)?.ok_or(ClientError::UnknownParent(block.header.parent_hash))?;
+        let parent = self
+            .db
+            .header(&block.header.parent_hash)?
+            .ok_or(ClientError::UnknownParent(block.header.parent_hash))?;
         let delta = self.db.state().delta(Some(parent.state_root), changes)?;
         if delta.root != block.header.state_root {
-            return Err(ClientError::StateRootMismatch { expected: block.header.state_root, computed: delta.root });
+            return Err(ClientError::StateRootMismatch {
+                expected: block.header.state_root,
+                computed: delta.root,
+            });
         }
         self.commit(block, delta, finalize, started)
     }
@@ -139,24 +179,44 @@ impl Client {
     /// parent's state (without the seal) and checks the result.
     pub fn import_external(&self, block: Block, finalize: bool) -> Result<H256, ClientError> {
         let started = Instant::now();
-        let parent = self.db.header(&block.header.parent_hash)?.ok_or(ClientError::UnknownParent(block.header.parent_hash))?;
+        let parent = self
+            .db
+            .header(&block.header.parent_hash)?
+            .ok_or(ClientError::UnknownParent(block.header.parent_hash))?;
         let backend = TrieBackend::new(self.db.state(), parent.state_root);
         let mut unsealed = block.clone();
-        if matches!(unsealed.header.digest.logs.last(), Some(entroos_primitives::DigestItem::Seal(..))) {
+        if matches!(
+            unsealed.header.digest.logs.last(),
+            Some(entroos_primitives::DigestItem::Seal(..))
+        ) {
             unsealed.header.digest.logs.pop();
         }
         let mut overlay = Overlay::new(&backend);
-        entroos_runtime::executive::execute_block(&mut overlay, &unsealed).map_err(RuntimeError::from)?;
+        entroos_runtime::executive::execute_block(&mut overlay, &unsealed)
+            .map_err(RuntimeError::from)?;
         let changes = overlay.into_changes();
         let delta = self.db.state().delta(Some(parent.state_root), &changes)?;
         self.commit(block, delta, finalize, started)
     }
 
-    fn commit(&self, block: Block, delta: crate::db::StateDelta, finalize: bool, started: Instant) -> Result<H256, ClientError> {
+    fn commit(
+        &self,
+        block: Block,
+        delta: crate::db::StateDelta,
+        finalize: bool,
+        started: Instant,
+    ) -> Result<H256, ClientError> {
         let hash = block.header.hash();
         let number = block.header.number;
         let set_best = number > self.heads().best.0;
-        self.db.commit(BlockCommit { header: block.header.clone(), body: block.extrinsics, justification: None, delta, set_best, finalize })?;
+        self.db.commit(BlockCommit {
+            header: block.header.clone(),
+            body: block.extrinsics,
+            justification: None,
+            delta,
+            set_best,
+            finalize,
+        })?;
         {
             let mut heads = self.heads.write();
             if set_best {
@@ -164,13 +224,19 @@ impl Client {
             }
             if finalize {
                 heads.finalized = (number, hash);
-                heads.pruned_below = self.db.heads()?.map(|h| h.pruned_below).unwrap_or(heads.pruned_below);
+                heads.pruned_below = self
+                    .db
+                    .heads()?
+                    .map(|h| h.pruned_below)
+                    .unwrap_or(heads.pruned_below);
             }
         }
         {
             let mut stats = self.stats.write();
             stats.imported = stats.imported.saturating_add(1);
-            stats.total_micros = stats.total_micros.saturating_add(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
+            stats.total_micros = stats
+                .total_micros
+                .saturating_add(u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX));
         }
         tracing::info!(target: "import", "Imported #{number} ({hash})");
         let _ = self.imported.send(block.header.clone());

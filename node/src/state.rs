@@ -5,7 +5,7 @@ use crate::db::{NodeSource, StateDb};
 use entroos_primitives::H256;
 use entroos_support::state::{Backend, Changes};
 use entroos_support::trie::Layout;
-use trie_db::{Trie, TrieDBBuilder, TrieIterator};
+use trie_db::{Trie, TrieDB, TrieDBBuilder};
 
 /// The state at a root.
 pub struct TrieBackend {
@@ -24,7 +24,7 @@ impl TrieBackend {
         self.root
     }
 
-    fn with_trie<R>(&self, f: impl FnOnce(&dyn Trie<Layout>) -> R) -> R {
+    fn with_trie<R>(&self, f: impl FnOnce(&TrieDB<'_, '_, Layout>) -> R) -> R {
         let source = NodeSource::new(&self.state);
         let trie = TrieDBBuilder::<Layout>::new(&source, &self.root.0).build();
         f(&trie)

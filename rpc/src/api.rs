@@ -51,7 +51,13 @@ pub trait StateApi: Send + Sync + 'static {
     /// The value at `key`.
     fn storage(&self, at: H256, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError>;
     /// Keys with `prefix` after `start`, at most `count`, in order.
-    fn keys_paged(&self, at: H256, prefix: &[u8], start: Option<&[u8]>, count: usize) -> Result<Vec<Vec<u8>>, ReadError>;
+    fn keys_paged(
+        &self,
+        at: H256,
+        prefix: &[u8],
+        start: Option<&[u8]>,
+        count: usize,
+    ) -> Result<Vec<Vec<u8>>, ReadError>;
     /// Calls a runtime API.
     fn call(&self, at: H256, method: &str, input: &[u8]) -> Result<Vec<u8>, ReadError>;
     /// The runtime version at a block.
@@ -87,7 +93,14 @@ pub enum TxStatus {
 impl TxStatus {
     /// Whether no status follows this one.
     pub fn is_final(&self) -> bool {
-        matches!(self, TxStatus::Finalized(_) | TxStatus::Usurped(_) | TxStatus::Dropped | TxStatus::Invalid | TxStatus::FinalityTimeout(_))
+        matches!(
+            self,
+            TxStatus::Finalized(_)
+                | TxStatus::Usurped(_)
+                | TxStatus::Dropped
+                | TxStatus::Invalid
+                | TxStatus::FinalityTimeout(_)
+        )
     }
 }
 
@@ -125,7 +138,10 @@ pub trait PoolApi: Send + Sync + 'static {
     /// Submits; returns the hash.
     fn submit(&self, extrinsic: Vec<u8>) -> Result<H256, SubmitError>;
     /// Submits and returns its status stream.
-    fn submit_and_watch(&self, extrinsic: Vec<u8>) -> Result<(H256, mpsc::UnboundedReceiver<TxStatus>), SubmitError>;
+    fn submit_and_watch(
+        &self,
+        extrinsic: Vec<u8>,
+    ) -> Result<(H256, mpsc::UnboundedReceiver<TxStatus>), SubmitError>;
     /// The transactions in the pool.
     fn pending(&self) -> Vec<Vec<u8>>;
     /// Removes transactions by hash; returns those removed.

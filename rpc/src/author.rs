@@ -9,52 +9,76 @@ use jsonrpsee::types::ErrorObjectOwned;
 use jsonrpsee::RpcModule;
 
 fn extrinsic(args: &Args) -> Result<Vec<u8>, ErrorObjectOwned> {
-    args.bytes(0, "extrinsic")
-        .map_err(|e| ErrorObjectOwned::owned(crate::error::author::BAD_FORMAT, format!("Extrinsic has invalid format: {}", e.message()), None::<()>))
+    args.bytes(0, "extrinsic").map_err(|e| {
+        ErrorObjectOwned::owned(
+            crate::error::author::BAD_FORMAT,
+            format!("Extrinsic has invalid format: {}", e.message()),
+            None::<()>,
+        )
+    })
 }
 
 /// Registers the `author_*` methods.
-pub(crate) fn register(module: &mut RpcModule<Deps>) -> Result<(), jsonrpsee::core::RegisterMethodError> {
-    module.register_method("author_submitExtrinsic", |p, d, _| -> Result<H256, ErrorObjectOwned> {
-        let xt = extrinsic(&Args::parse(&p)?)?;
-        d.pool.submit(xt).map_err(submit_error)
-    })?;
+pub(crate) fn register(
+    module: &mut RpcModule<Deps>,
+) -> Result<(), jsonrpsee::core::RegisterMethodError> {
+    module.register_method(
+        "author_submitExtrinsic",
+        |p, d, _| -> Result<H256, ErrorObjectOwned> {
+            let xt = extrinsic(&Args::parse(&p)?)?;
+            d.pool.submit(xt).map_err(submit_error)
+        },
+    )?;
     module.register_method("author_pendingExtrinsics", |_, d, _| -> Vec<String> {
         d.pool.pending().iter().map(|xt| to_hex(xt)).collect()
     })?;
-    module.register_method("author_removeExtrinsic", |p, d, _| -> Result<Vec<H256>, ErrorObjectOwned> {
-        if d.deny_unsafe {
-            return Err(unsafe_call());
-        }
-        let args = Args::parse(&p)?;
-        let items: Vec<serde_json::Value> = args.req(0, "bytes or hashes")?;
-        let mut hashes = Vec::new();
-        for item in items {
-            match item {
-                serde_json::Value::Object(map) => {
-                    let text = map.get("hash").and_then(|h| h.as_str()).unwrap_or_default();
-                    hashes.push(text.parse().map_err(|e| crate::error::invalid_params(format!("{e}")))?);
-                }
-                serde_json::Value::String(text) => {
-                    let bytes = hex_bytes(&text).map_err(crate::error::invalid_params)?;
-                    hashes.push(H256(entroos_primitives::hashing::blake2_256(&bytes)));
-                }
-                other => return Err(crate::error::invalid_params(format!("{other} is neither a hash nor bytes"))),
+    module.register_method(
+        "author_removeExtrinsic",
+        |p, d, _| -> Result<Vec<H256>, ErrorObjectOwned> {
+            if d.deny_unsafe {
+                return Err(unsafe_call());
             }
-        }
-        Ok(d.pool.remove(&hashes))
-    })?;
+            let args = Args::parse(&p)?;
+            let items: Vec<serde_json::Value> = args.req(0, "bytes or hashes")?;
+            let mut hashes = Vec::new();
+            for item in items {
+                match item {
+                    serde_json::Value::Object(map) => {
+                        let text = map.get("hash").and_then(|h| h.as_str()).unwrap_or_default();
+                        hashes.push(
+                            text.parse()
+                                .map_err(|e| crate::error::invalid_params(format!("{e}")))?,
+                        );
+                    }
+                    serde_json::Value::String(text) => {
+                        let bytes = hex_bytes(&text).map_err(crate::error::invalid_params)?;
+                        hashes.push(H256(entroos_primitives::hashing::blake2_256(&bytes)));
+                    }
+                    other => {
+                        return Err(crate::error::invalid_params(format!(
+                            "{other} is neither a hash nor bytes"
+                        )))
+                    }
+                }
+            }
+            Ok(d.pool.remove(&hashes))
+        },
+    )?;
     module.register_subscription(
         "author_submitAndWatchExtrinsic",
         "author_extrinsicUpdate",
         "author_unwatchExtrinsic",
         |p, pending, deps, _| async move {
-            let submitted = Args::parse(&p).and_then(|a| extrinsic(&a)).and_then(|xt| deps.pool.submit_and_watch(xt).map_err(submit_error));
+            let submitted = Args::parse(&p)
+                .and_then(|a| extrinsic(&a))
+                .and_then(|xt| deps.pool.submit_and_watch(xt).map_err(submit_error));
             let (_, mut statuses) = match submitted {
                 Ok(watch) => watch,
                 Err(e) => return pending.reject(e).await,
             };
-            let Ok(sink) = pending.accept().await else { return };
+            let Ok(sink) = pending.accept().await else {
+                return;
+            };
             loop {
                 tokio::select! {
                     _ = sink.closed() => return,

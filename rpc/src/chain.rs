@@ -20,7 +20,11 @@ fn block_hash(deps: &Deps, args: &Args) -> Result<Value, ErrorObjectOwned> {
         None | Some(Value::Null) => Ok(json!(deps.chain.best().1)),
         Some(Value::Array(list)) => list
             .iter()
-            .map(|v| parse_number(v).map_err(crate::error::invalid_params).and_then(|n| Ok(hash_of(n)?)))
+            .map(|v| {
+                parse_number(v)
+                    .map_err(crate::error::invalid_params)
+                    .and_then(|n| Ok(hash_of(n)?))
+            })
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
         Some(_) => {
@@ -35,45 +39,91 @@ fn block_json(deps: &Deps, hash: H256) -> Result<Value, ErrorObjectOwned> {
         return Ok(Value::Null);
     };
     let extrinsics: Vec<String> = body.iter().map(|xt| to_hex(&xt.to_wire())).collect();
-    let justifications = deps
-        .chain
-        .justification(hash)?
-        .map(|j| json!([[to_hex(&j[..j.len().min(4)]), to_hex(j.get(4..).unwrap_or_default())]]));
-    Ok(json!({ "block": { "header": header, "extrinsics": extrinsics }, "justifications": justifications }))
+    let justifications = deps.chain.justification(hash)?.map(|j| {
+        json!([[
+            to_hex(&j[..j.len().min(4)]),
+            to_hex(j.get(4..).unwrap_or_default())
+        ]])
+    });
+    Ok(
+        json!({ "block": { "header": header, "extrinsics": extrinsics }, "justifications": justifications }),
+    )
 }
 
 /// Registers the `chain_*` methods.
-pub(crate) fn register(module: &mut RpcModule<Deps>) -> Result<(), jsonrpsee::core::RegisterMethodError> {
-    module.register_method("chain_getBlockHash", |p, d, _| block_hash(d, &Args::parse(&p)?))?;
-    module.register_alias("chain_getHead", "chain_getBlockHash")?;
-    module.register_method("chain_getHeader", |p, d, _| -> Result<Option<Header>, ErrorObjectOwned> {
-        let args = Args::parse(&p)?;
-        Ok(d.chain.header(at_or_best(d, args.hash(0)?))?)
+pub(crate) fn register(
+    module: &mut RpcModule<Deps>,
+) -> Result<(), jsonrpsee::core::RegisterMethodError> {
+    module.register_method("chain_getBlockHash", |p, d, _| {
+        block_hash(d, &Args::parse(&p)?)
     })?;
+    module.register_alias("chain_getHead", "chain_getBlockHash")?;
+    module.register_method(
+        "chain_getHeader",
+        |p, d, _| -> Result<Option<Header>, ErrorObjectOwned> {
+            let args = Args::parse(&p)?;
+            Ok(d.chain.header(at_or_best(d, args.hash(0)?))?)
+        },
+    )?;
     module.register_method("chain_getBlock", |p, d, _| {
         let args = Args::parse(&p)?;
         block_json(d, at_or_best(d, args.hash(0)?))
     })?;
-    module.register_method("chain_getFinalizedHead", |_, d, _| Ok::<_, ErrorObjectOwned>(d.chain.finalized().1))?;
+    module.register_method("chain_getFinalizedHead", |_, d, _| {
+        Ok::<_, ErrorObjectOwned>(d.chain.finalized().1)
+    })?;
     module.register_alias("chain_getFinalisedHead", "chain_getFinalizedHead")?;
 
-    subscription(module, "chain_subscribeNewHeads", "chain_newHead", "chain_unsubscribeNewHeads", |d| {
-        (d.chain.subscribe_best(), d.chain.header(d.chain.best().1).ok().flatten())
-    })?;
+    subscription(
+        module,
+        "chain_subscribeNewHeads",
+        "chain_newHead",
+        "chain_unsubscribeNewHeads",
+        |d| {
+            (
+                d.chain.subscribe_best(),
+                d.chain.header(d.chain.best().1).ok().flatten(),
+            )
+        },
+    )?;
     module.register_alias("chain_subscribeNewHead", "chain_subscribeNewHeads")?;
     module.register_alias("subscribe_newHead", "chain_subscribeNewHeads")?;
     module.register_alias("chain_unsubscribeNewHead", "chain_unsubscribeNewHeads")?;
     module.register_alias("unsubscribe_newHead", "chain_unsubscribeNewHeads")?;
 
-    subscription(module, "chain_subscribeFinalizedHeads", "chain_finalizedHead", "chain_unsubscribeFinalizedHeads", |d| {
-        (d.chain.subscribe_finalized(), d.chain.header(d.chain.finalized().1).ok().flatten())
-    })?;
-    module.register_alias("chain_subscribeFinalisedHeads", "chain_subscribeFinalizedHeads")?;
-    module.register_alias("chain_unsubscribeFinalisedHeads", "chain_unsubscribeFinalizedHeads")?;
+    subscription(
+        module,
+        "chain_subscribeFinalizedHeads",
+        "chain_finalizedHead",
+        "chain_unsubscribeFinalizedHeads",
+        |d| {
+            (
+                d.chain.subscribe_finalized(),
+                d.chain.header(d.chain.finalized().1).ok().flatten(),
+            )
+        },
+    )?;
+    module.register_alias(
+        "chain_subscribeFinalisedHeads",
+        "chain_subscribeFinalizedHeads",
+    )?;
+    module.register_alias(
+        "chain_unsubscribeFinalisedHeads",
+        "chain_unsubscribeFinalizedHeads",
+    )?;
 
-    subscription(module, "chain_subscribeAllHeads", "chain_allHead", "chain_unsubscribeAllHeads", |d| {
-        (d.chain.subscribe_imported(), d.chain.header(d.chain.best().1).ok().flatten())
-    })?;
+    subscription(
+        module,
+        "chain_subscribeAllHeads",
+        "chain_allHead",
+        "chain_unsubscribeAllHeads",
+        |d| {
+            (
+                d.chain.subscribe_imported(),
+                d.chain.header(d.chain.best().1).ok().flatten(),
+            )
+        },
+    )?;
     Ok(())
 }
 
@@ -86,15 +136,22 @@ fn subscription(
     unsubscribe: &'static str,
     source: Source,
 ) -> Result<(), jsonrpsee::core::RegisterMethodError> {
-    module.register_subscription(subscribe, notification, unsubscribe, move |_, pending, deps, _| async move {
-        forward_headers(pending, deps, source).await;
-    })?;
+    module.register_subscription(
+        subscribe,
+        notification,
+        unsubscribe,
+        move |_, pending, deps, _| async move {
+            forward_headers(pending, deps, source).await;
+        },
+    )?;
     Ok(())
 }
 
 async fn forward_headers(pending: PendingSubscriptionSink, deps: Arc<Deps>, source: Source) {
     let (mut receiver, current) = source(&deps);
-    let Ok(sink) = pending.accept().await else { return };
+    let Ok(sink) = pending.accept().await else {
+        return;
+    };
     if let Some(header) = current {
         if send(&sink, &header).await.is_err() {
             return;
@@ -112,7 +169,12 @@ async fn forward_headers(pending: PendingSubscriptionSink, deps: Arc<Deps>, sour
     }
 }
 
-pub(crate) async fn send(sink: &jsonrpsee::SubscriptionSink, value: &impl serde::Serialize) -> Result<(), ()> {
+pub(crate) async fn send(
+    sink: &jsonrpsee::SubscriptionSink,
+    value: &impl serde::Serialize,
+) -> Result<(), ()> {
     let raw = serde_json::value::to_raw_value(value).map_err(|_| ())?;
-    sink.send(SubscriptionMessage::from(raw)).await.map_err(|_| ())
+    sink.send(SubscriptionMessage::from(raw))
+        .await
+        .map_err(|_| ())
 }

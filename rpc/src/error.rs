@@ -44,13 +44,27 @@ impl From<ReadError> for ErrorObjectOwned {
 pub fn submit_error(e: SubmitError) -> ErrorObjectOwned {
     let message = e.to_string();
     match e {
-        SubmitError::BadFormat(_) => ErrorObjectOwned::owned(author::BAD_FORMAT, message, None::<()>),
-        SubmitError::Verification(_) => ErrorObjectOwned::owned(author::VERIFICATION, message, None::<()>),
-        SubmitError::Invalid(reason) => ErrorObjectOwned::owned(author::INVALID, message, Some(reason)),
-        SubmitError::Unknown(reason) => ErrorObjectOwned::owned(author::UNKNOWN, message, Some(reason)),
-        SubmitError::TemporarilyBanned => ErrorObjectOwned::owned(author::BANNED, message, None::<()>),
-        SubmitError::AlreadyImported => ErrorObjectOwned::owned(author::ALREADY_IMPORTED, message, None::<()>),
-        SubmitError::TooLowPriority(..) => ErrorObjectOwned::owned(author::TOO_LOW_PRIORITY, message, None::<()>),
+        SubmitError::BadFormat(_) => {
+            ErrorObjectOwned::owned(author::BAD_FORMAT, message, None::<()>)
+        }
+        SubmitError::Verification(_) => {
+            ErrorObjectOwned::owned(author::VERIFICATION, message, None::<()>)
+        }
+        SubmitError::Invalid(reason) => {
+            ErrorObjectOwned::owned(author::INVALID, message, Some(reason))
+        }
+        SubmitError::Unknown(reason) => {
+            ErrorObjectOwned::owned(author::UNKNOWN, message, Some(reason))
+        }
+        SubmitError::TemporarilyBanned => {
+            ErrorObjectOwned::owned(author::BANNED, message, None::<()>)
+        }
+        SubmitError::AlreadyImported => {
+            ErrorObjectOwned::owned(author::ALREADY_IMPORTED, message, None::<()>)
+        }
+        SubmitError::TooLowPriority(..) => {
+            ErrorObjectOwned::owned(author::TOO_LOW_PRIORITY, message, None::<()>)
+        }
         SubmitError::PoolFull => ErrorObjectOwned::owned(
             author::IMMEDIATELY_DROPPED,
             "Immediately Dropped".to_string(),
@@ -61,5 +75,9 @@ pub fn submit_error(e: SubmitError) -> ErrorObjectOwned {
 
 /// The error of an unsafe method on a safe node.
 pub fn unsafe_call() -> ErrorObjectOwned {
-    ErrorObjectOwned::owned(UNSAFE_CALL, "RPC call is unsafe to be called externally", None::<()>)
+    ErrorObjectOwned::owned(
+        UNSAFE_CALL,
+        "RPC call is unsafe to be called externally",
+        None::<()>,
+    )
 }

@@ -19,4 +19,5 @@ mod state;
 mod system;
 
 pub use api::{ChainApi, NetworkApi, PoolApi, StateApi, SubmitError, SystemInfo, TxStatus};
-pub use server::{build_module, start, RpcConfig, RpcMethods};
+pub use jsonrpsee::server::ServerHandle;
+pub use server::{build_module, start, Deps, RpcConfig, RpcMethods};

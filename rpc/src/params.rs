@@ -12,7 +12,9 @@ pub struct Args(Vec<Value>);
 impl Args {
     /// Parses the request's parameters (absent, an array, or a lone value).
     pub fn parse(params: &Params) -> Result<Self, ErrorObjectOwned> {
-        let Some(raw) = params.as_str() else { return Ok(Args(Vec::new())) };
+        let Some(raw) = params.as_str() else {
+            return Ok(Args(Vec::new()));
+        };
         match serde_json::from_str::<Value>(raw) {
             Ok(Value::Array(values)) => Ok(Args(values)),
             Ok(Value::Null) => Ok(Args(Vec::new())),
@@ -28,13 +30,21 @@ impl Args {
     /// The parameter at `index`, if given.
     pub fn opt<T: DeserializeOwned>(&self, index: usize) -> Result<Option<T>, ErrorObjectOwned> {
         self.value(index)
-            .map(|v| serde_json::from_value(v.clone()).map_err(|e| invalid_params(format!("parameter {index}: {e}"))))
+            .map(|v| {
+                serde_json::from_value(v.clone())
+                    .map_err(|e| invalid_params(format!("parameter {index}: {e}")))
+            })
             .transpose()
     }
 
     /// The parameter at `index`, required.
-    pub fn req<T: DeserializeOwned>(&self, index: usize, name: &str) -> Result<T, ErrorObjectOwned> {
-        self.opt(index)?.ok_or_else(|| invalid_params(format!("missing parameter {index} ({name})")))
+    pub fn req<T: DeserializeOwned>(
+        &self,
+        index: usize,
+        name: &str,
+    ) -> Result<T, ErrorObjectOwned> {
+        self.opt(index)?
+            .ok_or_else(|| invalid_params(format!("missing parameter {index} ({name})")))
     }
 
     /// `0x` hex bytes at `index`, required.
@@ -45,14 +55,22 @@ impl Args {
 
     /// A block hash at `index`, if given.
     pub fn hash(&self, index: usize) -> Result<Option<H256>, ErrorObjectOwned> {
-        let Some(text) = self.opt::<String>(index)? else { return Ok(None) };
-        text.parse().map(Some).map_err(|e| invalid_params(format!("parameter {index} (block hash): {e}")))
+        let Some(text) = self.opt::<String>(index)? else {
+            return Ok(None);
+        };
+        text.parse()
+            .map(Some)
+            .map_err(|e| invalid_params(format!("parameter {index} (block hash): {e}")))
     }
 
     /// A block number (a number or hex string) at `index`, if given.
     pub fn number(&self, index: usize) -> Result<Option<BlockNumber>, ErrorObjectOwned> {
-        let Some(value) = self.value(index) else { return Ok(None) };
-        parse_number(value).map(Some).map_err(|e| invalid_params(format!("parameter {index} (block number): {e}")))
+        let Some(value) = self.value(index) else {
+            return Ok(None);
+        };
+        parse_number(value)
+            .map(Some)
+            .map_err(|e| invalid_params(format!("parameter {index} (block number): {e}")))
     }
 
     /// All parameters.
@@ -63,7 +81,9 @@ impl Args {
 
 /// Decodes `0x`-prefixed hex.
 pub fn hex_bytes(text: &str) -> Result<Vec<u8>, String> {
-    let raw = text.strip_prefix("0x").ok_or_else(|| "expected 0x-prefixed hex".to_string())?;
+    let raw = text
+        .strip_prefix("0x")
+        .ok_or_else(|| "expected 0x-prefixed hex".to_string())?;
     hex::decode(raw).map_err(|e| format!("invalid hex: {e}"))
 }
 
@@ -75,7 +95,10 @@ pub fn to_hex(bytes: &[u8]) -> String {
 /// A block number given as a JSON number or a hex/decimal string.
 pub fn parse_number(value: &Value) -> Result<BlockNumber, String> {
     match value {
-        Value::Number(n) => n.as_u64().and_then(|n| BlockNumber::try_from(n).ok()).ok_or_else(|| format!("{n} is not a block number")),
+        Value::Number(n) => n
+            .as_u64()
+            .and_then(|n| BlockNumber::try_from(n).ok())
+            .ok_or_else(|| format!("{n} is not a block number")),
         Value::String(s) => match s.strip_prefix("0x") {
             Some(h) => BlockNumber::from_str_radix(h, 16).map_err(|e| format!("{s}: {e}")),
             None => s.parse().map_err(|e| format!("{s}: {e}")),

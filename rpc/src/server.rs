@@ -57,19 +57,28 @@ pub fn build_module(deps: Deps) -> Result<RpcModule<Deps>, jsonrpsee::core::Regi
     let mut names: Vec<String> = module.method_names().map(str::to_string).collect();
     names.push("rpc_methods".into());
     names.sort();
-    module.register_method("rpc_methods", move |_, _, _| serde_json::json!({ "version": 1, "methods": names }))?;
+    module.register_method(
+        "rpc_methods",
+        move |_, _, _| serde_json::json!({ "version": 1, "methods": names }),
+    )?;
     Ok(module)
 }
 
 /// Starts serving; the handle stops the server when dropped or stopped.
-pub async fn start(config: &RpcConfig, module: RpcModule<Deps>) -> std::io::Result<(SocketAddr, ServerHandle)> {
+pub async fn start(
+    config: &RpcConfig,
+    module: RpcModule<Deps>,
+) -> std::io::Result<(SocketAddr, ServerHandle)> {
     let server_config = ServerConfig::builder()
         .max_connections(config.max_connections)
         .max_request_body_size(config.max_request_bytes)
         .max_response_body_size(config.max_response_bytes)
         .set_id_provider(RandomStringIdProvider::new(16))
         .build();
-    let server = Server::builder().set_config(server_config).build(config.addr).await?;
+    let server = Server::builder()
+        .set_config(server_config)
+        .build(config.addr)
+        .await?;
     let addr = server.local_addr()?;
     Ok((addr, server.start(module)))
 }

@@ -9,32 +9,45 @@ use jsonrpsee::RpcModule;
 use serde_json::json;
 
 /// Registers the `system_*` methods.
-pub(crate) fn register(module: &mut RpcModule<Deps>) -> Result<(), jsonrpsee::core::RegisterMethodError> {
+pub(crate) fn register(
+    module: &mut RpcModule<Deps>,
+) -> Result<(), jsonrpsee::core::RegisterMethodError> {
     module.register_method("system_name", |_, d, _| d.info.impl_name.clone())?;
     module.register_method("system_version", |_, d, _| d.info.impl_version.clone())?;
     module.register_method("system_chain", |_, d, _| d.info.chain_name.clone())?;
     module.register_method("system_chainType", |_, d, _| d.info.chain_type.clone())?;
     module.register_method("system_properties", |_, d, _| d.info.properties.clone())?;
-    module.register_method("system_health", |_, d, _| Ok::<_, ErrorObjectOwned>(d.network.health()))?;
-    module.register_method("system_localPeerId", |_, d, _| d.network.local_peer_id())?;
-    module.register_method("system_localListenAddresses", |_, d, _| d.network.listen_addresses())?;
-    module.register_method("system_nodeRoles", |_, d, _| d.info.roles.clone())?;
-    module.register_method("system_peers", |_, d, _| -> Result<Vec<serde_json::Value>, ErrorObjectOwned> {
-        if d.deny_unsafe {
-            return Err(crate::error::unsafe_call());
-        }
-        Ok(Vec::new())
+    module.register_method("system_health", |_, d, _| {
+        Ok::<_, ErrorObjectOwned>(d.network.health())
     })?;
+    module.register_method("system_localPeerId", |_, d, _| d.network.local_peer_id())?;
+    module.register_method("system_localListenAddresses", |_, d, _| {
+        d.network.listen_addresses()
+    })?;
+    module.register_method("system_nodeRoles", |_, d, _| d.info.roles.clone())?;
+    module.register_method(
+        "system_peers",
+        |_, d, _| -> Result<Vec<serde_json::Value>, ErrorObjectOwned> {
+            if d.deny_unsafe {
+                return Err(crate::error::unsafe_call());
+            }
+            Ok(Vec::new())
+        },
+    )?;
     module.register_method("system_syncState", |_, d, _| {
         let best = d.chain.best().0;
         json!({ "startingBlock": 0, "currentBlock": best, "highestBlock": best })
     })?;
-    module.register_method("system_accountNextIndex", |p, d, _| -> Result<u32, ErrorObjectOwned> {
-        let args = Args::parse(&p)?;
-        let text: String = args.req(0, "account")?;
-        let account = AccountId32::from_ss58_or_hex(&text).map_err(|e| invalid_params(format!("account {text}: {e}")))?;
-        Ok(d.pool.next_nonce(account.0)?)
-    })?;
+    module.register_method(
+        "system_accountNextIndex",
+        |p, d, _| -> Result<u32, ErrorObjectOwned> {
+            let args = Args::parse(&p)?;
+            let text: String = args.req(0, "account")?;
+            let account = AccountId32::from_ss58_or_hex(&text)
+                .map_err(|e| invalid_params(format!("account {text}: {e}")))?;
+            Ok(d.pool.next_nonce(account.0)?)
+        },
+    )?;
     module.register_alias("account_nextIndex", "system_accountNextIndex")?;
     Ok(())
 }

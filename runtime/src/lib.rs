@@ -39,7 +39,7 @@ pub mod constants;
 mod error;
 pub mod executive;
 pub mod genesis;
-mod inherents;
+pub mod inherents;
 pub mod metadata;
 mod outer;
 pub mod testing;

@@ -23,12 +23,18 @@ pub struct StateDelta {
 impl StateDb {
     /// Applies `changes` to the state at `parent_root` (`None`: empty state)
     /// and returns the new root with the nodes to write.
-    pub fn delta(&self, parent_root: Option<H256>, changes: &Changes) -> Result<StateDelta, DbError> {
+    pub fn delta(
+        &self,
+        parent_root: Option<H256>,
+        changes: &Changes,
+    ) -> Result<StateDelta, DbError> {
         let mut source = NodeSource::new(self);
         let mut root = parent_root.map(|r| r.0).unwrap_or_default();
         {
             let mut trie = match parent_root {
-                Some(_) => TrieDBMutBuilder::<Layout>::from_existing(&mut source, &mut root).build(),
+                Some(_) => {
+                    TrieDBMutBuilder::<Layout>::from_existing(&mut source, &mut root).build()
+                }
                 None => TrieDBMutBuilder::<Layout>::new(&mut source, &mut root).build(),
             };
             for (key, value) in changes {
@@ -36,11 +42,17 @@ impl StateDb {
                     Some(v) => trie.insert(key, v).map(|_| ()),
                     None => trie.remove(key).map(|_| ()),
                 };
-                result.map_err(|e| DbError::Corrupt { what: "state trie", reason: format!("{e:?}") })?;
+                result.map_err(|e| DbError::Corrupt {
+                    what: "state trie",
+                    reason: format!("{e:?}"),
+                })?;
             }
             trie.commit();
         }
-        let mut delta = StateDelta { root: H256(root), ..Default::default() };
+        let mut delta = StateDelta {
+            root: H256(root),
+            ..Default::default()
+        };
         for (hash, (value, rc)) in source.overlay.drain() {
             match rc {
                 rc if rc > 0 => {
@@ -86,7 +98,11 @@ impl Database {
         let hash = commit.header.hash();
         let number = commit.header.number;
         let mut batch = WriteBatch::default();
-        batch.put_cf(self.column("headers")?, hash.as_ref(), commit.header.encode());
+        batch.put_cf(
+            self.column("headers")?,
+            hash.as_ref(),
+            commit.header.encode(),
+        );
         batch.put_cf(self.column("bodies")?, hash.as_ref(), commit.body.encode());
         if let Some(justification) = &commit.justification {
             batch.put_cf(self.column("justifications")?, hash.as_ref(), justification);
@@ -97,7 +113,11 @@ impl Database {
         }
         let removed: Vec<([u8; 32], u32)> = commit.delta.removed.into_iter().collect();
         if !removed.is_empty() && self.pruning() != Pruning::Archive {
-            batch.put_cf(self.column("journal")?, number.to_be_bytes(), removed.encode());
+            batch.put_cf(
+                self.column("journal")?,
+                number.to_be_bytes(),
+                removed.encode(),
+            );
         }
         if number == 0 {
             batch.put_cf(self.column("meta")?, b"genesis", hash.encode());
@@ -132,7 +152,11 @@ impl Database {
             if let (0, Some(value)) = (old, value) {
                 batch.put_cf(state, node, value);
             }
-            batch.put_cf(state_rc, node, u32::try_from(new).unwrap_or(u32::MAX).to_le_bytes());
+            batch.put_cf(
+                state_rc,
+                node,
+                u32::try_from(new).unwrap_or(u32::MAX).to_le_bytes(),
+            );
         }
         Ok(())
     }
@@ -145,15 +169,23 @@ impl Database {
         finalized: BlockNumber,
         rc_changes: &mut BTreeMap<[u8; 32], (i64, Option<Vec<u8>>)>,
     ) -> Result<(), DbError> {
-        let Pruning::Keep(keep) = self.pruning() else { return Ok(()) };
-        let Some(last_discarded) = finalized.checked_sub(keep) else { return Ok(()) };
+        let Pruning::Keep(keep) = self.pruning() else {
+            return Ok(());
+        };
+        let Some(last_discarded) = finalized.checked_sub(keep) else {
+            return Ok(());
+        };
         let mut next = self.heads()?.map(|h| h.pruned_below).unwrap_or(0);
         while next <= last_discarded {
             let journal_block = next.saturating_add(1);
             let journal_key = journal_block.to_be_bytes();
             if let Some(bytes) = self.get("journal", &journal_key)? {
-                let removed = Vec::<([u8; 32], u32)>::decode(&mut &bytes[..])
-                    .map_err(|e| DbError::Corrupt { what: "journal", reason: e.to_string() })?;
+                let removed = Vec::<([u8; 32], u32)>::decode(&mut &bytes[..]).map_err(|e| {
+                    DbError::Corrupt {
+                        what: "journal",
+                        reason: e.to_string(),
+                    }
+                })?;
                 for (node, count) in removed {
                     let entry = rc_changes.entry(node).or_insert((0, None));
                     entry.0 = entry.0.saturating_sub(i64::from(count));

@@ -34,7 +34,10 @@ pub struct NodeSource<'a> {
 impl<'a> NodeSource<'a> {
     /// A source with an empty overlay.
     pub fn new(state: &'a StateDb) -> Self {
-        NodeSource { state, overlay: MemoryDB::default() }
+        NodeSource {
+            state,
+            overlay: MemoryDB::default(),
+        }
     }
 }
 

@@ -31,7 +31,16 @@ use rocksdb::{ColumnFamilyDescriptor, Options, DB};
 use std::path::Path;
 use std::sync::Arc;
 
-const COLUMNS: [&str; 8] = ["meta", "headers", "bodies", "justifications", "lookup", "state", "state_rc", "journal"];
+const COLUMNS: [&str; 8] = [
+    "meta",
+    "headers",
+    "bodies",
+    "justifications",
+    "lookup",
+    "state",
+    "state_rc",
+    "journal",
+];
 
 /// How long old states are kept.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,7 +96,10 @@ pub struct Database {
 }
 
 fn corrupt(what: &'static str) -> impl FnOnce(codec::Error) -> DbError {
-    move |e| DbError::Corrupt { what, reason: e.to_string() }
+    move |e| DbError::Corrupt {
+        what,
+        reason: e.to_string(),
+    }
 }
 
 impl Database {
@@ -97,9 +109,14 @@ impl Database {
         options.create_if_missing(true);
         options.create_missing_column_families(true);
         options.set_max_open_files(512);
-        let columns = COLUMNS.iter().map(|name| ColumnFamilyDescriptor::new(*name, Options::default()));
+        let columns = COLUMNS
+            .iter()
+            .map(|name| ColumnFamilyDescriptor::new(*name, Options::default()));
         let db = DB::open_cf_descriptors(&options, path, columns)?;
-        Ok(Database { db: Arc::new(db), pruning })
+        Ok(Database {
+            db: Arc::new(db),
+            pruning,
+        })
     }
 
     /// The pruning mode.
@@ -108,7 +125,10 @@ impl Database {
     }
 
     pub(crate) fn column(&self, name: &'static str) -> Result<&rocksdb::ColumnFamily, DbError> {
-        self.db.cf_handle(name).ok_or(DbError::Corrupt { what: name, reason: "missing column family".into() })
+        self.db.cf_handle(name).ok_or(DbError::Corrupt {
+            what: name,
+            reason: "missing column family".into(),
+        })
     }
 
     pub(crate) fn get(&self, column: &'static str, key: &[u8]) -> Result<Option<Vec<u8>>, DbError> {
@@ -149,10 +169,15 @@ impl Database {
 
     /// The head pointers, or `None` for an empty database.
     pub fn heads(&self) -> Result<Option<ChainHeads>, DbError> {
-        let Some(genesis) = self.meta_hash("genesis")? else { return Ok(None) };
+        let Some(genesis) = self.meta_hash("genesis")? else {
+            return Ok(None);
+        };
         let number_of = |hash: Option<H256>| -> Result<(BlockNumber, H256), DbError> {
             let hash = hash.unwrap_or(genesis);
-            let header = self.header(&hash)?.ok_or(DbError::Corrupt { what: "head", reason: format!("no header {hash}") })?;
+            let header = self.header(&hash)?.ok_or(DbError::Corrupt {
+                what: "head",
+                reason: format!("no header {hash}"),
+            })?;
             Ok((header.number, hash))
         };
         let pruned_below = self

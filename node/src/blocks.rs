@@ -1,0 +1,172 @@
+//! `export-blocks` and `import-blocks`.
+//!
+//! Binary form (Substrate's): the block count as a SCALE `u64`, then each
+//! block as a SCALE `SignedBlock` (block, then `Option<Justifications>`).
+//! JSON form: an array of `{"block": {"header", "extrinsics"}, "justifications"}`,
+//! the shape of `chain_getBlock`. Imported blocks are executed, their seals
+//! checked, and committed one by one; a bad block stops the import with its
+//! number and the reason, leaving every block before it imported.
+
+use crate::author::check_seal;
+use crate::client::{Client, ClientError};
+use codec::{Decode, Encode};
+use entroos_primitives::{Block, Header, OpaqueExtrinsic};
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+
+/// Export and import errors.
+#[derive(Debug, thiserror::Error)]
+pub enum BlocksError {
+    /// Reading or writing failed.
+    #[error("i/o: {0}")]
+    Io(#[from] std::io::Error),
+    /// The input does not decode.
+    #[error("block file does not decode: {0}")]
+    Decode(String),
+    /// A block was refused.
+    #[error("block #{number} refused: {reason}")]
+    Refused {
+        /// Its number.
+        number: u32,
+        /// Why.
+        reason: String,
+    },
+    /// The chain.
+    #[error(transparent)]
+    Client(#[from] ClientError),
+}
+
+#[derive(Serialize, Deserialize)]
+struct JsonBlock {
+    header: Header,
+    extrinsics: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct JsonSignedBlock {
+    block: JsonBlock,
+    justifications: Option<serde_json::Value>,
+}
+
+/// The most blocks one file may declare.
+const MAX_BLOCKS: u64 = 100_000_000;
+
+/// Writes blocks `from..=to` of the canonical chain.
+pub fn export(
+    client: &Client,
+    from: u32,
+    to: Option<u32>,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<u64, BlocksError> {
+    let to = to
+        .unwrap_or(client.heads().best.0)
+        .min(client.heads().best.0);
+    let mut blocks = Vec::new();
+    for number in from..=to {
+        let hash = client.hash_of(number)?.ok_or(BlocksError::Refused {
+            number,
+            reason: "not in the canonical chain".into(),
+        })?;
+        let header = client
+            .header(&hash)?
+            .ok_or(ClientError::UnknownBlock(hash))?;
+        let extrinsics = client.body(&hash)?.unwrap_or_default();
+        blocks.push(Block { header, extrinsics });
+    }
+    let count = blocks.len() as u64;
+    if json {
+        let list: Vec<JsonSignedBlock> = blocks
+            .into_iter()
+            .map(|b| JsonSignedBlock {
+                block: JsonBlock {
+                    header: b.header,
+                    extrinsics: b
+                        .extrinsics
+                        .iter()
+                        .map(|x| format!("0x{}", hex::encode(x.to_wire())))
+                        .collect(),
+                },
+                justifications: None,
+            })
+            .collect();
+        serde_json::to_writer(&mut *out, &list).map_err(|e| BlocksError::Decode(e.to_string()))?;
+    } else {
+        out.write_all(&count.encode())?;
+        for block in blocks {
+            out.write_all(&block.encode())?;
+            out.write_all(&[0])?;
+        }
+    }
+    out.flush()?;
+    Ok(count)
+}
+
+fn parse(input: &[u8], json: bool) -> Result<Vec<Block>, BlocksError> {
+    if json {
+        let list: Vec<JsonSignedBlock> =
+            serde_json::from_slice(input).map_err(|e| BlocksError::Decode(e.to_string()))?;
+        return list
+            .into_iter()
+            .map(|b| {
+                let extrinsics = b
+                    .block
+                    .extrinsics
+                    .iter()
+                    .map(|x| {
+                        let bytes = hex::decode(x.trim_start_matches("0x"))
+                            .map_err(|e| BlocksError::Decode(e.to_string()))?;
+                        OpaqueExtrinsic::decode(&mut &bytes[..])
+                            .map_err(|e| BlocksError::Decode(e.to_string()))
+                    })
+                    .collect::<Result<_, _>>()?;
+                Ok(Block {
+                    header: b.block.header,
+                    extrinsics,
+                })
+            })
+            .collect();
+    }
+    let mut cursor = input;
+    let count = u64::decode(&mut cursor).map_err(|e| BlocksError::Decode(e.to_string()))?;
+    if count > MAX_BLOCKS {
+        return Err(BlocksError::Decode(format!("{count} blocks declared")));
+    }
+    let mut blocks = Vec::new();
+    for index in 0..count {
+        let block = Block::decode(&mut cursor)
+            .map_err(|e| BlocksError::Decode(format!("block {index}: {e}")))?;
+        let _justifications = Option::<Vec<([u8; 4], Vec<u8>)>>::decode(&mut cursor)
+            .map_err(|e| BlocksError::Decode(format!("block {index}: {e}")))?;
+        blocks.push(block);
+    }
+    Ok(blocks)
+}
+
+/// Imports blocks, skipping those already known; returns how many were new.
+pub fn import(
+    client: &Client,
+    authorities: &[[u8; 32]],
+    json: bool,
+    input: &mut dyn Read,
+) -> Result<u64, BlocksError> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    let mut imported = 0u64;
+    for block in parse(&bytes, json)? {
+        let number = block.header.number;
+        if client.header(&block.header.hash())?.is_some() {
+            continue;
+        }
+        check_seal(&block.header, authorities)
+            .map_err(|reason| BlocksError::Refused { number, reason })?;
+        client
+            .import_external(block, true)
+            .map_err(|e| BlocksError::Refused {
+                number,
+                reason: e.to_string(),
+            })?;
+        imported = imported.saturating_add(1);
+    }
+    Ok(imported)
+}

@@ -1,0 +1,478 @@
+//! The pool's dependency graph: pure bookkeeping, no runtime calls, no time.
+//!
+//! A transaction is *ready* when every tag it requires is provided by the
+//! chain (a tag of a transaction included recently) or by a ready transaction
+//! in the pool; otherwise it waits in *future*. Importing a transaction may
+//! promote future ones; removing a ready one (other than by inclusion) demotes
+//! those that relied on it. Each tag has at most one provider: a newcomer with
+//! a higher priority usurps the holder, one with a lower or equal priority is
+//! refused. Limits on count and bytes (ready and future apart) and per sender
+//! are enforced by evicting the lowest priority, newest first.
+
+use entroos_primitives::H256;
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, BinaryHeap, HashMap, HashSet};
+use std::sync::Arc;
+
+/// A requires/provides tag.
+pub type Tag = Vec<u8>;
+
+/// How many blocks a tag provided by an included transaction still counts as provided.
+pub const CHAIN_TAG_BLOCKS: u64 = 64;
+
+/// Size limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Ready transactions.
+    pub ready_count: usize,
+    /// Bytes of ready transactions.
+    pub ready_bytes: usize,
+    /// Future transactions.
+    pub future_count: usize,
+    /// Bytes of future transactions.
+    pub future_bytes: usize,
+    /// Transactions of one sender, ready and future together.
+    pub per_sender: usize,
+}
+
+impl Limits {
+    /// Substrate's defaults for `count` transactions and `kbytes` KiB in
+    /// ready; a tenth of each for future.
+    pub fn new(count: usize, kbytes: usize, per_sender: usize) -> Self {
+        let bytes = kbytes.saturating_mul(1024);
+        Limits {
+            ready_count: count,
+            ready_bytes: bytes,
+            future_count: count / 10,
+            future_bytes: bytes / 10,
+            per_sender,
+        }
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::new(8192, 20 * 1024, 512)
+    }
+}
+
+/// A validated transaction.
+#[derive(Clone, Debug)]
+pub struct Tx {
+    /// `blake2_256` of the encoded extrinsic.
+    pub hash: H256,
+    /// The encoded extrinsic.
+    pub data: Arc<Vec<u8>>,
+    /// Higher goes first.
+    pub priority: u64,
+    /// Tags needed first.
+    pub requires: Vec<Tag>,
+    /// Tags provided.
+    pub provides: Vec<Tag>,
+    /// The last block number at which it is valid.
+    pub valid_till: u64,
+    /// The signer, for the per-sender limit.
+    pub sender: Option<[u8; 32]>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    tx: Arc<Tx>,
+    seq: u64,
+    ready: bool,
+    validated_at: u64,
+}
+
+/// Why a transaction was not imported.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GraphError {
+    /// Already in the pool.
+    #[error("already imported")]
+    AlreadyImported,
+    /// A transaction of at least this priority provides the same tag.
+    #[error("priority {new} is not above {old}")]
+    TooLowPriority {
+        /// The holder's priority.
+        old: u64,
+        /// The newcomer's.
+        new: u64,
+    },
+    /// The limits evicted it at once.
+    #[error("the pool is full")]
+    Full,
+}
+
+/// What an import changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Imported {
+    /// Whether the new transaction is ready.
+    pub ready: bool,
+    /// Future transactions it made ready.
+    pub promoted: Vec<H256>,
+    /// Transactions it replaced.
+    pub usurped: Vec<H256>,
+    /// Transactions the limits evicted.
+    pub evicted: Vec<H256>,
+}
+
+type Rank = (u64, Reverse<u64>, H256);
+
+/// The graph.
+#[derive(Debug, Default)]
+pub struct Graph {
+    limits: Limits,
+    entries: HashMap<H256, Entry>,
+    providers: HashMap<Tag, H256>,
+    requirers: HashMap<Tag, HashSet<H256>>,
+    chain_tags: HashMap<Tag, u64>,
+    ranks: [BTreeSet<Rank>; 2],
+    bytes: [usize; 2],
+    per_sender: HashMap<[u8; 32], usize>,
+    next_seq: u64,
+}
+
+const FUTURE: usize = 0;
+const READY: usize = 1;
+
+impl Graph {
+    /// An empty graph.
+    pub fn new(limits: Limits) -> Self {
+        Graph {
+            limits,
+            ..Default::default()
+        }
+    }
+
+    /// `(ready, future)` counts.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.ranks[READY].len(), self.ranks[FUTURE].len())
+    }
+
+    /// `(ready, future)` bytes.
+    pub fn bytes(&self) -> (usize, usize) {
+        (self.bytes[READY], self.bytes[FUTURE])
+    }
+
+    /// Whether `hash` is in the pool.
+    pub fn contains(&self, hash: &H256) -> bool {
+        self.entries.contains_key(hash)
+    }
+
+    /// Whether `hash` is ready.
+    pub fn is_ready(&self, hash: &H256) -> bool {
+        self.entries.get(hash).is_some_and(|e| e.ready)
+    }
+
+    /// Every transaction.
+    pub fn all(&self) -> impl Iterator<Item = &Arc<Tx>> {
+        self.entries.values().map(|e| &e.tx)
+    }
+
+    /// The transaction `hash`.
+    pub fn get(&self, hash: &H256) -> Option<Arc<Tx>> {
+        self.entries.get(hash).map(|e| e.tx.clone())
+    }
+
+    /// Whether a ready transaction provides `tag`.
+    pub fn provided_by_ready(&self, tag: &Tag) -> bool {
+        self.providers.get(tag).is_some_and(|h| self.is_ready(h))
+    }
+
+    fn satisfied(&self, tag: &Tag) -> bool {
+        self.chain_tags.contains_key(tag)
+            || self.providers.get(tag).is_some_and(|h| self.is_ready(h))
+    }
+
+    /// Imports `tx`, validated at block `at`.
+    pub fn import(&mut self, tx: Tx, at: u64) -> Result<Imported, GraphError> {
+        if self.entries.contains_key(&tx.hash) {
+            return Err(GraphError::AlreadyImported);
+        }
+        let holders: BTreeSet<H256> = tx
+            .provides
+            .iter()
+            .filter_map(|t| self.providers.get(t).copied())
+            .collect();
+        let old = holders
+            .iter()
+            .filter_map(|h| self.entries.get(h))
+            .map(|e| e.tx.priority)
+            .max();
+        if let Some(old) = old {
+            if old >= tx.priority {
+                return Err(GraphError::TooLowPriority {
+                    old,
+                    new: tx.priority,
+                });
+            }
+        }
+        let mut outcome = Imported::default();
+        for holder in holders {
+            self.remove(&holder);
+            outcome.usurped.push(holder);
+        }
+        let hash = tx.hash;
+        self.insert(tx, at);
+        outcome.promoted = self.promote(hash);
+        outcome.ready = outcome.promoted.first() == Some(&hash);
+        if outcome.ready {
+            outcome.promoted.remove(0);
+        }
+        outcome.evicted = self.enforce_limits(&hash);
+        if outcome.evicted.contains(&hash) {
+            return Err(GraphError::Full);
+        }
+        Ok(outcome)
+    }
+
+    fn insert(&mut self, tx: Tx, at: u64) {
+        let hash = tx.hash;
+        for tag in &tx.provides {
+            self.providers.insert(tag.clone(), hash);
+        }
+        for tag in &tx.requires {
+            self.requirers.entry(tag.clone()).or_default().insert(hash);
+        }
+        if let Some(sender) = tx.sender {
+            *self.per_sender.entry(sender).or_default() += 1;
+        }
+        let seq = self.next_seq;
+        self.next_seq = self.next_seq.wrapping_add(1);
+        self.ranks[FUTURE].insert((tx.priority, Reverse(seq), hash));
+        self.bytes[FUTURE] = self.bytes[FUTURE].saturating_add(tx.data.len());
+        self.entries.insert(
+            hash,
+            Entry {
+                tx: Arc::new(tx),
+                seq,
+                ready: false,
+                validated_at: at,
+            },
+        );
+    }
+
+    fn set_ready(&mut self, hash: &H256, ready: bool) {
+        let Some(entry) = self.entries.get_mut(hash) else {
+            return;
+        };
+        if entry.ready == ready {
+            return;
+        }
+        let (from, to) = if ready {
+            (FUTURE, READY)
+        } else {
+            (READY, FUTURE)
+        };
+        let rank = (entry.tx.priority, Reverse(entry.seq), *hash);
+        let len = entry.tx.data.len();
+        entry.ready = ready;
+        self.ranks[from].remove(&rank);
+        self.ranks[to].insert(rank);
+        self.bytes[from] = self.bytes[from].saturating_sub(len);
+        self.bytes[to] = self.bytes[to].saturating_add(len);
+    }
+
+    fn dependents(&self, tx: &Tx) -> Vec<H256> {
+        tx.provides
+            .iter()
+            .filter_map(|t| self.requirers.get(t))
+            .flatten()
+            .copied()
+            .collect()
+    }
+
+    /// Makes `start` ready if it can be, then whatever that unlocks; returns
+    /// those made ready, in order.
+    fn promote(&mut self, start: H256) -> Vec<H256> {
+        let mut promoted = Vec::new();
+        let mut work = vec![start];
+        while let Some(hash) = work.pop() {
+            let Some(entry) = self.entries.get(&hash) else {
+                continue;
+            };
+            if entry.ready || !entry.tx.requires.iter().all(|t| self.satisfied(t)) {
+                continue;
+            }
+            let tx = entry.tx.clone();
+            self.set_ready(&hash, true);
+            promoted.push(hash);
+            work.extend(self.dependents(&tx));
+        }
+        promoted
+    }
+
+    /// Moves back to future the ready transactions that relied on `tx`.
+    fn demote_dependents(&mut self, tx: &Tx) {
+        let mut work = self.dependents(tx);
+        while let Some(hash) = work.pop() {
+            let Some(entry) = self.entries.get(&hash) else {
+                continue;
+            };
+            if !entry.ready || entry.tx.requires.iter().all(|t| self.satisfied(t)) {
+                continue;
+            }
+            let tx = entry.tx.clone();
+            self.set_ready(&hash, false);
+            work.extend(self.dependents(&tx));
+        }
+    }
+
+    /// Removes `hash`; ready transactions that needed it go back to future.
+    pub fn remove(&mut self, hash: &H256) -> Option<Arc<Tx>> {
+        let entry = self.entries.remove(hash)?;
+        let slot = usize::from(entry.ready);
+        self.ranks[slot].remove(&(entry.tx.priority, Reverse(entry.seq), *hash));
+        self.bytes[slot] = self.bytes[slot].saturating_sub(entry.tx.data.len());
+        for tag in &entry.tx.provides {
+            if self.providers.get(tag) == Some(hash) {
+                self.providers.remove(tag);
+            }
+        }
+        for tag in &entry.tx.requires {
+            if let Some(set) = self.requirers.get_mut(tag) {
+                set.remove(hash);
+                if set.is_empty() {
+                    self.requirers.remove(tag);
+                }
+            }
+        }
+        if let Some(sender) = entry.tx.sender {
+            if let Some(count) = self.per_sender.get_mut(&sender) {
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    self.per_sender.remove(&sender);
+                }
+            }
+        }
+        if entry.ready {
+            self.demote_dependents(&entry.tx);
+        }
+        Some(entry.tx)
+    }
+
+    /// Removes the transactions included in block `number`: their tags count
+    /// as provided by the chain, so what needed them stays or becomes ready.
+    /// Transactions expired at `number` are dropped. Returns `(included,
+    /// expired)` of those found in the pool.
+    pub fn prune(&mut self, included: &[H256], number: u64) -> (Vec<H256>, Vec<H256>) {
+        let cutoff = number.saturating_sub(CHAIN_TAG_BLOCKS);
+        self.chain_tags.retain(|_, at| *at > cutoff);
+        let mut removed = Vec::new();
+        let mut unlocked = Vec::new();
+        for hash in included {
+            let Some(tx) = self.entries.get(hash).map(|e| e.tx.clone()) else {
+                continue;
+            };
+            for tag in &tx.provides {
+                self.chain_tags.insert(tag.clone(), number);
+            }
+            self.remove(hash);
+            unlocked.extend(self.dependents(&tx));
+            removed.push(*hash);
+        }
+        for hash in unlocked {
+            self.promote(hash);
+        }
+        let expired: Vec<H256> = self
+            .entries
+            .values()
+            .filter(|e| e.tx.valid_till < number)
+            .map(|e| e.tx.hash)
+            .collect();
+        for hash in &expired {
+            self.remove(hash);
+        }
+        (removed, expired)
+    }
+
+    /// Up to `count` transactions validated longest ago.
+    pub fn stalest(&self, count: usize) -> Vec<Arc<Tx>> {
+        let mut all: Vec<&Entry> = self.entries.values().collect();
+        all.sort_by_key(|e| (e.validated_at, e.seq));
+        all.into_iter().take(count).map(|e| e.tx.clone()).collect()
+    }
+
+    /// Evicts until the limits hold: `newest` if its sender is over the
+    /// per-sender limit, then the lowest priority (newest first) of each queue.
+    fn enforce_limits(&mut self, newest: &H256) -> Vec<H256> {
+        let mut evicted = Vec::new();
+        let sender = self.entries.get(newest).and_then(|e| e.tx.sender);
+        if let Some(sender) = sender {
+            if self.per_sender.get(&sender).copied().unwrap_or(0) > self.limits.per_sender {
+                self.remove(newest);
+                evicted.push(*newest);
+            }
+        }
+        for (slot, count, bytes) in [
+            (FUTURE, self.limits.future_count, self.limits.future_bytes),
+            (READY, self.limits.ready_count, self.limits.ready_bytes),
+        ] {
+            while self.ranks[slot].len() > count || self.bytes[slot] > bytes {
+                let Some(&(_, _, worst)) = self.ranks[slot].iter().next() else {
+                    break;
+                };
+                self.remove(&worst);
+                evicted.push(worst);
+            }
+        }
+        // Demotions while evicting ready may have overfilled future.
+        while self.ranks[FUTURE].len() > self.limits.future_count
+            || self.bytes[FUTURE] > self.limits.future_bytes
+        {
+            let Some(&(_, _, worst)) = self.ranks[FUTURE].iter().next() else {
+                break;
+            };
+            self.remove(&worst);
+            evicted.push(worst);
+        }
+        evicted
+    }
+
+    /// The ready transactions in the order a block should take them: highest
+    /// priority first (oldest first among equals), never before what they need.
+    pub fn ready_order(&self) -> Vec<Arc<Tx>> {
+        let mut waiting: HashMap<H256, usize> = HashMap::new();
+        let mut heap = BinaryHeap::new();
+        for (_, _, hash) in self.ranks[READY].iter() {
+            let Some(entry) = self.entries.get(hash) else {
+                continue;
+            };
+            let pending = entry
+                .tx
+                .requires
+                .iter()
+                .filter(|t| {
+                    !self.chain_tags.contains_key(*t)
+                        && self.providers.get(*t).is_some_and(|p| self.is_ready(p))
+                })
+                .count();
+            if pending == 0 {
+                heap.push((entry.tx.priority, Reverse(entry.seq), *hash));
+            } else {
+                waiting.insert(*hash, pending);
+            }
+        }
+        let mut order = Vec::with_capacity(self.ranks[READY].len());
+        while let Some((_, _, hash)) = heap.pop() {
+            let Some(entry) = self.entries.get(&hash) else {
+                continue;
+            };
+            for dependent in self.dependents(&entry.tx) {
+                if let Some(pending) = waiting.get_mut(&dependent) {
+                    *pending = pending.saturating_sub(1);
+                    if *pending == 0 {
+                        waiting.remove(&dependent);
+                        if let Some(d) = self.entries.get(&dependent) {
+                            heap.push((d.tx.priority, Reverse(d.seq), dependent));
+                        }
+                    }
+                }
+            }
+            order.push(entry.tx.clone());
+        }
+        order
+    }
+}
+
+#[cfg(test)]
+mod tests;
