@@ -25,8 +25,11 @@ fi
 step "benches compile"
 cargo bench --workspace --locked --no-run
 
-step "polkadot.js client tests"
+step "polkadot.js client tests (offline metadata, and against a running node)"
 npm --prefix scripts/clients ci --no-audit --no-fund --loglevel=error
 mkdir -p target
 cargo run -q --locked -p entroos-runtime --example chain-info -- target/chain-info.json
+cargo build -q --locked -p entroos-node
+export ENTROOS_NODE_BIN="$PWD/${CARGO_TARGET_DIR:-target}/debug/entroos-node"
+[ -x "$ENTROOS_NODE_BIN" ] || ENTROOS_NODE_BIN="${CARGO_TARGET_DIR}/debug/entroos-node"
 (cd scripts/clients && ENTROOS_CHAIN_INFO=../../target/chain-info.json node --test)

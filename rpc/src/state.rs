@@ -186,6 +186,15 @@ pub(crate) fn register(
             let args = Args::parse(&p)?;
             let method: String = args.req(0, "method")?;
             let data = args.bytes(1, "data")?;
+            // At the head, the next nonce counts the sender's pooled
+            // transactions too (as `system_accountNextIndex` does), so that
+            // clients asking for "the next nonce" this way can send several
+            // transactions in a row without waiting for each block.
+            if method == "AccountNonceApi_account_nonce" && args.hash(2)?.is_none() {
+                if let Ok(account) = <[u8; 32]>::try_from(data.as_slice()) {
+                    return Ok(to_hex(&d.pool.next_nonce(account)?.to_le_bytes()));
+                }
+            }
             Ok(to_hex(&d.state.call(
                 at_or_best(d, args.hash(2)?),
                 &method,

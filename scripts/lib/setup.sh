@@ -20,7 +20,9 @@ apt_install() {
 
 ensure_toolchain() {
   command -v cargo >/dev/null || { echo "cargo (Rust 1.85 or newer) is required: https://rustup.rs" >&2; exit 1; }
-  apt_install build-essential pkg-config
+  # Debian's RocksDB is linked instead of building the bundled C++ (see
+  # .cargo/config.toml); bindgen needs libclang for its headers.
+  apt_install build-essential pkg-config librocksdb-dev libclang-dev
   # CI keeps one target directory across runs on the same machine.
   if [ "${CI:-}" = "true" ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
     export CARGO_TARGET_DIR="$HOME/.cache/entroos/target"
