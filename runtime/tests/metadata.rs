@@ -169,3 +169,24 @@ fn runtime_api_serves_metadata_versions() {
         assert!(api::call(ext, "Metadata_metadata_at_version", &[1, 2], None).is_err());
     });
 }
+
+/// py-substrate-interface picks its decoders by type path patterns
+/// (`*::Call`, `*::Event` match a two-segment path and then decode it as the
+/// outer enum), so pallet types need FRAME's `<crate>::pallet::<Name>`.
+#[test]
+fn pallet_calls_events_and_errors_live_under_pallet_like_frames() {
+    let md = decoded();
+    for pallet in &md.pallets {
+        let items = [
+            (pallet.calls.as_ref().map(|c| c.ty.id), "Call"),
+            (pallet.event.as_ref().map(|e| e.ty.id), "Event"),
+            (pallet.error.as_ref().map(|e| e.ty.id), "Error"),
+        ];
+        for (id, name) in items {
+            let Some(id) = id else { continue };
+            let segments = &md.types.resolve(id).unwrap().path.segments;
+            assert_eq!(segments.len(), 3, "{} {name}: {segments:?}", pallet.name);
+            assert_eq!(&segments[1..], ["pallet", name], "{}", pallet.name);
+        }
+    }
+}

@@ -63,114 +63,123 @@ pub trait Config:
     const MAX_LOCKS: u32;
 }
 
-/// Balances' events, with FRAME's indices.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-pub enum Event {
-    /// An account was created with some free balance.
-    #[codec(index = 0)]
-    Endowed {
-        /// The account.
-        account: AccountId32,
-        /// Its free balance.
-        free_balance: Balance,
-    },
-    /// An account was reaped and its dust burned.
-    #[codec(index = 1)]
-    DustLost {
-        /// The account.
-        account: AccountId32,
-        /// The dust.
-        amount: Balance,
-    },
-    /// A transfer succeeded.
-    #[codec(index = 2)]
-    Transfer {
-        /// Sender.
-        from: AccountId32,
-        /// Receiver.
-        to: AccountId32,
-        /// Amount.
-        amount: Balance,
-    },
-    /// A balance was set by root.
-    #[codec(index = 3)]
-    BalanceSet {
-        /// The account.
-        who: AccountId32,
-        /// Its new free balance.
-        free: Balance,
-    },
-    /// Some balance was reserved.
-    #[codec(index = 4)]
-    Reserved {
-        /// The account.
-        who: AccountId32,
-        /// Amount.
-        amount: Balance,
-    },
-    /// Some balance was unreserved.
-    #[codec(index = 5)]
-    Unreserved {
-        /// The account.
-        who: AccountId32,
-        /// Amount.
-        amount: Balance,
-    },
-    /// Some amount was deposited (e.g. a reward).
-    #[codec(index = 7)]
-    Deposit {
-        /// The account.
-        who: AccountId32,
-        /// Amount.
-        amount: Balance,
-    },
-    /// Some amount was withdrawn (e.g. a fee).
-    #[codec(index = 8)]
-    Withdraw {
-        /// The account.
-        who: AccountId32,
-        /// Amount.
-        amount: Balance,
-    },
-    /// Some amount was slashed.
-    #[codec(index = 9)]
-    Slashed {
-        /// The account.
-        who: AccountId32,
-        /// Amount.
-        amount: Balance,
-    },
-}
+pub use pallet::{Error, Event};
 
-pallet_error! {
-    /// Balances' errors, in FRAME's order.
-    pub enum Error {
-        /// Vesting balance too high to send value.
-        VestingBalance,
-        /// Account liquidity restrictions prevent withdrawal.
-        LiquidityRestrictions,
-        /// Balance too low to send value.
-        InsufficientBalance,
-        /// Value too low to create account due to existential deposit.
-        ExistentialDeposit,
-        /// Transfer/payment would kill account.
-        Expendability,
-        /// A vesting schedule already exists for this account.
-        ExistingVestingSchedule,
-        /// Beneficiary account must pre-exist.
-        DeadAccount,
-        /// Number of named reserves exceed `MaxReserves`.
-        TooManyReserves,
-        /// Number of holds exceed `VariantCountOf<T::RuntimeHoldReason>`.
-        TooManyHolds,
-        /// Number of freezes exceed `MaxFreezes`.
-        TooManyFreezes,
-        /// The issuance cannot be modified since it is already deactivated.
-        IssuanceDeactivated,
-        /// The delta cannot be zero.
-        DeltaZero,
+/// Where the event and error types live, so that their type paths are
+/// FRAME's `<crate>::pallet::{Event, Error}` (clients match on those paths).
+pub mod pallet {
+    #[allow(unused_imports)]
+    use super::*;
+
+    /// Balances' events, with FRAME's indices.
+    #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+    pub enum Event {
+        /// An account was created with some free balance.
+        #[codec(index = 0)]
+        Endowed {
+            /// The account.
+            account: AccountId32,
+            /// Its free balance.
+            free_balance: Balance,
+        },
+        /// An account was reaped and its dust burned.
+        #[codec(index = 1)]
+        DustLost {
+            /// The account.
+            account: AccountId32,
+            /// The dust.
+            amount: Balance,
+        },
+        /// A transfer succeeded.
+        #[codec(index = 2)]
+        Transfer {
+            /// Sender.
+            from: AccountId32,
+            /// Receiver.
+            to: AccountId32,
+            /// Amount.
+            amount: Balance,
+        },
+        /// A balance was set by root.
+        #[codec(index = 3)]
+        BalanceSet {
+            /// The account.
+            who: AccountId32,
+            /// Its new free balance.
+            free: Balance,
+        },
+        /// Some balance was reserved.
+        #[codec(index = 4)]
+        Reserved {
+            /// The account.
+            who: AccountId32,
+            /// Amount.
+            amount: Balance,
+        },
+        /// Some balance was unreserved.
+        #[codec(index = 5)]
+        Unreserved {
+            /// The account.
+            who: AccountId32,
+            /// Amount.
+            amount: Balance,
+        },
+        /// Some amount was deposited (e.g. a reward).
+        #[codec(index = 7)]
+        Deposit {
+            /// The account.
+            who: AccountId32,
+            /// Amount.
+            amount: Balance,
+        },
+        /// Some amount was withdrawn (e.g. a fee).
+        #[codec(index = 8)]
+        Withdraw {
+            /// The account.
+            who: AccountId32,
+            /// Amount.
+            amount: Balance,
+        },
+        /// Some amount was slashed.
+        #[codec(index = 9)]
+        Slashed {
+            /// The account.
+            who: AccountId32,
+            /// Amount.
+            amount: Balance,
+        },
+    }
+    pallet_error! {
+        /// Balances' errors, in FRAME's order.
+        pub enum Error {
+            /// Vesting balance too high to send value.
+            VestingBalance,
+            /// Account liquidity restrictions prevent withdrawal.
+            LiquidityRestrictions,
+            /// Balance too low to send value.
+            InsufficientBalance,
+            /// Value too low to create account due to existential deposit.
+            ExistentialDeposit,
+            /// Transfer/payment would kill account.
+            Expendability,
+            /// A vesting schedule already exists for this account.
+            ExistingVestingSchedule,
+            /// Beneficiary account must pre-exist.
+            DeadAccount,
+            /// Number of named reserves exceed `MaxReserves`.
+            TooManyReserves,
+            /// Number of holds exceed `VariantCountOf<T::RuntimeHoldReason>`.
+            TooManyHolds,
+            /// Number of freezes exceed `MaxFreezes`.
+            TooManyFreezes,
+            /// The issuance cannot be modified since it is already deactivated.
+            IssuanceDeactivated,
+            /// The delta cannot be zero.
+            DeltaZero,
+        }
     }
 }
+
 
 storage_instance!(pub TotalIssuancePrefix, PALLET, "TotalIssuance");
 storage_instance!(pub InactiveIssuancePrefix, PALLET, "InactiveIssuance");

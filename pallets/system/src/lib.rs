@@ -83,41 +83,50 @@ pub trait Config: 'static {
     fn db_weight() -> entroos_primitives::weights::RuntimeDbWeight;
 }
 
-/// System's events.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-#[scale_info(replace_segment("pallet_system", "frame_system"))]
-pub enum Event {
-    /// An extrinsic completed successfully.
-    ExtrinsicSuccess {
-        /// Its dispatch information.
-        dispatch_info: DispatchInfo,
-    },
-    /// An extrinsic failed.
-    ExtrinsicFailed {
-        /// Why.
-        dispatch_error: DispatchError,
-        /// Its dispatch information.
-        dispatch_info: DispatchInfo,
-    },
-    /// `:code` was updated.
-    CodeUpdated,
-    /// A new account was created.
-    NewAccount {
-        /// The account.
-        account: AccountId32,
-    },
-    /// An account was reaped.
-    KilledAccount {
-        /// The account.
-        account: AccountId32,
-    },
-    /// On-chain remark happened.
-    Remarked {
-        /// Who remarked.
-        sender: AccountId32,
-        /// The remark's blake2-256 hash.
-        hash: H256,
-    },
+pub use pallet::{Event};
+
+/// Where the event and error types live, so that their type paths are
+/// FRAME's `<crate>::pallet::{Event, Error}` (clients match on those paths).
+pub mod pallet {
+    #[allow(unused_imports)]
+    use super::*;
+
+    /// System's events.
+    #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+    #[scale_info(replace_segment("pallet_system", "frame_system"))]
+    pub enum Event {
+        /// An extrinsic completed successfully.
+        ExtrinsicSuccess {
+            /// Its dispatch information.
+            dispatch_info: DispatchInfo,
+        },
+        /// An extrinsic failed.
+        ExtrinsicFailed {
+            /// Why.
+            dispatch_error: DispatchError,
+            /// Its dispatch information.
+            dispatch_info: DispatchInfo,
+        },
+        /// `:code` was updated.
+        CodeUpdated,
+        /// A new account was created.
+        NewAccount {
+            /// The account.
+            account: AccountId32,
+        },
+        /// An account was reaped.
+        KilledAccount {
+            /// The account.
+            account: AccountId32,
+        },
+        /// On-chain remark happened.
+        Remarked {
+            /// Who remarked.
+            sender: AccountId32,
+            /// The remark's blake2-256 hash.
+            hash: H256,
+        },
+    }
 }
 
 storage_instance!(pub AccountPrefix, PALLET, "Account");

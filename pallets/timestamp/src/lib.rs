@@ -53,28 +53,37 @@ pub type Now = StorageValue<NowPrefix, Moment, ValueQuery>;
 /// Whether `set` ran in this block.
 pub type DidUpdate = StorageValue<DidUpdatePrefix, bool, ValueQuery>;
 
-/// Timestamp's calls.
-#[allow(non_camel_case_types)]
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-pub enum Call {
-    /// Sets the block's time (inherent).
-    #[codec(index = 0)]
-    set {
-        /// Milliseconds since the Unix epoch.
-        #[codec(compact)]
-        now: Moment,
-    },
-}
+pub use pallet::{Call, Error};
 
-pallet_error! {
-    /// Timestamp's errors.
-    pub enum Error {
-        /// The timestamp was already set in this block.
-        AlreadyUpdated,
-        /// The timestamp grew by less than the minimum period.
-        TooEarly,
+/// Where the call and error types live, so that their type paths are
+/// FRAME's `pallet_timestamp::pallet::{Call, Error}` (clients match on those paths).
+pub mod pallet {
+    use super::*;
+
+    /// Timestamp's calls.
+    #[allow(non_camel_case_types)]
+    #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+    pub enum Call {
+        /// Sets the block's time (inherent).
+        #[codec(index = 0)]
+        set {
+            /// Milliseconds since the Unix epoch.
+            #[codec(compact)]
+            now: Moment,
+        },
+    }
+
+    pallet_error! {
+        /// Timestamp's errors.
+        pub enum Error {
+            /// The timestamp was already set in this block.
+            AlreadyUpdated,
+            /// The timestamp grew by less than the minimum period.
+            TooEarly,
+        }
     }
 }
+
 
 /// The weight of `set`.
 pub const SET_WEIGHT: Weight = Weight::from_parts(10_000_000, 0);

@@ -56,19 +56,28 @@ pub trait Config: pallet_balances::Config<RuntimeEvent: From<Event>> {
     fn weight_to_fee(weight: Weight) -> Balance;
 }
 
-/// TransactionPayment's events.
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-pub enum Event {
-    /// A fee was paid.
-    #[codec(index = 0)]
-    TransactionFeePaid {
-        /// The payer.
-        who: AccountId32,
-        /// The fee, tip included.
-        actual_fee: Balance,
-        /// The tip.
-        tip: Balance,
-    },
+pub use pallet::{Event};
+
+/// Where the event and error types live, so that their type paths are
+/// FRAME's `<crate>::pallet::{Event, Error}` (clients match on those paths).
+pub mod pallet {
+    #[allow(unused_imports)]
+    use super::*;
+
+    /// TransactionPayment's events.
+    #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+    pub enum Event {
+        /// A fee was paid.
+        #[codec(index = 0)]
+        TransactionFeePaid {
+            /// The payer.
+            who: AccountId32,
+            /// The fee, tip included.
+            actual_fee: Balance,
+            /// The tip.
+            tip: Balance,
+        },
+    }
 }
 
 /// One, the multiplier's resting value.
