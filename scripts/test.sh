@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing, then
 # formatting, lints, Rust tests, benches compiled, and the ecosystem clients'
-# tests (polkadot.js) against EntroOS's own runtime.
+# tests (polkadot.js, sidecar, py-substrate-interface) against a running node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
@@ -25,11 +25,16 @@ fi
 step "benches compile"
 cargo bench --workspace --locked --no-run
 
-step "polkadot.js client tests (offline metadata, and against a running node)"
+step "ecosystem clients (polkadot.js, sidecar, py-substrate-interface) against a running node"
+target_dir="${CARGO_TARGET_DIR:-target}"
+case "$target_dir" in /*) ;; *) target_dir="$PWD/$target_dir" ;; esac
 npm --prefix scripts/clients ci --no-audit --no-fund --loglevel=error
+npm --prefix scripts/clients/sidecar ci --no-audit --no-fund --loglevel=error
+ensure_python_clients "$target_dir/py-clients"
 mkdir -p target
 cargo run -q --locked -p entroos-runtime --example chain-info -- target/chain-info.json
 cargo build -q --locked -p entroos-node
-export ENTROOS_NODE_BIN="$PWD/${CARGO_TARGET_DIR:-target}/debug/entroos-node"
-[ -x "$ENTROOS_NODE_BIN" ] || ENTROOS_NODE_BIN="${CARGO_TARGET_DIR}/debug/entroos-node"
-(cd scripts/clients && ENTROOS_CHAIN_INFO=../../target/chain-info.json node --test)
+(cd scripts/clients && ENTROOS_CHAIN_INFO=../../target/chain-info.json \
+  ENTROOS_NODE_BIN="$target_dir/debug/entroos-node" \
+  ENTROOS_PYTHON="$target_dir/py-clients/bin/python" \
+  node --test --test-concurrency=1)

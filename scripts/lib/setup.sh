@@ -33,3 +33,17 @@ ensure_toolchain() {
 ensure_node() {
   command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
 }
+
+# The pinned py-substrate-interface in a venv under the target directory.
+ensure_python_clients() {
+  command -v python3 >/dev/null || apt_install python3
+  python3 -c 'import venv, ensurepip' 2>/dev/null || apt_install python3-venv
+  local venv="$1"
+  if [ ! -x "$venv/bin/python" ] || ! cmp -s scripts/clients/python/requirements.txt "$venv/requirements.txt"; then
+    step "installing py-substrate-interface into $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r scripts/clients/python/requirements.txt
+    cp scripts/clients/python/requirements.txt "$venv/requirements.txt"
+  fi
+}
