@@ -8,14 +8,10 @@ use entroos_primitives::H256;
 use jsonrpsee::types::ErrorObjectOwned;
 use jsonrpsee::RpcModule;
 
+/// The extrinsic parameter: bad hex is an invalid parameter (-32602), as in
+/// Substrate; bytes that do not decode are refused by the pool (1001).
 fn extrinsic(args: &Args) -> Result<Vec<u8>, ErrorObjectOwned> {
-    args.bytes(0, "extrinsic").map_err(|e| {
-        ErrorObjectOwned::owned(
-            crate::error::author::BAD_FORMAT,
-            format!("Extrinsic has invalid format: {}", e.message()),
-            None::<()>,
-        )
-    })
+    args.bytes(0, "extrinsic")
 }
 
 /// Registers the `author_*` methods.
