@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing, then
 # formatting, lints, Rust tests, benches compiled, and the ecosystem clients'
-# tests (polkadot.js, sidecar, py-substrate-interface) against a running node.
+# tests (polkadot.js, sidecar, py-substrate-interface, subxt) against a
+# running node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
@@ -25,7 +26,7 @@ fi
 step "benches compile"
 cargo bench --workspace --locked --no-run
 
-step "ecosystem clients (polkadot.js, sidecar, py-substrate-interface) against a running node"
+step "ecosystem clients (polkadot.js, sidecar, py-substrate-interface, subxt) against a running node"
 target_dir="${CARGO_TARGET_DIR:-target}"
 case "$target_dir" in /*) ;; *) target_dir="$PWD/$target_dir" ;; esac
 npm --prefix scripts/clients ci --no-audit --no-fund --loglevel=error
@@ -34,7 +35,9 @@ ensure_python_clients "$target_dir/py-clients"
 mkdir -p target
 cargo run -q --locked -p entroos-runtime --example chain-info -- target/chain-info.json
 cargo build -q --locked -p entroos-node
+cargo build -q --locked --manifest-path scripts/clients/subxt/Cargo.toml --target-dir "$target_dir"
 (cd scripts/clients && ENTROOS_CHAIN_INFO=../../target/chain-info.json \
   ENTROOS_NODE_BIN="$target_dir/debug/entroos-node" \
   ENTROOS_PYTHON="$target_dir/py-clients/bin/python" \
+  ENTROOS_SUBXT_BIN="$target_dir/debug/entroos-subxt-test" \
   node --test --test-concurrency=1)
