@@ -24,11 +24,16 @@ fn balances_at(node: &Node, at: H256) -> (u128, u128) {
     let prefix = storage_prefix("System", "Account");
     let mut sum = 0u128;
     for key in node.keys(&prefix, at) {
-        let raw = node.storage(&key, Some(at)).expect("listed key has a value");
+        let raw = node
+            .storage(&key, Some(at))
+            .expect("listed key has a value");
         let info = AccountInfo::<AccountData>::decode(&mut &raw[..]).expect("AccountInfo");
         sum += info.data.free + info.data.reserved;
     }
-    let issuance = node.storage(&storage_prefix("Balances", "TotalIssuance"), Some(at)).map(|raw| u128::decode(&mut &raw[..]).expect("u128")).unwrap_or(0);
+    let issuance = node
+        .storage(&storage_prefix("Balances", "TotalIssuance"), Some(at))
+        .map(|raw| u128::decode(&mut &raw[..]).expect("u128"))
+        .unwrap_or(0);
     (sum, issuance)
 }
 
@@ -40,14 +45,25 @@ fn load(rpc_port: u16, genesis: H256, stop: Arc<AtomicBool>) {
         let node = NodeRef(rpc_port);
         let mut calls = Vec::new();
         for signer in &signers {
-            let Some(nonce) = node.next_nonce(&account(signer)) else { return };
+            let Some(nonce) = node.next_nonce(&account(signer)) else {
+                return;
+            };
             for offset in 0..4 {
                 let to = AccountId32(rng.gen());
-                let xt = signed_transfer(genesis, signer, nonce + offset, to, 2_000_000_000 + u128::from(rng.gen::<u16>()));
+                let xt = signed_transfer(
+                    genesis,
+                    signer,
+                    nonce + offset,
+                    to,
+                    2_000_000_000 + u128::from(rng.gen::<u16>()),
+                );
                 calls.push(json!({"jsonrpc": "2.0", "id": calls.len(), "method": "author_submitExtrinsic", "params": [hex_of(&xt)]}));
             }
         }
-        if node.post(&serde_json::Value::Array(calls).to_string()).is_none() {
+        if node
+            .post(&serde_json::Value::Array(calls).to_string())
+            .is_none()
+        {
             return;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -61,7 +77,9 @@ impl NodeRef {
     fn post(&self, body: &str) -> Option<String> {
         use std::io::{Read, Write};
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", self.0)).ok()?;
-        stream.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .ok()?;
         let head = format!("POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
         stream.write_all(head.as_bytes()).ok()?;
         stream.write_all(body.as_bytes()).ok()?;
@@ -73,7 +91,8 @@ impl NodeRef {
     fn next_nonce(&self, who: &AccountId32) -> Option<u32> {
         let body = json!({"jsonrpc": "2.0", "id": 1, "method": "system_accountNextIndex", "params": [who.to_string()]}).to_string();
         let response = self.post(&body)?;
-        let json: serde_json::Value = serde_json::from_str(response.split_once("\r\n\r\n")?.1).ok()?;
+        let json: serde_json::Value =
+            serde_json::from_str(response.split_once("\r\n\r\n")?.1).ok()?;
         json["result"].as_u64().map(|n| n as u32)
     }
 }
@@ -91,19 +110,38 @@ fn sigkill_under_load_loses_nothing_finalized() {
         // Reopened consistent: heads name stored blocks, finalized <= best.
         let (best, best_hash) = node.best();
         let (fin, fin_hash) = node.finalized();
-        assert!(fin <= best, "round {round}: finalized #{fin} above best #{best}");
-        assert_eq!(parse_hash(&node.rpc("chain_getBlockHash", json!([fin]))), fin_hash);
-        assert!(node.rpc("chain_getHeader", json!([format!("{best_hash}")])).is_object());
+        assert!(
+            fin <= best,
+            "round {round}: finalized #{fin} above best #{best}"
+        );
+        assert_eq!(
+            parse_hash(&node.rpc("chain_getBlockHash", json!([fin]))),
+            fin_hash
+        );
+        assert!(node
+            .rpc("chain_getHeader", json!([format!("{best_hash}")]))
+            .is_object());
 
         // Every block reported finalized before a kill is still there, unchanged.
         for (number, hash, block) in &finalized_seen {
-            assert_eq!(parse_hash(&node.rpc("chain_getBlockHash", json!([number]))), *hash, "round {round}: finalized #{number} lost");
-            assert_eq!(&node.rpc("chain_getBlock", json!([format!("{hash}")]))["block"], block, "round {round}: block #{number} changed");
+            assert_eq!(
+                parse_hash(&node.rpc("chain_getBlockHash", json!([number]))),
+                *hash,
+                "round {round}: finalized #{number} lost"
+            );
+            assert_eq!(
+                &node.rpc("chain_getBlock", json!([format!("{hash}")]))["block"],
+                block,
+                "round {round}: block #{number} changed"
+            );
         }
 
         // Balances add up at the head.
         let (sum, issuance) = balances_at(&node, fin_hash);
-        assert_eq!(sum, issuance, "round {round}: balances do not add up to the total issuance");
+        assert_eq!(
+            sum, issuance,
+            "round {round}: balances do not add up to the total issuance"
+        );
 
         // Load, then kill at a random moment.
         node.wait_best(best + 1, Duration::from_secs(30));
@@ -117,7 +155,9 @@ fn sigkill_under_load_loses_nothing_finalized() {
             let (number, hash) = node.finalized();
             if finalized_seen.last().is_none_or(|(n, _, _)| *n < number) {
                 let block = node.rpc("chain_getBlock", json!([format!("{hash}")]))["block"].clone();
-                transfers_checked += block["extrinsics"].as_array().map_or(0, |x| x.len().saturating_sub(1));
+                transfers_checked += block["extrinsics"]
+                    .as_array()
+                    .map_or(0, |x| x.len().saturating_sub(1));
                 finalized_seen.push((number, hash, block));
             }
             std::thread::sleep(Duration::from_millis(rng.gen_range(20..200)));
@@ -126,7 +166,14 @@ fn sigkill_under_load_loses_nothing_finalized() {
         stop.store(true, Ordering::Relaxed);
         loader.join().expect("load thread");
     }
-    assert!(finalized_seen.len() >= ROUNDS, "too few finalized blocks observed: {}", finalized_seen.len());
-    assert!(transfers_checked > 0, "no transfer was finalized under load");
+    assert!(
+        finalized_seen.len() >= ROUNDS,
+        "too few finalized blocks observed: {}",
+        finalized_seen.len()
+    );
+    assert!(
+        transfers_checked > 0,
+        "no transfer was finalized under load"
+    );
     eprintln!("{ROUNDS} kills; {} finalized blocks holding {transfers_checked} transfers survived them all", finalized_seen.len());
 }

@@ -10,8 +10,14 @@ use std::time::{Duration, Instant};
 use support::*;
 
 fn error_of(response: &Value) -> (i64, String) {
-    let error = response.get("error").unwrap_or_else(|| panic!("expected an error, got {response}"));
-    let text = format!("{} {}", error["message"].as_str().unwrap_or(""), error.get("data").map(|d| d.to_string()).unwrap_or_default());
+    let error = response
+        .get("error")
+        .unwrap_or_else(|| panic!("expected an error, got {response}"));
+    let text = format!(
+        "{} {}",
+        error["message"].as_str().unwrap_or(""),
+        error.get("data").map(|d| d.to_string()).unwrap_or_default()
+    );
     (error["code"].as_i64().expect("code"), text)
 }
 
@@ -19,7 +25,10 @@ fn assert_error(node: &Node, method: &str, params: Value, code: i64, text: &str)
     let response = node.try_rpc(method, params.clone()).expect("response");
     let (got, message) = error_of(&response);
     assert_eq!(got, code, "{method}({params}): {message}");
-    assert!(message.contains(text), "{method}({params}): {message:?} lacks {text:?}");
+    assert!(
+        message.contains(text),
+        "{method}({params}): {message:?} lacks {text:?}"
+    );
 }
 
 #[test]
@@ -31,38 +40,91 @@ fn bad_requests_get_substrates_error_codes_and_the_node_keeps_running() {
     let (alice, bob) = (&signers[0], account(&signers[1]));
 
     assert_error(&node, "state_getStorage", json!(["0xzz"]), -32602, "hex");
-    assert_error(&node, "author_submitExtrinsic", json!(["0xzz"]), -32602, "hex");
-    assert_error(&node, "author_submitExtrinsic", json!(["0x0102"]), 1001, "Extrinsic has invalid format");
+    assert_error(
+        &node,
+        "author_submitExtrinsic",
+        json!(["0xzz"]),
+        -32602,
+        "hex",
+    );
+    assert_error(
+        &node,
+        "author_submitExtrinsic",
+        json!(["0x0102"]),
+        1001,
+        "Extrinsic has invalid format",
+    );
     assert_error(&node, "chain_getBlockHash", json!(["abc"]), -32602, "");
     assert_error(&node, "chain_getBlock", json!([42]), -32602, "");
     assert_error(&node, "state_call", json!(["Core_version"]), -32602, "data");
-    assert_error(&node, "state_call", json!(["Nope_nothing", "0x"]), 4003, "Nope_nothing");
+    assert_error(
+        &node,
+        "state_call",
+        json!(["Nope_nothing", "0x"]),
+        4003,
+        "Nope_nothing",
+    );
     assert_error(&node, "foo_bar", json!([]), -32601, "Method not found");
 
-    let (status, body) = node.post_raw(b"{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": ").expect("reply");
-    assert!(body.contains("-32700") && body.contains("Parse error"), "{status} {body}");
-    let huge = format!("{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"system_health\",\"params\":[\"{}\"]}}", "a".repeat(16 * 1024 * 1024));
+    let (status, body) = node
+        .post_raw(b"{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": ")
+        .expect("reply");
+    assert!(
+        body.contains("-32700") && body.contains("Parse error"),
+        "{status} {body}"
+    );
+    let huge = format!(
+        "{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"system_health\",\"params\":[\"{}\"]}}",
+        "a".repeat(16 * 1024 * 1024)
+    );
     let (status, body) = node.post_raw(huge.as_bytes()).expect("reply");
-    assert!(status == 413 || body.contains("-32007"), "oversized request: {status} {body:.200}");
+    assert!(
+        status == 413 || body.contains("-32007"),
+        "oversized request: {status} {body:.200}"
+    );
 
     // A bad signature.
     let mut forged = signed_transfer(genesis, alice, 0, bob, 1_000_000_000_000);
     let signature_at = 2 + 1 + 32 + 1; // length prefix, version, address, signature kind
     forged[signature_at + 5] ^= 0xff;
-    assert_error(&node, "author_submitExtrinsic", json!([hex_of(&forged)]), 1010, "bad signature");
+    assert_error(
+        &node,
+        "author_submitExtrinsic",
+        json!([hex_of(&forged)]),
+        1010,
+        "bad signature",
+    );
     // The same bytes again: banned.
-    assert_error(&node, "author_submitExtrinsic", json!([hex_of(&forged)]), 1012, "banned");
+    assert_error(
+        &node,
+        "author_submitExtrinsic",
+        json!([hex_of(&forged)]),
+        1012,
+        "banned",
+    );
 
     // A stale nonce, once nonce 0 is in a block.
     let first = signed_transfer(genesis, alice, 0, bob, 1_000_000_000_000);
     node.rpc("author_submitExtrinsic", json!([hex_of(&first)]));
-    assert_error(&node, "author_submitExtrinsic", json!([hex_of(&first)]), 1013, "Already Imported");
+    assert_error(
+        &node,
+        "author_submitExtrinsic",
+        json!([hex_of(&first)]),
+        1013,
+        "Already Imported",
+    );
     wait_for("nonce 0 in a block", Duration::from_secs(30), || {
         let raw = node.storage(&pallet_system_account_key(&account(alice)), None)?;
         (u32::from_le_bytes(raw[..4].try_into().ok()?) >= 1).then_some(())
     });
     let stale = signed_transfer(genesis, alice, 0, bob, 2_000_000_000_000);
-    assert_error(&node, "author_submitExtrinsic", json!([hex_of(&stale)]), 1010, "outdated");
+    assert_error(
+        &node,
+        "author_submitExtrinsic",
+        json!([hex_of(&stale)]),
+        1010,
+        "outdated",
+    );
 
     // Still running and authoring.
     let (best, _) = node.best();
@@ -90,7 +152,13 @@ fn flood(genesis: entroos_primitives::H256) -> Vec<Vec<u8>> {
     }
     for i in 0..20_000u32 {
         let signer = &signers[i as usize % signers.len()];
-        txs.push(signed_transfer(genesis, signer, 1_000_000 + i, to, 1_000_000_000));
+        txs.push(signed_transfer(
+            genesis,
+            signer,
+            1_000_000 + i,
+            to,
+            1_000_000_000,
+        ));
     }
     for i in 0..64_000u32 {
         let signer = &signers[i as usize % signers.len()];
@@ -112,13 +180,19 @@ fn a_flood_of_100k_mixed_transactions_keeps_memory_bounded_and_blocks_coming() {
     let started = Instant::now();
     let (mut accepted, mut refused, mut rss_max) = (0usize, 0usize, 0u64);
     for chunk in txs.chunks(1_000) {
-        let calls: Vec<(&str, Value)> = chunk.iter().map(|xt| ("author_submitExtrinsic", json!([hex_of(xt)]))).collect();
+        let calls: Vec<(&str, Value)> = chunk
+            .iter()
+            .map(|xt| ("author_submitExtrinsic", json!([hex_of(xt)])))
+            .collect();
         for response in node.batch(&calls) {
             if response.get("result").is_some() {
                 accepted += 1;
             } else {
                 let (code, _) = error_of(&response);
-                assert!([1010, 1012, 1014, 1016].contains(&code), "unexpected refusal {response}");
+                assert!(
+                    [1010, 1012, 1014, 1016].contains(&code),
+                    "unexpected refusal {response}"
+                );
                 refused += 1;
             }
         }
@@ -128,20 +202,30 @@ fn a_flood_of_100k_mixed_transactions_keeps_memory_bounded_and_blocks_coming() {
     let (after_flood, _) = node.best();
     node.wait_best(after_flood + 3, Duration::from_secs(30));
     let metrics = metrics_text(&node);
-    let ready: u64 = metrics.lines().find_map(|l| l.strip_prefix("substrate_ready_transactions_number{chain=\"dev\"} ")).and_then(|v| v.parse().ok()).expect("ready metric");
+    let ready: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("substrate_ready_transactions_number{chain=\"dev\"} "))
+        .and_then(|v| v.parse().ok())
+        .expect("ready metric");
     eprintln!(
         "flood: 100000 submitted in {elapsed:?} ({accepted} accepted, {refused} refused); blocks #{start_best} -> #{after_flood} during it; RSS {rss_before} KiB before, {rss_max} KiB at most; {ready} ready after"
     );
     assert_eq!(accepted + refused, 100_000);
     assert!(ready <= 8192, "ready queue over its limit: {ready}");
     assert!(rss_max < 512 * 1024, "memory not bounded: {rss_max} KiB");
-    assert!(after_flood > start_best || elapsed < Duration::from_secs(2), "no block during a {elapsed:?} flood");
+    assert!(
+        after_flood > start_best || elapsed < Duration::from_secs(2),
+        "no block during a {elapsed:?} flood"
+    );
 }
 
 fn metrics_text(node: &Node) -> String {
     use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", node.metrics_port)).expect("metrics");
-    stream.write_all(b"GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n").expect("request");
+    let mut stream =
+        std::net::TcpStream::connect(("127.0.0.1", node.metrics_port)).expect("metrics");
+    stream
+        .write_all(b"GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n")
+        .expect("request");
     let mut text = String::new();
     stream.read_to_string(&mut text).expect("response");
     text

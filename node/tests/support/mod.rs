@@ -15,7 +15,10 @@ use std::time::{Duration, Instant};
 
 /// A free port on 127.0.0.1.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
 }
 
 /// Polls `check` every 50 ms until it returns `Some`, or panics after `timeout`.
@@ -25,7 +28,10 @@ pub fn wait_for<T>(what: &str, timeout: Duration, mut check: impl FnMut() -> Opt
         if let Some(value) = check() {
             return value;
         }
-        assert!(Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {timeout:?} waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -45,17 +51,31 @@ impl Node {
     /// Starts a dev node on `base` (kept across restarts) and waits until it answers.
     pub fn start(base: &Path, extra: &[&str]) -> Node {
         let (rpc_port, metrics_port) = (free_port(), free_port());
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(base.join("node.log")).expect("log file");
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(base.join("node.log"))
+            .expect("log file");
         let child = Command::new(env!("CARGO_BIN_EXE_entroos-node"))
             .args(["--dev", "--base-path"])
             .arg(base)
-            .args(["--rpc-port", &rpc_port.to_string(), "--prometheus-port", &metrics_port.to_string()])
+            .args([
+                "--rpc-port",
+                &rpc_port.to_string(),
+                "--prometheus-port",
+                &metrics_port.to_string(),
+            ])
             .args(extra)
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
             .expect("spawn entroos-node");
-        let mut node = Node { child, rpc_port, metrics_port, base: base.to_path_buf() };
+        let mut node = Node {
+            child,
+            rpc_port,
+            metrics_port,
+            base: base.to_path_buf(),
+        };
         wait_for("the node's JSON-RPC", Duration::from_secs(60), || {
             if let Ok(Some(status)) = node.child.try_wait() {
                 panic!("node exited with {status}:\n{}", node.log_tail());
@@ -68,7 +88,14 @@ impl Node {
     /// The last lines of its log.
     pub fn log_tail(&self) -> String {
         let text = std::fs::read_to_string(self.base.join("node.log")).unwrap_or_default();
-        text.lines().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n")
+        text.lines()
+            .rev()
+            .take(30)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 
     /// The process id.
@@ -89,8 +116,13 @@ impl Node {
 
     /// Resident memory in KiB.
     pub fn rss_kib(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
-        status.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()).unwrap_or(0)
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
     }
 
     /// Sends a raw HTTP body; returns the status code and response body.
@@ -100,14 +132,17 @@ impl Node {
 
     /// A JSON-RPC call: the whole response object.
     pub fn try_rpc(&self, method: &str, params: Value) -> std::io::Result<Value> {
-        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
+        let body =
+            json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
         let (_, text) = post(self.rpc_port, body.as_bytes())?;
         serde_json::from_str(&text).map_err(std::io::Error::other)
     }
 
     /// A JSON-RPC call that must succeed: its result.
     pub fn rpc(&self, method: &str, params: Value) -> Value {
-        let response = self.try_rpc(method, params.clone()).unwrap_or_else(|e| panic!("{method}: {e}"));
+        let response = self
+            .try_rpc(method, params.clone())
+            .unwrap_or_else(|e| panic!("{method}: {e}"));
         match response.get("result") {
             Some(result) => result.clone(),
             None => panic!("{method}({params}) failed: {response}"),
@@ -116,9 +151,15 @@ impl Node {
 
     /// A batch of calls; the responses in request order.
     pub fn batch(&self, calls: &[(&str, Value)]) -> Vec<Value> {
-        let requests: Vec<Value> = calls.iter().enumerate().map(|(id, (m, p))| json!({"jsonrpc": "2.0", "id": id, "method": m, "params": p})).collect();
-        let (_, text) = post(self.rpc_port, Value::Array(requests).to_string().as_bytes()).expect("batch");
-        let mut responses: Vec<Value> = serde_json::from_str(&text).unwrap_or_else(|e| panic!("batch response {e}: {text:.300}"));
+        let requests: Vec<Value> = calls
+            .iter()
+            .enumerate()
+            .map(|(id, (m, p))| json!({"jsonrpc": "2.0", "id": id, "method": m, "params": p}))
+            .collect();
+        let (_, text) =
+            post(self.rpc_port, Value::Array(requests).to_string().as_bytes()).expect("batch");
+        let mut responses: Vec<Value> = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("batch response {e}: {text:.300}"));
         responses.sort_by_key(|r| r["id"].as_u64());
         responses
     }
@@ -126,7 +167,10 @@ impl Node {
     /// `(number, hash)` of the best block.
     pub fn best(&self) -> (u32, H256) {
         let header = self.rpc("chain_getHeader", json!([]));
-        (number_of(&header), parse_hash(&self.rpc("chain_getBlockHash", json!([number_of(&header)]))))
+        (
+            number_of(&header),
+            parse_hash(&self.rpc("chain_getBlockHash", json!([number_of(&header)]))),
+        )
     }
 
     /// `(number, hash)` of the last finalized block.
@@ -143,12 +187,16 @@ impl Node {
 
     /// Waits until the best block is at least `number`.
     pub fn wait_best(&self, number: u32, timeout: Duration) {
-        wait_for(&format!("best block #{number}"), timeout, || (self.best().0 >= number).then_some(()));
+        wait_for(&format!("best block #{number}"), timeout, || {
+            (self.best().0 >= number).then_some(())
+        });
     }
 
     /// The account's next nonce (pool included).
     pub fn next_nonce(&self, who: &AccountId32) -> u32 {
-        self.rpc("system_accountNextIndex", json!([who.to_string()])).as_u64().expect("nonce") as u32
+        self.rpc("system_accountNextIndex", json!([who.to_string()]))
+            .as_u64()
+            .expect("nonce") as u32
     }
 
     /// Raw storage at `at` (best if `None`).
@@ -157,7 +205,9 @@ impl Node {
             Some(at) => json!([hex_of(key), format!("{at}")]),
             None => json!([hex_of(key)]),
         };
-        self.rpc("state_getStorage", params).as_str().map(|s| hex::decode(&s[2..]).expect("hex"))
+        self.rpc("state_getStorage", params)
+            .as_str()
+            .map(|s| hex::decode(&s[2..]).expect("hex"))
     }
 
     /// Every key under `prefix` at `at`.
@@ -165,8 +215,16 @@ impl Node {
         let mut keys = Vec::new();
         loop {
             let start = keys.last().map(|k: &Vec<u8>| hex_of(k));
-            let page = self.rpc("state_getKeysPaged", json!([hex_of(prefix), 1000, start, format!("{at}")]));
-            let page: Vec<Vec<u8>> = page.as_array().expect("keys").iter().map(|k| hex::decode(&k.as_str().expect("key")[2..]).expect("hex")).collect();
+            let page = self.rpc(
+                "state_getKeysPaged",
+                json!([hex_of(prefix), 1000, start, format!("{at}")]),
+            );
+            let page: Vec<Vec<u8>> = page
+                .as_array()
+                .expect("keys")
+                .iter()
+                .map(|k| hex::decode(&k.as_str().expect("key")[2..]).expect("hex"))
+                .collect();
             let done = page.len() < 1000;
             keys.extend(page);
             if done {
@@ -193,16 +251,29 @@ fn post(port: u16, body: &[u8]) -> std::io::Result<(u16, String)> {
     let mut response = Vec::new();
     let _ = stream.read_to_end(&mut response);
     let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let (headers, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let body = if headers.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(rest) } else { rest.to_string() };
+    let body = if headers
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
     Ok((status, body))
 }
 
 fn dechunk(mut rest: &str) -> String {
     let mut out = String::new();
     while let Some((size, after)) = rest.split_once("\r\n") {
-        let Ok(size) = usize::from_str_radix(size.trim(), 16) else { break };
+        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
         if size == 0 || after.len() < size {
             break;
         }
@@ -219,17 +290,39 @@ pub fn hex_of(bytes: &[u8]) -> String {
 
 /// A hash from its JSON string.
 pub fn parse_hash(value: &Value) -> H256 {
-    value.as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("not a hash: {value}"))
+    value
+        .as_str()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not a hash: {value}"))
 }
 
 /// A header's number.
 pub fn number_of(header: &Value) -> u32 {
-    u32::from_str_radix(header["number"].as_str().expect("number").trim_start_matches("0x"), 16).expect("hex number")
+    u32::from_str_radix(
+        header["number"]
+            .as_str()
+            .expect("number")
+            .trim_start_matches("0x"),
+        16,
+    )
+    .expect("hex number")
 }
 
 /// The dev accounts that sign test transfers.
 pub fn dev_signers() -> Vec<sr25519::Pair> {
-    ["Alice", "Bob", "Charlie", "Dave", "Eve", "Ferdie", "Alice//stash", "Bob//stash"].iter().map(|n| sr25519::Pair::from_uri(&format!("//{n}")).expect("dev key")).collect()
+    [
+        "Alice",
+        "Bob",
+        "Charlie",
+        "Dave",
+        "Eve",
+        "Ferdie",
+        "Alice//stash",
+        "Bob//stash",
+    ]
+    .iter()
+    .map(|n| sr25519::Pair::from_uri(&format!("//{n}")).expect("dev key"))
+    .collect()
 }
 
 /// The account of a pair.
@@ -238,7 +331,19 @@ pub fn account(pair: &sr25519::Pair) -> AccountId32 {
 }
 
 /// A signed, immortal transfer.
-pub fn signed_transfer(genesis: H256, from: &sr25519::Pair, nonce: u32, to: AccountId32, value: u128) -> Vec<u8> {
-    let ctx = SigningContext { genesis_hash: genesis, era: Era::Immortal, birth_hash: genesis, nonce, tip: 0 };
+pub fn signed_transfer(
+    genesis: H256,
+    from: &sr25519::Pair,
+    nonce: u32,
+    to: AccountId32,
+    value: u128,
+) -> Vec<u8> {
+    let ctx = SigningContext {
+        genesis_hash: genesis,
+        era: Era::Immortal,
+        birth_hash: genesis,
+        nonce,
+        tip: 0,
+    };
     sign(transfer_keep_alive(to, value), from, ctx)
 }

@@ -180,7 +180,6 @@ pub mod pallet {
     }
 }
 
-
 storage_instance!(pub TotalIssuancePrefix, PALLET, "TotalIssuance");
 storage_instance!(pub InactiveIssuancePrefix, PALLET, "InactiveIssuance");
 storage_instance!(pub LocksPrefix, PALLET, "Locks");

@@ -83,7 +83,7 @@ pub trait Config: 'static {
     fn db_weight() -> entroos_primitives::weights::RuntimeDbWeight;
 }
 
-pub use pallet::{Event};
+pub use pallet::Event;
 
 /// Where the event and error types live, so that their type paths are
 /// FRAME's `<crate>::pallet::{Event, Error}` (clients match on those paths).

@@ -84,7 +84,6 @@ pub mod pallet {
     }
 }
 
-
 /// The weight of `set`.
 pub const SET_WEIGHT: Weight = Weight::from_parts(10_000_000, 0);
 

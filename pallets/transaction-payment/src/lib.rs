@@ -56,7 +56,7 @@ pub trait Config: pallet_balances::Config<RuntimeEvent: From<Event>> {
     fn weight_to_fee(weight: Weight) -> Balance;
 }
 
-pub use pallet::{Event};
+pub use pallet::Event;
 
 /// Where the event and error types live, so that their type paths are
 /// FRAME's `<crate>::pallet::{Event, Error}` (clients match on those paths).
