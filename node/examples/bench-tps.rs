@@ -19,7 +19,11 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-type Error = Box<dyn std::error::Error>;
+#[path = "../tests/support/ws.rs"]
+mod ws;
+use ws::Ws;
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
 
 struct Options {
     node_bin: String,
@@ -28,7 +32,11 @@ struct Options {
 }
 
 fn options() -> Result<Options, Error> {
-    let mut opts = Options { node_bin: "target/release/entroos-node".into(), accounts: 2000, per_account: 10 };
+    let mut opts = Options {
+        node_bin: "target/release/entroos-node".into(),
+        accounts: 2000,
+        per_account: 10,
+    };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
@@ -49,7 +57,9 @@ fn free_port() -> Result<u16, Error> {
 /// The dev chain spec with `senders` endowed as well.
 fn bench_spec(senders: &[sr25519::Pair], path: &Path) -> Result<(), Error> {
     let mut spec: Value = serde_json::from_str(&ChainSpec::load("dev")?.to_json(false)?)?;
-    let balances = spec["genesis"]["runtimeGenesis"]["patch"]["balances"]["balances"].as_array_mut().ok_or("dev spec has no balances")?;
+    let balances = spec["genesis"]["runtimeGenesis"]["patch"]["balances"]["balances"]
+        .as_array_mut()
+        .ok_or("dev spec has no balances")?;
     for pair in senders {
         balances.push(json!([AccountId32(pair.public()).to_string(), 1u64 << 50]));
     }
@@ -64,76 +74,9 @@ fn http(port: u16, method: &str, params: Value) -> Result<Value, Error> {
     let mut text = String::new();
     stream.read_to_string(&mut text)?;
     let json: Value = serde_json::from_str(text.split_once("\r\n\r\n").ok_or("no body")?.1)?;
-    json.get("result").cloned().ok_or_else(|| format!("{method}: {json}").into())
-}
-
-/// A minimal WebSocket client: text frames out (masked), frames in.
-struct Ws(TcpStream);
-
-impl Ws {
-    fn connect(port: u16) -> Result<Ws, Error> {
-        let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-        write!(stream, "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ZW50cm9vcy1iZW5jaC10cHM=\r\nSec-WebSocket-Version: 13\r\n\r\n")?;
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") {
-            stream.read_exact(&mut byte)?;
-            head.push(byte[0]);
-        }
-        if !head.starts_with(b"HTTP/1.1 101") {
-            return Err(format!("websocket upgrade refused: {}", String::from_utf8_lossy(&head)).into());
-        }
-        stream.set_nodelay(true)?;
-        Ok(Ws(stream))
-    }
-
-    fn send(&mut self, text: &str) -> Result<(), Error> {
-        let payload = text.as_bytes();
-        let mut frame = vec![0x81u8];
-        match payload.len() {
-            n if n < 126 => frame.push(0x80 | n as u8),
-            n if n <= 0xffff => {
-                frame.push(0x80 | 126);
-                frame.extend((n as u16).to_be_bytes());
-            }
-            n => {
-                frame.push(0x80 | 127);
-                frame.extend((n as u64).to_be_bytes());
-            }
-        }
-        let mask = [0x9e, 0x37, 0x79, 0xb9];
-        frame.extend(mask);
-        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
-        self.0.write_all(&frame)?;
-        Ok(())
-    }
-
-    fn receive(&mut self) -> Result<Option<Vec<u8>>, Error> {
-        loop {
-            let mut head = [0u8; 2];
-            self.0.read_exact(&mut head)?;
-            let len = match head[1] & 0x7f {
-                126 => {
-                    let mut b = [0u8; 2];
-                    self.0.read_exact(&mut b)?;
-                    u64::from(u16::from_be_bytes(b))
-                }
-                127 => {
-                    let mut b = [0u8; 8];
-                    self.0.read_exact(&mut b)?;
-                    u64::from_be_bytes(b)
-                }
-                n => u64::from(n),
-            };
-            let mut payload = vec![0u8; usize::try_from(len)?];
-            self.0.read_exact(&mut payload)?;
-            match head[0] & 0x0f {
-                0x1 | 0x2 => return Ok(Some(payload)),
-                0x8 => return Ok(None),
-                _ => continue,
-            }
-        }
-    }
+    json.get("result")
+        .cloned()
+        .ok_or_else(|| format!("{method}: {json}").into())
 }
 
 struct NodeProcess(Child);
@@ -147,7 +90,9 @@ impl Drop for NodeProcess {
 
 fn verifications_per_second() -> Result<f64, Error> {
     let pair = sr25519::Pair::from_uri("//Verifier")?;
-    let messages: Vec<[u8; 32]> = (0..2000u32).map(|i| entroos_primitives::hashing::blake2_256(&i.to_le_bytes())).collect();
+    let messages: Vec<[u8; 32]> = (0..2000u32)
+        .map(|i| entroos_primitives::hashing::blake2_256(&i.to_le_bytes()))
+        .collect();
     let signatures: Vec<[u8; 64]> = messages.iter().map(|m| pair.sign(m)).collect();
     let public = pair.public();
     let started = Instant::now();
@@ -164,7 +109,9 @@ fn verifications_per_second() -> Result<f64, Error> {
 fn main() -> Result<(), Error> {
     let opts = options()?;
     let dir = tempfile::tempdir()?;
-    let senders: Vec<sr25519::Pair> = (0..opts.accounts).map(|i| sr25519::Pair::from_uri(&format!("//bench//{i}"))).collect::<Result<_, _>>()?;
+    let senders: Vec<sr25519::Pair> = (0..opts.accounts)
+        .map(|i| sr25519::Pair::from_uri(&format!("//bench//{i}")))
+        .collect::<Result<_, _>>()?;
     let spec_path = dir.path().join("bench-spec.json");
     bench_spec(&senders, &spec_path)?;
     let genesis = ChainSpec::from_file(&spec_path)?.genesis_hash()?;
@@ -176,7 +123,13 @@ fn main() -> Result<(), Error> {
     for nonce in 0..opts.per_account {
         for (i, from) in senders.iter().enumerate() {
             let to = AccountId32(senders[(i + 1) % senders.len()].public());
-            let ctx = SigningContext { genesis_hash: genesis, era: entroos_primitives::Era::Immortal, birth_hash: genesis, nonce, tip: 0 };
+            let ctx = SigningContext {
+                genesis_hash: genesis,
+                era: entroos_primitives::Era::Immortal,
+                birth_hash: genesis,
+                nonce,
+                tip: 0,
+            };
             let xt = sign(transfer_keep_alive(to, 1_000_000_000_000), from, ctx);
             batch.push(json!({"jsonrpc": "2.0", "id": batch.len(), "method": "author_submitExtrinsic", "params": [format!("0x{}", hex::encode(xt))]}));
             if batch.len() == 500 {
@@ -193,8 +146,22 @@ fn main() -> Result<(), Error> {
     let child = Command::new(&opts.node_bin)
         .arg("--chain")
         .arg(&spec_path)
-        .args(["--alice", "--tmp", "--rpc-port", &rpc_port.to_string(), "--prometheus-port", &metrics_port.to_string()])
-        .args(["--pool-limit", &(total + 1000).to_string(), "--pool-kbytes", "1048576", "--pool-sender-limit", &(opts.per_account + 10).to_string()])
+        .args([
+            "--alice",
+            "--tmp",
+            "--rpc-port",
+            &rpc_port.to_string(),
+            "--prometheus-port",
+            &metrics_port.to_string(),
+        ])
+        .args([
+            "--pool-limit",
+            &(total + 1000).to_string(),
+            "--pool-kbytes",
+            "1048576",
+            "--pool-sender-limit",
+            &(opts.per_account + 10).to_string(),
+        ])
         .args(["--rpc-max-connections", "10", "--log", "warn"])
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -217,8 +184,12 @@ fn main() -> Result<(), Error> {
         let mut reader = reader;
         let (mut ok, mut refused, mut first_error) = (0usize, 0usize, None);
         for _ in 0..expected {
-            let payload = reader.receive().map_err(|e| e.to_string())?.ok_or("socket closed")?;
-            let responses: Vec<Value> = serde_json::from_slice(&payload).map_err(|e| e.to_string())?;
+            let payload = reader
+                .receive()
+                .map_err(|e| e.to_string())?
+                .ok_or("socket closed")?;
+            let responses: Vec<Value> =
+                serde_json::from_slice(&payload).map_err(|e| e.to_string())?;
             for r in responses {
                 if r.get("result").is_some() {
                     ok += 1;
@@ -249,7 +220,9 @@ fn main() -> Result<(), Error> {
         while next <= finalized {
             let hash = http(rpc_port, "chain_getBlockHash", json!([next]))?;
             let block = http(rpc_port, "chain_getBlock", json!([hash]))?;
-            let count = block["block"]["extrinsics"].as_array().map_or(0, |x| x.len().saturating_sub(1));
+            let count = block["block"]["extrinsics"]
+                .as_array()
+                .map_or(0, |x| x.len().saturating_sub(1));
             included += count;
             per_block.push(count);
             next += 1;
@@ -258,23 +231,40 @@ fn main() -> Result<(), Error> {
     }
     let end_to_end = submit_started.elapsed();
     let import = metric(metrics_port, "substrate_block_import_time_microseconds_sum")?;
-    let imported = metric(metrics_port, "substrate_block_import_time_microseconds_count")?;
+    let imported = metric(
+        metrics_port,
+        "substrate_block_import_time_microseconds_count",
+    )?;
     let verify_rate = verifications_per_second()?;
     let tps = included as f64 / end_to_end.as_secs_f64();
     let busiest = per_block.iter().max().copied().unwrap_or(0);
     let used: Vec<&usize> = per_block.iter().filter(|c| **c > 0).collect();
 
-    println!("bench-tps: {total} transfers from {} accounts ({} each)", opts.accounts, opts.per_account);
+    println!(
+        "bench-tps: {total} transfers from {} accounts ({} each)",
+        opts.accounts, opts.per_account
+    );
     println!("  pre-signing:        {:.2} s", signing.as_secs_f64());
     println!("  submission (RPC):   {accepted} accepted, {refused} refused in {:.2} s ({:.0} tx/s validated into the pool)", submitted.as_secs_f64(), accepted as f64 / submitted.as_secs_f64());
     println!("  blocks:             {} blocks carried transfers, at most {busiest} in one; per block {:?}", used.len(), per_block);
-    println!("  import:             {:.1} ms per block on average (authoring excluded)", import / imported.max(1.0) / 1000.0);
-    println!("  finalized:          {included} transfers in {:.2} s from first submission", end_to_end.as_secs_f64());
+    println!(
+        "  import:             {:.1} ms per block on average (authoring excluded)",
+        import / imported.max(1.0) / 1000.0
+    );
+    println!(
+        "  finalized:          {included} transfers in {:.2} s from first submission",
+        end_to_end.as_secs_f64()
+    );
     println!("  throughput:         {tps:.0} finalized transfers/s");
     println!("  sr25519 verify:     {verify_rate:.0} verifications/s (one core)");
-    println!("  ratio:              {:.3} (transfers/s ÷ verifications/s)", tps / verify_rate);
+    println!(
+        "  ratio:              {:.3} (transfers/s ÷ verifications/s)",
+        tps / verify_rate
+    );
     if included < accepted {
-        return Err(format!("only {included} of {accepted} accepted transfers were finalized").into());
+        return Err(
+            format!("only {included} of {accepted} accepted transfers were finalized").into(),
+        );
     }
     Ok(())
 }
@@ -289,6 +279,9 @@ fn metric(port: u16, name: &str) -> Result<f64, Error> {
     stream.write_all(b"GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n")?;
     let mut text = String::new();
     stream.read_to_string(&mut text)?;
-    let line = text.lines().find(|l| l.starts_with(name)).ok_or(format!("no metric {name}"))?;
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(name))
+        .ok_or(format!("no metric {name}"))?;
     Ok(line.rsplit(' ').next().ok_or("empty metric")?.parse()?)
 }

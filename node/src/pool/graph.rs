@@ -385,6 +385,31 @@ impl Graph {
         (removed, expired)
     }
 
+    /// Records a successful revalidation at block `at`: the new `requires`
+    /// replace the old ones (they only shrink as the chain advances), and a
+    /// future transaction whose needs are now met becomes ready. Returns the
+    /// transactions made ready.
+    pub fn refresh(&mut self, hash: &H256, requires: Vec<Tag>, at: u64) -> Vec<H256> {
+        let Some(entry) = self.entries.get_mut(hash) else { return Vec::new() };
+        entry.validated_at = at;
+        if entry.tx.requires == requires {
+            return Vec::new();
+        }
+        let old = std::mem::replace(&mut Arc::make_mut(&mut entry.tx).requires, requires.clone());
+        for tag in &old {
+            if let Some(set) = self.requirers.get_mut(tag) {
+                set.remove(hash);
+                if set.is_empty() {
+                    self.requirers.remove(tag);
+                }
+            }
+        }
+        for tag in requires {
+            self.requirers.entry(tag).or_default().insert(*hash);
+        }
+        self.promote(*hash)
+    }
+
     /// Up to `count` transactions validated longest ago.
     pub fn stalest(&self, count: usize) -> Vec<Arc<Tx>> {
         let mut all: Vec<&Entry> = self.entries.values().collect();

@@ -303,41 +303,27 @@ impl TxPool {
         self.revalidate(number);
     }
 
+    /// Validates again the transactions checked longest ago: still valid
+    /// ones stay where they are (their `requires` refreshed), invalid ones
+    /// are removed and banned, undecidable ones dropped.
     fn revalidate(&self, number: u32) {
         let batch = self.graph.lock().stalest(REVALIDATE_PER_BLOCK);
         for tx in batch {
             let result = self.validate(&tx.data);
-            let mut graph = self.graph.lock();
-            if graph.remove(&tx.hash).is_none() {
-                continue;
-            }
-            match result {
-                Ok((Ok(valid), at)) => {
-                    let renewed = Tx {
-                        priority: valid.priority,
-                        requires: valid.requires,
-                        provides: valid.provides,
-                        valid_till: u64::from(at).saturating_add(valid.longevity),
-                        ..(*tx).clone()
-                    };
-                    if let Ok(outcome) = graph.import(renewed, u64::from(number)) {
-                        drop(graph);
-                        self.notify_many(&outcome.promoted, TxStatus::Ready);
-                        self.notify_many(&outcome.evicted, TxStatus::Dropped);
-                    } else {
-                        drop(graph);
-                        self.notify_many(&[tx.hash], TxStatus::Dropped);
-                    }
-                }
-                Ok((Err(TransactionValidityError::Unknown(_)), _)) | Err(_) => {
-                    drop(graph);
-                    self.notify_many(&[tx.hash], TxStatus::Dropped);
+            let status = match result {
+                Ok((Ok(valid), _)) => {
+                    let promoted = self.graph.lock().refresh(&tx.hash, valid.requires, u64::from(number));
+                    self.notify_many(&promoted, TxStatus::Ready);
+                    continue;
                 }
                 Ok((Err(TransactionValidityError::Invalid(_)), _)) => {
-                    drop(graph);
                     self.ban([tx.hash]);
-                    self.notify_many(&[tx.hash], TxStatus::Invalid);
+                    TxStatus::Invalid
                 }
+                Ok((Err(TransactionValidityError::Unknown(_)), _)) | Err(_) => TxStatus::Dropped,
+            };
+            if self.graph.lock().remove(&tx.hash).is_some() {
+                self.notify_many(&[tx.hash], status);
             }
         }
     }

@@ -3,6 +3,8 @@
 //! killed when dropped.
 #![allow(dead_code)]
 
+pub mod ws;
+
 use entroos_primitives::crypto::sr25519;
 use entroos_primitives::{AccountId32, Era, H256};
 use entroos_runtime::testing::{sign, transfer_keep_alive, SigningContext};
@@ -101,6 +103,21 @@ impl Node {
     /// The process id.
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// SIGTERM, and wait for a clean exit.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "node did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// SIGKILL, and reap.

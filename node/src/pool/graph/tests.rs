@@ -157,3 +157,22 @@ fn many_senders_stay_consistent() {
         assert!(seen.insert(t.hash));
     }
 }
+
+#[test]
+fn refresh_keeps_dependents_ready_and_can_promote() {
+    let mut g = Graph::new(Limits::default());
+    let (t0, t1) = (tx(1, 0, 0, 1), tx(1, 1, 0, 1));
+    g.import(t0.clone(), 0).unwrap();
+    g.import(t1.clone(), 0).unwrap();
+    // Revalidating t0 with the same tags changes nothing.
+    assert!(g.refresh(&t0.hash, vec![], 1).is_empty());
+    assert_eq!(order(&g), vec![t0.hash, t1.hash]);
+    // A future transaction whose predecessor landed elsewhere is promoted
+    // once revalidation says it needs nothing.
+    let gap = tx(2, 5, 0, 1);
+    g.import(gap.clone(), 0).unwrap();
+    assert!(!g.is_ready(&gap.hash));
+    assert_eq!(g.refresh(&gap.hash, vec![], 2), vec![gap.hash]);
+    assert!(g.is_ready(&gap.hash));
+    assert_eq!(g.stalest(1)[0].hash, t1.hash);
+}

@@ -1,0 +1,308 @@
+//! The command line as scripts and zombienet use it: `--help`, `build-spec`,
+//! `key`, block export and import, `purge-chain`, the flags zombienet
+//! passes, `--rpc-methods safe`, and the transaction status stream.
+
+mod support;
+
+use serde_json::{json, Value};
+use std::process::Command;
+use std::time::Duration;
+use support::ws::Ws;
+use support::*;
+
+fn node_cmd() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_entroos-node"))
+}
+
+fn run_ok(args: &[&str]) -> (String, String) {
+    let out = node_cmd().args(args).output().expect("run entroos-node");
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert!(
+        out.status.success(),
+        "entroos-node {args:?} failed: {stderr}"
+    );
+    (stdout, stderr)
+}
+
+#[test]
+fn help_exits_zero_and_advertises_the_zombienet_flags() {
+    let (help, _) = run_ok(&["--help"]);
+    assert!(help.contains("--insecure-validator-i-know-what-i-do"));
+    assert!(help.contains("build-spec"));
+    assert!(!help.contains("--ws-port <PORT>"));
+    assert!(!help.contains("export-chain-spec"));
+}
+
+#[test]
+fn build_spec_prints_only_json_and_converts_a_plain_file_to_raw() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (plain, _) = run_ok(&[
+        "build-spec",
+        "--chain",
+        "local",
+        "--disable-default-bootnode",
+    ]);
+    let spec: Value = serde_json::from_str(&plain).expect("stdout is JSON");
+    assert_eq!(spec["id"], "local_testnet");
+    assert!(spec["genesis"]["runtimeGenesis"]["patch"]["balances"].is_object());
+    let path = dir.path().join("local-plain.json");
+    std::fs::write(&path, &plain).expect("write");
+    let (raw, _) = run_ok(&[
+        "build-spec",
+        "--chain",
+        path.to_str().expect("utf8"),
+        "--disable-default-bootnode",
+        "--raw",
+    ]);
+    let raw: Value = serde_json::from_str(&raw).expect("stdout is JSON");
+    assert!(raw["genesis"]["raw"]["top"]
+        .as_object()
+        .is_some_and(|top| top.len() > 10));
+
+    std::fs::write(&path, "{\"name\": 1}").expect("write");
+    let out = node_cmd()
+        .args(["build-spec", "--chain", path.to_str().expect("utf8")])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("chain spec is not valid"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn key_inspect_and_generate() {
+    let (alice, _) = run_ok(&["key", "inspect", "//Alice"]);
+    assert!(
+        alice.contains("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"),
+        "{alice}"
+    );
+    let (generated, _) = run_ok(&["key", "generate", "--output-type", "json"]);
+    let generated: Value = serde_json::from_str(&generated).expect("json");
+    assert_eq!(
+        generated["secretPhrase"]
+            .as_str()
+            .expect("phrase")
+            .split(' ')
+            .count(),
+        12
+    );
+    let out = node_cmd()
+        .args(["key", "inspect", "not a phrase at all"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+}
+
+#[test]
+fn blocks_export_and_import_into_another_node_and_purge() {
+    let (a, b) = (
+        tempfile::tempdir().expect("tempdir"),
+        tempfile::tempdir().expect("tempdir"),
+    );
+    let node = Node::start(a.path(), &[]);
+    node.wait_best(3, Duration::from_secs(30));
+    assert!(node.stop().success());
+    let base_a = a.path().to_str().expect("utf8");
+    let file = a.path().join("blocks.bin");
+    let (_, log) = run_ok(&[
+        "export-blocks",
+        "--dev",
+        "--base-path",
+        base_a,
+        file.to_str().expect("utf8"),
+    ]);
+    assert!(log.contains("Exported"), "{log}");
+    let base_b = b.path().to_str().expect("utf8");
+    let (_, log) = run_ok(&[
+        "import-blocks",
+        "--dev",
+        "--base-path",
+        base_b,
+        file.to_str().expect("utf8"),
+    ]);
+    assert!(log.contains("Imported"), "{log}");
+
+    let (json_a, _) = run_ok(&["export-blocks", "--dev", "--base-path", base_a, "--json"]);
+    let (json_b, _) = run_ok(&["export-blocks", "--dev", "--base-path", base_b, "--json"]);
+    assert_eq!(json_a, json_b, "the imported chain equals the exported one");
+
+    // A tampered file is refused with the block number and the reason.
+    let mut bytes = std::fs::read(&file).expect("read");
+    let last = bytes.len() - 10;
+    bytes[last] ^= 0xff;
+    std::fs::write(&file, &bytes).expect("write");
+    let c = tempfile::tempdir().expect("tempdir");
+    let out = node_cmd()
+        .args([
+            "import-blocks",
+            "--dev",
+            "--base-path",
+            c.path().to_str().expect("utf8"),
+            file.to_str().expect("utf8"),
+        ])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("refused") || stderr.contains("does not decode"),
+        "{stderr}"
+    );
+
+    run_ok(&["purge-chain", "--dev", "--base-path", base_b, "-y"]);
+    assert!(!b.path().join("chains/dev/db").exists());
+}
+
+#[test]
+fn zombienet_flags_keystore_and_metrics() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (raw, _) = run_ok(&["build-spec", "--chain", "local", "--raw"]);
+    let spec = dir.path().join("local-raw.json");
+    std::fs::write(&spec, raw).expect("write");
+    let keystore = dir.path().join("chains/local_testnet/keystore");
+    std::fs::create_dir_all(&keystore).expect("mkdir");
+    let alice = entroos_primitives::crypto::sr25519::Pair::from_uri("//Alice").expect("key");
+    std::fs::write(
+        keystore.join(format!("61757261{}", hex::encode(alice.public()))),
+        "\"//Alice\"",
+    )
+    .expect("key file");
+    let node_key = "2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db186d6e90";
+    let node = Node::start(
+        dir.path(),
+        &[
+            "--chain",
+            spec.to_str().expect("utf8"),
+            "--name",
+            "alice",
+            "--rpc-cors",
+            "all",
+            "--rpc-methods",
+            "unsafe",
+            "--no-mdns",
+            "--node-key",
+            node_key,
+            "--no-telemetry",
+            "--prometheus-external",
+            "--validator",
+            "--insecure-validator-i-know-what-i-do",
+            "--bootnodes",
+            "/ip4/127.0.0.1/tcp/30333/ws/p2p/12D3KooWQCkBm1BYtkHpocxCwMgR8yjitEeHGx8spzcDLGt2gkBm",
+            "--listen-addr",
+            "/ip4/127.0.0.1/tcp/30444/ws",
+        ],
+    );
+    node.wait_best(2, Duration::from_secs(30));
+    assert_eq!(node.rpc("system_chain", json!([])), "Local Testnet");
+    assert_eq!(
+        node.rpc("system_nodeRoles", json!([])),
+        json!(["Authority"])
+    );
+    assert!(node
+        .rpc("system_localPeerId", json!([]))
+        .as_str()
+        .is_some_and(|id| id.starts_with("12D3KooW")));
+    let metrics = http_get(node.metrics_port, "/metrics");
+    for name in [
+        "substrate_process_start_time_seconds{chain=\"local_testnet\"}",
+        "substrate_block_height{status=\"best\",chain=\"local_testnet\"}",
+        "substrate_block_height{status=\"finalized\"",
+        "substrate_sub_libp2p_peers_count",
+        "substrate_ready_transactions_number",
+        "substrate_block_import_time_microseconds_count",
+    ] {
+        assert!(metrics.contains(name), "{name} missing from\n{metrics}");
+    }
+    assert!(!metrics.contains("# EOF"));
+}
+
+#[test]
+fn validator_without_a_key_is_refused_with_the_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = node_cmd()
+        .args([
+            "--chain",
+            "local",
+            "--validator",
+            "--base-path",
+            dir.path().to_str().expect("utf8"),
+            "--rpc-port",
+            "0",
+            "--no-prometheus",
+        ])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("needs an aura key"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn safe_rpc_refuses_unsafe_methods() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let node = Node::start(dir.path(), &["--rpc-methods", "safe"]);
+    let response = node
+        .try_rpc("author_removeExtrinsic", json!([[]]))
+        .expect("response");
+    assert_eq!(response["error"]["code"], -32601, "{response}");
+    assert!(response["error"]["message"]
+        .as_str()
+        .unwrap_or("")
+        .contains("unsafe"));
+    assert!(node.rpc("system_health", json!([])).is_object());
+}
+
+#[test]
+fn watched_transfer_streams_ready_in_block_and_finalized() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let node = Node::start(dir.path(), &[]);
+    let signers = dev_signers();
+    let xt = signed_transfer(
+        node.genesis(),
+        &signers[0],
+        0,
+        account(&signers[1]),
+        1_000_000_000_000,
+    );
+    let mut ws = Ws::connect(node.rpc_port).expect("ws");
+    ws.send(&json!({"jsonrpc": "2.0", "id": 1, "method": "author_submitAndWatchExtrinsic", "params": [hex_of(&xt)]}).to_string()).expect("send");
+    let mut statuses = Vec::new();
+    while statuses
+        .last()
+        .is_none_or(|s: &Value| s.get("finalized").is_none())
+    {
+        let frame = ws.receive().expect("frame").expect("open socket");
+        let message: Value = serde_json::from_slice(&frame).expect("json");
+        if message["method"] == "author_extrinsicUpdate" {
+            statuses.push(message["params"]["result"].clone());
+        } else {
+            assert!(
+                message["result"].is_string(),
+                "subscription id expected: {message}"
+            );
+        }
+        assert!(statuses.len() <= 3, "{statuses:?}");
+    }
+    assert_eq!(statuses[0], "ready");
+    let block = statuses[1]["inBlock"].as_str().expect("inBlock");
+    assert_eq!(statuses[2]["finalized"].as_str(), Some(block));
+}
+
+fn http_get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(stream, "GET {path} HTTP/1.1\r\nhost: x\r\n\r\n").expect("request");
+    let mut text = String::new();
+    stream.read_to_string(&mut text).expect("response");
+    text
+}
