@@ -162,12 +162,45 @@ fn now_millis() -> u64 {
         .unwrap_or(0)
 }
 
+/// What authoring has done so far, for metrics.
+#[derive(Debug, Default)]
+pub struct AuthorStats(parking_lot::Mutex<ProposerTotals>);
+
+/// Totals over the authored blocks.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProposerTotals {
+    /// Blocks authored.
+    pub blocks: u64,
+    /// Transactions included (inherents excluded).
+    pub transactions: u64,
+    /// Time spent building blocks, in microseconds.
+    pub build_micros: u64,
+}
+
+impl AuthorStats {
+    /// The totals.
+    pub fn totals(&self) -> ProposerTotals {
+        *self.0.lock()
+    }
+
+    fn record(&self, transactions: usize, build: Duration) {
+        let mut totals = self.0.lock();
+        totals.blocks = totals.blocks.saturating_add(1);
+        totals.transactions = totals.transactions.saturating_add(transactions as u64);
+        totals.build_micros = totals
+            .build_micros
+            .saturating_add(u64::try_from(build.as_micros()).unwrap_or(u64::MAX));
+    }
+}
+
 /// Authoring settings.
 pub struct AuthorConfig {
     /// Slot length.
     pub slot: Duration,
     /// The sealing key.
     pub key: sr25519::Pair,
+    /// Where to count what is authored.
+    pub stats: Arc<AuthorStats>,
 }
 
 /// Authors one block per slot until `shutdown` fires.
@@ -181,6 +214,7 @@ pub async fn run(
         .unwrap_or(1000)
         .max(1);
     let key = Arc::new(config.key);
+    let stats = config.stats.clone();
     let mut last_slot = 0u64;
     loop {
         let now = now_millis();
@@ -197,10 +231,10 @@ pub async fn run(
             continue;
         }
         last_slot = slot;
-        let (client, pool, key) = (client.clone(), pool.clone(), key.clone());
+        let (client, pool, key, stats) = (client.clone(), pool.clone(), key.clone(), stats.clone());
         let deadline = Instant::now() + config.slot / 2;
         let authored = tokio::task::spawn_blocking(move || {
-            author_slot(&client, &pool, &key, slot, slot_millis, deadline)
+            author_slot(&client, &pool, &key, slot, slot_millis, deadline, &stats)
         })
         .await;
         match authored {
@@ -219,7 +253,9 @@ pub fn author_slot(
     slot: u64,
     slot_millis: u64,
     deadline: Instant,
+    stats: &AuthorStats,
 ) -> Result<(), ClientError> {
+    let started = Instant::now();
     let best = client.heads().best.1;
     let parent = client
         .header(&best)?
@@ -243,11 +279,22 @@ pub fn author_slot(
     )?;
     let number = built.block.header.number;
     let count = built.included.len();
+    let build = started.elapsed();
+    stats.record(count, build);
     let hash = client.import_built(built.block, &built.changes, true)?;
-    tracing::debug!(target: "author", "authored #{number} with {count} transactions");
+    let imported = started.elapsed();
     pool.report_invalid(&built.invalid);
     pool.on_block(number, hash, &built.included);
     pool.on_finalized(number);
+    if count > 0 {
+        tracing::info!(
+            target: "author",
+            "Prepared block #{number} with {count} transactions: built in {} ms, committed in {} ms, pool updated in {} ms",
+            build.as_millis(),
+            imported.saturating_sub(build).as_millis(),
+            started.elapsed().saturating_sub(imported).as_millis()
+        );
+    }
     Ok(())
 }
 

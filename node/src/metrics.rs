@@ -22,6 +22,8 @@ pub struct Sources {
     pub start_time: u64,
     /// The chain id label.
     pub chain: String,
+    /// Authoring totals, on an authoring node.
+    pub author: Option<Arc<crate::author::AuthorStats>>,
 }
 
 fn gauge(out: &mut String, name: &str, help: &str, samples: &[(&str, u64)]) {
@@ -90,6 +92,30 @@ pub fn render(sources: &Sources) -> String {
         "substrate_block_import_time_microseconds_count{plain} {}",
         stats.imported
     );
+    if let Some(author) = &sources.author {
+        let totals = author.totals();
+        let _ = writeln!(out, "# HELP substrate_proposer_block_constructed_microseconds Total time spent building authored blocks, and blocks authored");
+        let _ = writeln!(
+            out,
+            "# TYPE substrate_proposer_block_constructed_microseconds summary"
+        );
+        let _ = writeln!(
+            out,
+            "substrate_proposer_block_constructed_microseconds_sum{plain} {}",
+            totals.build_micros
+        );
+        let _ = writeln!(
+            out,
+            "substrate_proposer_block_constructed_microseconds_count{plain} {}",
+            totals.blocks
+        );
+        gauge(
+            &mut out,
+            "proposer_transactions_included",
+            "Transactions included in authored blocks",
+            &[(&plain, totals.transactions)],
+        );
+    }
     out
 }
 

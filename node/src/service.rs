@@ -243,6 +243,9 @@ impl Service {
             })?;
         tracing::info!(target: "service", "Running JSON-RPC server: addr={rpc_addr}, methods={methods:?}");
 
+        let author_stats = key
+            .as_ref()
+            .map(|_| Arc::new(author::AuthorStats::default()));
         let metrics_addr = if args.no_prometheus {
             None
         } else {
@@ -251,6 +254,7 @@ impl Service {
                 pool: pool.clone(),
                 start_time,
                 chain: spec.info.id.clone(),
+                author: author_stats.clone(),
             });
             let addr = SocketAddr::new(bind_ip(args.prometheus_external), args.prometheus_port);
             let (addr, task) =
@@ -270,6 +274,7 @@ impl Service {
             let config = AuthorConfig {
                 slot: Duration::from_millis(args.slot_millis.max(1)),
                 key,
+                stats: author_stats.unwrap_or_default(),
             };
             tasks.push(tokio::spawn(author::run(
                 client.clone(),

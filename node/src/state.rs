@@ -1,22 +1,45 @@
 //! The state of one block, as the runtime's read-only [`Backend`]: reads,
 //! ordered iteration and roots go through `trie-db` over the database.
+//! A state at a root never changes, so values read once are cached for the
+//! backend's lifetime (one block built or imported, one RPC call), up to
+//! [`READ_CACHE_ENTRIES`].
 
 use crate::db::{NodeSource, StateDb};
 use entroos_primitives::H256;
 use entroos_support::state::{Backend, Changes};
 use entroos_support::trie::Layout;
+use parking_lot::Mutex;
+use std::collections::HashMap;
 use trie_db::{Trie, TrieDB, TrieDBBuilder};
+
+/// The most values one backend caches.
+pub const READ_CACHE_ENTRIES: usize = 1 << 20;
 
 /// The state at a root.
 pub struct TrieBackend {
     state: StateDb,
     root: H256,
+    cache: Mutex<HashMap<Vec<u8>, Option<Vec<u8>>>>,
 }
 
 impl TrieBackend {
     /// The state whose trie root is `root`.
     pub fn new(state: StateDb, root: H256) -> Self {
-        TrieBackend { state, root }
+        TrieBackend {
+            state,
+            root,
+            cache: Mutex::default(),
+        }
+    }
+
+    fn read(&self, key: &[u8]) -> Option<Vec<u8>> {
+        self.with_trie(|trie| match trie.get(key) {
+            Ok(value) => value,
+            Err(e) => {
+                tracing::error!(target: "state", "reading {} at {}: {e:?}", hex::encode(key), self.root);
+                None
+            }
+        })
     }
 
     /// The state root.
@@ -57,13 +80,16 @@ impl TrieBackend {
 
 impl Backend for TrieBackend {
     fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.with_trie(|trie| match trie.get(key) {
-            Ok(value) => value,
-            Err(e) => {
-                tracing::error!(target: "state", "reading {} at {}: {e:?}", hex::encode(key), self.root);
-                None
-            }
-        })
+        if let Some(value) = self.cache.lock().get(key) {
+            return value.clone();
+        }
+        let value = self.read(key);
+        let mut cache = self.cache.lock();
+        if cache.len() >= READ_CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(key.to_vec(), value.clone());
+        value
     }
 
     fn next_key(&self, key: &[u8]) -> Option<Vec<u8>> {

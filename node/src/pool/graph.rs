@@ -390,7 +390,9 @@ impl Graph {
     /// future transaction whose needs are now met becomes ready. Returns the
     /// transactions made ready.
     pub fn refresh(&mut self, hash: &H256, requires: Vec<Tag>, at: u64) -> Vec<H256> {
-        let Some(entry) = self.entries.get_mut(hash) else { return Vec::new() };
+        let Some(entry) = self.entries.get_mut(hash) else {
+            return Vec::new();
+        };
         entry.validated_at = at;
         if entry.tx.requires == requires {
             return Vec::new();

@@ -312,7 +312,10 @@ impl TxPool {
             let result = self.validate(&tx.data);
             let status = match result {
                 Ok((Ok(valid), _)) => {
-                    let promoted = self.graph.lock().refresh(&tx.hash, valid.requires, u64::from(number));
+                    let promoted =
+                        self.graph
+                            .lock()
+                            .refresh(&tx.hash, valid.requires, u64::from(number));
                     self.notify_many(&promoted, TxStatus::Ready);
                     continue;
                 }
