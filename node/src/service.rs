@@ -184,6 +184,9 @@ impl Service {
         let (spec, client) = open_client(&args.shared, &base, &args.state_pruning)?;
         let heads = client.heads();
         tracing::info!(target: "service", "Chain: {} ({}), base path {}", spec.info.name, spec.info.id, base.display());
+        if let Some(name) = &args.name {
+            tracing::info!(target: "service", "Node name: {name}");
+        }
         tracing::info!(target: "service", "Genesis {}; best #{} ({}), finalized #{}", heads.genesis, heads.best.0, heads.best.1, heads.finalized.0);
         let limits = Limits::new(args.pool_limit, args.pool_kbytes, args.pool_sender_limit);
         let pool = Arc::new(TxPool::new(client.clone(), limits));
@@ -224,6 +227,14 @@ impl Service {
             max_request_bytes: args.rpc_max_request_size.saturating_mul(1024 * 1024),
             max_response_bytes: args.rpc_max_response_size.saturating_mul(1024 * 1024),
             methods,
+            cors: match (
+                &args.rpc_cors,
+                args.shared.dev || spec.info.chain_type == serde_json::json!("Development"),
+            ) {
+                (Some(text), _) => entroos_rpc::Cors::parse(text),
+                (None, true) => entroos_rpc::Cors::All,
+                (None, false) => entroos_rpc::Cors::local_default(),
+            },
         };
         let deps = entroos_rpc::Deps {
             chain: Arc::new(ClientRpc(client.clone())),

@@ -250,7 +250,29 @@ fn validator_without_a_key_is_refused_with_the_reason() {
 #[test]
 fn safe_rpc_refuses_unsafe_methods() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let node = Node::start(dir.path(), &["--rpc-methods", "safe"]);
+    let node = Node::start(
+        dir.path(),
+        &[
+            "--rpc-methods",
+            "safe",
+            "--rpc-cors",
+            "https://allowed.example",
+        ],
+    );
+    let allowed = http_post_with_origin(node.rpc_port, "https://allowed.example");
+    assert!(
+        allowed
+            .to_ascii_lowercase()
+            .contains("access-control-allow-origin: https://allowed.example"),
+        "{allowed}"
+    );
+    let other = http_post_with_origin(node.rpc_port, "https://other.example");
+    assert!(
+        !other
+            .to_ascii_lowercase()
+            .contains("access-control-allow-origin"),
+        "{other}"
+    );
     let response = node
         .try_rpc("author_removeExtrinsic", json!([[]]))
         .expect("response");
@@ -296,6 +318,16 @@ fn watched_transfer_streams_ready_in_block_and_finalized() {
     assert_eq!(statuses[0], "ready");
     let block = statuses[1]["inBlock"].as_str().expect("inBlock");
     assert_eq!(statuses[2]["finalized"].as_str(), Some(block));
+}
+
+fn http_post_with_origin(port: u16, origin: &str) -> String {
+    use std::io::{Read, Write};
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}"#;
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(stream, "POST / HTTP/1.1\r\nhost: x\r\norigin: {origin}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).expect("request");
+    let mut text = String::new();
+    stream.read_to_string(&mut text).expect("response");
+    text
 }
 
 fn http_get(port: u16, path: &str) -> String {

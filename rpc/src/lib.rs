@@ -20,4 +20,4 @@ mod system;
 
 pub use api::{ChainApi, NetworkApi, PoolApi, StateApi, SubmitError, SystemInfo, TxStatus};
 pub use jsonrpsee::server::ServerHandle;
-pub use server::{build_module, start, Deps, RpcConfig, RpcMethods};
+pub use server::{build_module, start, Cors, Deps, RpcConfig, RpcMethods};

@@ -45,6 +45,79 @@ pub struct RpcConfig {
     pub max_response_bytes: u32,
     /// Safe or unsafe methods.
     pub methods: RpcMethods,
+    /// Browser origins allowed over HTTP.
+    pub cors: Cors,
+}
+
+/// Which browser origins may call over HTTP (`--rpc-cors`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cors {
+    /// Any origin (`all`).
+    All,
+    /// These origins; an entry ending in `:*` allows any port.
+    List(Vec<String>),
+}
+
+impl Cors {
+    /// Substrate's default for a node not in development: local pages and
+    /// polkadot.js apps.
+    pub fn local_default() -> Self {
+        Cors::List(
+            [
+                "http://localhost:*",
+                "http://127.0.0.1:*",
+                "https://localhost:*",
+                "https://127.0.0.1:*",
+                "https://polkadot.js.org",
+            ]
+            .map(String::from)
+            .to_vec(),
+        )
+    }
+
+    /// Parses `--rpc-cors` (`all`, or a comma-separated list).
+    pub fn parse(text: &str) -> Self {
+        match text.trim() {
+            "all" | "*" => Cors::All,
+            list => Cors::List(
+                list.split(',')
+                    .map(|o| o.trim().to_string())
+                    .filter(|o| !o.is_empty())
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Whether a request from `origin` is allowed.
+    pub fn allows(&self, origin: &str) -> bool {
+        match self {
+            Cors::All => true,
+            Cors::List(list) => list.iter().any(|allowed| match allowed.strip_suffix(":*") {
+                Some(base) => {
+                    origin == base
+                        || origin.strip_prefix(base).is_some_and(|rest| {
+                            rest.strip_prefix(':')
+                                .is_some_and(|port| port.chars().all(|c| c.is_ascii_digit()))
+                        })
+                }
+                None => origin == allowed,
+            }),
+        }
+    }
+
+    fn layer(&self) -> tower_http::cors::CorsLayer {
+        use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+        let layer = CorsLayer::new().allow_methods(Any).allow_headers(Any);
+        match self {
+            Cors::All => layer.allow_origin(Any),
+            Cors::List(_) => {
+                let cors = self.clone();
+                layer.allow_origin(AllowOrigin::predicate(move |origin, _| {
+                    origin.to_str().is_ok_and(|o| cors.allows(o))
+                }))
+            }
+        }
+    }
 }
 
 /// The module with every method and `rpc_methods`.
@@ -64,6 +137,26 @@ pub fn build_module(deps: Deps) -> Result<RpcModule<Deps>, jsonrpsee::core::Regi
     Ok(module)
 }
 
+#[cfg(test)]
+mod tests {
+    use super::Cors;
+
+    #[test]
+    fn cors_lists_match_exact_origins_and_any_port() {
+        let local = Cors::local_default();
+        assert!(local.allows("http://localhost:3000"));
+        assert!(local.allows("http://127.0.0.1"));
+        assert!(local.allows("https://polkadot.js.org"));
+        assert!(!local.allows("http://localhost.evil.com"));
+        assert!(!local.allows("http://localhost:80abc"));
+        assert!(!local.allows("https://example.org"));
+        assert!(Cors::parse("all").allows("https://example.org"));
+        let list = Cors::parse("https://a.org, http://b.org:*");
+        assert!(list.allows("https://a.org") && list.allows("http://b.org:8080"));
+        assert!(!list.allows("https://b.org"));
+    }
+}
+
 /// Starts serving; the handle stops the server when dropped or stopped.
 pub async fn start(
     config: &RpcConfig,
@@ -75,8 +168,10 @@ pub async fn start(
         .max_response_body_size(config.max_response_bytes)
         .set_id_provider(RandomStringIdProvider::new(16))
         .build();
+    let middleware = tower::ServiceBuilder::new().layer(config.cors.layer());
     let server = Server::builder()
         .set_config(server_config)
+        .set_http_middleware(middleware)
         .build(config.addr)
         .await?;
     let addr = server.local_addr()?;
