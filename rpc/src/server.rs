@@ -137,26 +137,6 @@ pub fn build_module(deps: Deps) -> Result<RpcModule<Deps>, jsonrpsee::core::Regi
     Ok(module)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::Cors;
-
-    #[test]
-    fn cors_lists_match_exact_origins_and_any_port() {
-        let local = Cors::local_default();
-        assert!(local.allows("http://localhost:3000"));
-        assert!(local.allows("http://127.0.0.1"));
-        assert!(local.allows("https://polkadot.js.org"));
-        assert!(!local.allows("http://localhost.evil.com"));
-        assert!(!local.allows("http://localhost:80abc"));
-        assert!(!local.allows("https://example.org"));
-        assert!(Cors::parse("all").allows("https://example.org"));
-        let list = Cors::parse("https://a.org, http://b.org:*");
-        assert!(list.allows("https://a.org") && list.allows("http://b.org:8080"));
-        assert!(!list.allows("https://b.org"));
-    }
-}
-
 /// Starts serving; the handle stops the server when dropped or stopped.
 pub async fn start(
     config: &RpcConfig,
@@ -176,4 +156,24 @@ pub async fn start(
         .await?;
     let addr = server.local_addr()?;
     Ok((addr, server.start(module)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cors;
+
+    #[test]
+    fn cors_lists_match_exact_origins_and_any_port() {
+        let local = Cors::local_default();
+        assert!(local.allows("http://localhost:3000"));
+        assert!(local.allows("http://127.0.0.1"));
+        assert!(local.allows("https://polkadot.js.org"));
+        assert!(!local.allows("http://localhost.evil.com"));
+        assert!(!local.allows("http://localhost:80abc"));
+        assert!(!local.allows("https://example.org"));
+        assert!(Cors::parse("all").allows("https://example.org"));
+        let list = Cors::parse("https://a.org, http://b.org:*");
+        assert!(list.allows("https://a.org") && list.allows("http://b.org:8080"));
+        assert!(!list.allows("https://b.org"));
+    }
 }
