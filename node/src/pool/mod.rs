@@ -359,3 +359,6 @@ fn notify(watchers: &mut Watchers, hash: &H256, status: TxStatus) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
