@@ -128,13 +128,7 @@ fn main() -> Result<(), Error> {
             for (id, from) in chunk.iter().enumerate() {
                 let index = chunk_index * 500 + id;
                 let to = AccountId32(senders[(index + 1) % senders.len()].public());
-                let ctx = SigningContext {
-                    genesis_hash: genesis,
-                    era: entroos_primitives::Era::Immortal,
-                    birth_hash: genesis,
-                    nonce,
-                    tip: 0,
-                };
+                let ctx = SigningContext::immortal_on(genesis, nonce);
                 let xt = sign(transfer_keep_alive(to, 1_000_000_000_000), from, ctx);
                 batch.push(json!({"jsonrpc": "2.0", "id": id, "method": "author_submitExtrinsic", "params": [format!("0x{}", hex::encode(xt))]}));
             }

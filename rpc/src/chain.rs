@@ -148,7 +148,7 @@ fn subscription(
 }
 
 async fn forward_headers(pending: PendingSubscriptionSink, deps: Arc<Deps>, source: Source) {
-    let (mut receiver, current) = source(&deps);
+    let (receiver, current) = source(&deps);
     let Ok(sink) = pending.accept().await else {
         return;
     };
@@ -157,11 +157,26 @@ async fn forward_headers(pending: PendingSubscriptionSink, deps: Arc<Deps>, sour
             return;
         }
     }
+    follow(&sink, receiver, Some).await;
+}
+
+/// Sends what `next` makes of each new header until the client leaves or
+/// the source closes; headers for which `next` gives `None` send nothing,
+/// and headers missed under load are skipped.
+pub(crate) async fn follow<T: serde::Serialize>(
+    sink: &jsonrpsee::SubscriptionSink,
+    mut receiver: broadcast::Receiver<Header>,
+    mut next: impl FnMut(Header) -> Option<T>,
+) {
     loop {
         tokio::select! {
             _ = sink.closed() => return,
-            next = receiver.recv() => match next {
-                Ok(header) => if send(&sink, &header).await.is_err() { return },
+            header = receiver.recv() => match header {
+                Ok(header) => {
+                    if let Some(value) = next(header) {
+                        if send(sink, &value).await.is_err() { return }
+                    }
+                }
                 Err(broadcast::error::RecvError::Lagged(_)) => continue,
                 Err(broadcast::error::RecvError::Closed) => return,
             },

@@ -1,7 +1,7 @@
 //! `state_*`: storage, keys, runtime calls, versions, metadata and storage
 //! subscriptions.
 
-use crate::chain::{at_or_best, send};
+use crate::chain::{at_or_best, follow, send};
 use crate::error::invalid_params;
 use crate::params::{hex_bytes, to_hex, Args};
 use crate::server::Deps;
@@ -12,7 +12,6 @@ use jsonrpsee::types::ErrorObjectOwned;
 use jsonrpsee::{PendingSubscriptionSink, RpcModule};
 use serde_json::{json, Value};
 use std::sync::Arc;
-use tokio::sync::broadcast;
 
 /// The most keys one `state_getKeysPaged` returns.
 pub const MAX_KEYS_PAGE: usize = 1000;
@@ -100,42 +99,28 @@ fn query_storage(deps: &Deps, args: &Args) -> Result<Value, ErrorObjectOwned> {
     Ok(Value::Array(sets))
 }
 
+/// The value at `[key, hash?]`.
+fn stored(p: &jsonrpsee::types::Params<'_>, d: &Deps) -> Result<Option<Vec<u8>>, ErrorObjectOwned> {
+    let args = Args::parse(p)?;
+    let key = args.bytes(0, "key")?;
+    Ok(d.state.storage(at_or_best(d, args.hash(1)?), &key)?)
+}
+
 /// Registers the `state_*` methods.
 pub(crate) fn register(
     module: &mut RpcModule<Deps>,
 ) -> Result<(), jsonrpsee::core::RegisterMethodError> {
-    module.register_method(
-        "state_getStorage",
-        |p, d, _| -> Result<Option<String>, ErrorObjectOwned> {
-            let args = Args::parse(&p)?;
-            let key = args.bytes(0, "key")?;
-            Ok(d.state
-                .storage(at_or_best(d, args.hash(1)?), &key)?
-                .map(|v| to_hex(&v)))
-        },
-    )?;
+    module.register_method("state_getStorage", |p, d, _| {
+        Ok::<_, ErrorObjectOwned>(stored(&p, d)?.map(|v| to_hex(&v)))
+    })?;
     module.register_alias("state_getStorageAt", "state_getStorage")?;
-    module.register_method(
-        "state_getStorageHash",
-        |p, d, _| -> Result<Option<H256>, ErrorObjectOwned> {
-            let args = Args::parse(&p)?;
-            let key = args.bytes(0, "key")?;
-            Ok(d.state
-                .storage(at_or_best(d, args.hash(1)?), &key)?
-                .map(|v| H256(blake2_256(&v))))
-        },
-    )?;
+    module.register_method("state_getStorageHash", |p, d, _| {
+        Ok::<_, ErrorObjectOwned>(stored(&p, d)?.map(|v| H256(blake2_256(&v))))
+    })?;
     module.register_alias("state_getStorageHashAt", "state_getStorageHash")?;
-    module.register_method(
-        "state_getStorageSize",
-        |p, d, _| -> Result<Option<u64>, ErrorObjectOwned> {
-            let args = Args::parse(&p)?;
-            let key = args.bytes(0, "key")?;
-            Ok(d.state
-                .storage(at_or_best(d, args.hash(1)?), &key)?
-                .map(|v| v.len() as u64))
-        },
-    )?;
+    module.register_method("state_getStorageSize", |p, d, _| {
+        Ok::<_, ErrorObjectOwned>(stored(&p, d)?.map(|v| v.len() as u64))
+    })?;
     module.register_alias("state_getStorageSizeAt", "state_getStorageSize")?;
     module.register_method("state_queryStorageAt", |p, d, _| {
         let args = Args::parse(&p)?;
@@ -243,7 +228,7 @@ pub(crate) fn register(
 }
 
 async fn runtime_versions(pending: PendingSubscriptionSink, deps: Arc<Deps>) {
-    let mut heads = deps.chain.subscribe_best();
+    let heads = deps.chain.subscribe_best();
     let Ok(mut current) = deps.state.runtime_version(deps.chain.best().1) else {
         return pending
             .reject(invalid_params(
@@ -257,26 +242,18 @@ async fn runtime_versions(pending: PendingSubscriptionSink, deps: Arc<Deps>) {
     if send(&sink, &current).await.is_err() {
         return;
     }
-    loop {
-        tokio::select! {
-            _ = sink.closed() => return,
-            next = heads.recv() => match next {
-                Ok(header) => {
-                    let Ok(version) = deps.state.runtime_version(header.hash()) else { continue };
-                    if version != current {
-                        current = version;
-                        if send(&sink, &current).await.is_err() { return }
-                    }
-                }
-                Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(broadcast::error::RecvError::Closed) => return,
-            },
-        }
-    }
+    follow(&sink, heads, |header| {
+        let version = deps.state.runtime_version(header.hash()).ok()?;
+        (version != current).then(|| {
+            current = version;
+            current.clone()
+        })
+    })
+    .await;
 }
 
 async fn storage_changes(pending: PendingSubscriptionSink, deps: Arc<Deps>, keys: Vec<Vec<u8>>) {
-    let mut heads = deps.chain.subscribe_best();
+    let heads = deps.chain.subscribe_best();
     let at = deps.chain.best().1;
     let mut values = match values_at(&deps, at, &keys) {
         Ok(values) => values,
@@ -288,23 +265,25 @@ async fn storage_changes(pending: PendingSubscriptionSink, deps: Arc<Deps>, keys
     if send(&sink, &change_set(at, &keys, &values)).await.is_err() {
         return;
     }
-    loop {
-        tokio::select! {
-            _ = sink.closed() => return,
-            next = heads.recv() => match next {
-                Ok(header) => {
-                    let at = header.hash();
-                    let Ok(new) = values_at(&deps, at, &keys) else { continue };
-                    let changed: Vec<usize> = (0..keys.len()).filter(|&i| new.get(i) != values.get(i)).collect();
-                    values = new;
-                    if changed.is_empty() { continue }
-                    let ks: Vec<_> = changed.iter().map(|&i| keys[i].clone()).collect();
-                    let vs: Vec<_> = changed.iter().map(|&i| values[i].clone()).collect();
-                    if send(&sink, &change_set(at, &ks, &vs)).await.is_err() { return }
-                }
-                Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(broadcast::error::RecvError::Closed) => return,
-            },
+    follow(&sink, heads, |header| {
+        let at = header.hash();
+        let new = values_at(&deps, at, &keys).ok()?;
+        let changed: Vec<usize> = (0..keys.len())
+            .filter(|&i| new.get(i) != values.get(i))
+            .collect();
+        values = new;
+        if changed.is_empty() {
+            return None;
         }
-    }
+        let ks: Vec<_> = changed
+            .iter()
+            .filter_map(|&i| keys.get(i).cloned())
+            .collect();
+        let vs: Vec<_> = changed
+            .iter()
+            .filter_map(|&i| values.get(i).cloned())
+            .collect();
+        Some(change_set(at, &ks, &vs))
+    })
+    .await;
 }

@@ -152,7 +152,11 @@ pub struct SigningContext {
 impl SigningContext {
     /// An immortal context with this nonce.
     pub fn immortal(chain: &TestChain, nonce: u32) -> Self {
-        let genesis_hash = chain.genesis_hash();
+        Self::immortal_on(chain.genesis_hash(), nonce)
+    }
+
+    /// An immortal context on the chain of `genesis_hash`.
+    pub fn immortal_on(genesis_hash: H256, nonce: u32) -> Self {
         SigningContext {
             genesis_hash,
             era: Era::Immortal,

@@ -6,7 +6,7 @@ use crate::author::{author_slot, AuthorStats};
 use crate::chain_spec::ChainSpec;
 use crate::db::{Database, Pruning};
 use entroos_primitives::crypto::sr25519;
-use entroos_primitives::{AccountId32, Era};
+use entroos_primitives::AccountId32;
 use entroos_runtime::testing::{sign, transfer_keep_alive, SigningContext};
 
 struct Chain {
@@ -40,13 +40,7 @@ impl Chain {
 
     fn transfer(&self, nonce: u32, value: u128) -> Vec<u8> {
         let genesis = self.client.heads().genesis;
-        let ctx = SigningContext {
-            genesis_hash: genesis,
-            era: Era::Immortal,
-            birth_hash: genesis,
-            nonce,
-            tip: 0,
-        };
+        let ctx = SigningContext::immortal_on(genesis, nonce);
         sign(
             transfer_keep_alive(AccountId32([9; 32]), value),
             &self.alice,
@@ -151,13 +145,7 @@ fn refusals_carry_substrates_reasons_and_invalid_hashes_are_banned() {
     ));
     let broke = sr25519::Pair::from_uri("//Nobody").unwrap();
     let genesis = chain.client.heads().genesis;
-    let ctx = SigningContext {
-        genesis_hash: genesis,
-        era: Era::Immortal,
-        birth_hash: genesis,
-        nonce: 0,
-        tip: 0,
-    };
+    let ctx = SigningContext::immortal_on(genesis, 0);
     match chain.pool.submit(sign(
         transfer_keep_alive(AccountId32([1; 32]), 1),
         &broke,

@@ -6,7 +6,7 @@
 pub mod ws;
 
 use entroos_primitives::crypto::sr25519;
-use entroos_primitives::{AccountId32, Era, H256};
+use entroos_primitives::{AccountId32, H256};
 use entroos_runtime::testing::{sign, transfer_keep_alive, SigningContext};
 use serde_json::{json, Value};
 use std::io::{Read, Write};
@@ -355,12 +355,6 @@ pub fn signed_transfer(
     to: AccountId32,
     value: u128,
 ) -> Vec<u8> {
-    let ctx = SigningContext {
-        genesis_hash: genesis,
-        era: Era::Immortal,
-        birth_hash: genesis,
-        nonce,
-        tip: 0,
-    };
+    let ctx = SigningContext::immortal_on(genesis, nonce);
     sign(transfer_keep_alive(to, value), from, ctx)
 }
