@@ -31,8 +31,15 @@ fn base_path(shared: &SharedArgs) -> std::path::PathBuf {
         .unwrap_or_else(service::default_base_path)
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() {
     let cli = Cli::parse();
+    if let Err(error) = run_command(cli) {
+        eprintln!("Error: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run_command(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         None => {
             init_logging(&cli.run.shared);
