@@ -18,19 +18,22 @@ fn extrinsic(args: &Args) -> Result<Vec<u8>, ErrorObjectOwned> {
 pub(crate) fn register(
     module: &mut RpcModule<Deps>,
 ) -> Result<(), jsonrpsee::core::RegisterMethodError> {
-    module.register_method(
+    module.register_blocking_method(
         "author_submitExtrinsic",
         |p, d, _| -> Result<H256, ErrorObjectOwned> {
+            let d: &Deps = &d;
             let xt = extrinsic(&Args::parse(&p)?)?;
             d.pool.submit(xt).map_err(submit_error)
         },
     )?;
-    module.register_method("author_pendingExtrinsics", |_, d, _| -> Vec<String> {
+    module.register_blocking_method("author_pendingExtrinsics", |_, d, _| -> Vec<String> {
+        let d: &Deps = &d;
         d.pool.pending().iter().map(|xt| to_hex(xt)).collect()
     })?;
-    module.register_method(
+    module.register_blocking_method(
         "author_removeExtrinsic",
         |p, d, _| -> Result<Vec<H256>, ErrorObjectOwned> {
+            let d: &Deps = &d;
             if d.deny_unsafe {
                 return Err(unsafe_call());
             }
@@ -65,9 +68,18 @@ pub(crate) fn register(
         "author_extrinsicUpdate",
         "author_unwatchExtrinsic",
         |p, pending, deps, _| async move {
-            let submitted = Args::parse(&p)
-                .and_then(|a| extrinsic(&a))
-                .and_then(|xt| deps.pool.submit_and_watch(xt).map_err(submit_error));
+            // Validation runs the runtime: keep it off the async workers.
+            let submitted = match Args::parse(&p).and_then(|a| extrinsic(&a)) {
+                Ok(xt) => {
+                    let deps = deps.clone();
+                    tokio::task::spawn_blocking(move || {
+                        deps.pool.submit_and_watch(xt).map_err(submit_error)
+                    })
+                    .await
+                    .unwrap_or_else(|e| Err(crate::error::internal(e.to_string())))
+                }
+                Err(e) => Err(e),
+            };
             let (_, mut statuses) = match submitted {
                 Ok(watch) => watch,
                 Err(e) => return pending.reject(e).await,

@@ -54,22 +54,26 @@ fn block_json(deps: &Deps, hash: H256) -> Result<Value, ErrorObjectOwned> {
 pub(crate) fn register(
     module: &mut RpcModule<Deps>,
 ) -> Result<(), jsonrpsee::core::RegisterMethodError> {
-    module.register_method("chain_getBlockHash", |p, d, _| {
+    module.register_blocking_method("chain_getBlockHash", |p, d, _| {
+        let d: &Deps = &d;
         block_hash(d, &Args::parse(&p)?)
     })?;
     module.register_alias("chain_getHead", "chain_getBlockHash")?;
-    module.register_method(
+    module.register_blocking_method(
         "chain_getHeader",
         |p, d, _| -> Result<Option<Header>, ErrorObjectOwned> {
+            let d: &Deps = &d;
             let args = Args::parse(&p)?;
             Ok(d.chain.header(at_or_best(d, args.hash(0)?))?)
         },
     )?;
-    module.register_method("chain_getBlock", |p, d, _| {
+    module.register_blocking_method("chain_getBlock", |p, d, _| {
+        let d: &Deps = &d;
         let args = Args::parse(&p)?;
         block_json(d, at_or_best(d, args.hash(0)?))
     })?;
-    module.register_method("chain_getFinalizedHead", |_, d, _| {
+    module.register_blocking_method("chain_getFinalizedHead", |_, d, _| {
+        let d: &Deps = &d;
         Ok::<_, ErrorObjectOwned>(d.chain.finalized().1)
     })?;
     module.register_alias("chain_getFinalisedHead", "chain_getFinalizedHead")?;

@@ -73,6 +73,11 @@ pub fn submit_error(e: SubmitError) -> ErrorObjectOwned {
     }
 }
 
+/// An internal error (a task that failed).
+pub fn internal(message: impl Into<String>) -> ErrorObjectOwned {
+    ErrorObjectOwned::owned(-32603, message.into(), None::<()>)
+}
+
 /// The error of an unsafe method on a safe node.
 pub fn unsafe_call() -> ErrorObjectOwned {
     ErrorObjectOwned::owned(

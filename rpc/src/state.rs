@@ -110,31 +110,37 @@ fn stored(p: &jsonrpsee::types::Params<'_>, d: &Deps) -> Result<Option<Vec<u8>>,
 pub(crate) fn register(
     module: &mut RpcModule<Deps>,
 ) -> Result<(), jsonrpsee::core::RegisterMethodError> {
-    module.register_method("state_getStorage", |p, d, _| {
+    module.register_blocking_method("state_getStorage", |p, d, _| {
+        let d: &Deps = &d;
         Ok::<_, ErrorObjectOwned>(stored(&p, d)?.map(|v| to_hex(&v)))
     })?;
     module.register_alias("state_getStorageAt", "state_getStorage")?;
-    module.register_method("state_getStorageHash", |p, d, _| {
+    module.register_blocking_method("state_getStorageHash", |p, d, _| {
+        let d: &Deps = &d;
         Ok::<_, ErrorObjectOwned>(stored(&p, d)?.map(|v| H256(blake2_256(&v))))
     })?;
     module.register_alias("state_getStorageHashAt", "state_getStorageHash")?;
-    module.register_method("state_getStorageSize", |p, d, _| {
+    module.register_blocking_method("state_getStorageSize", |p, d, _| {
+        let d: &Deps = &d;
         Ok::<_, ErrorObjectOwned>(stored(&p, d)?.map(|v| v.len() as u64))
     })?;
     module.register_alias("state_getStorageSizeAt", "state_getStorageSize")?;
-    module.register_method("state_queryStorageAt", |p, d, _| {
+    module.register_blocking_method("state_queryStorageAt", |p, d, _| {
+        let d: &Deps = &d;
         let args = Args::parse(&p)?;
         let keys = keys_arg(&args, 0)?;
         let at = at_or_best(d, args.hash(1)?);
         let values = values_at(d, at, &keys)?;
         Ok::<_, ErrorObjectOwned>(json!([change_set(at, &keys, &values)]))
     })?;
-    module.register_method("state_queryStorage", |p, d, _| {
+    module.register_blocking_method("state_queryStorage", |p, d, _| {
+        let d: &Deps = &d;
         query_storage(d, &Args::parse(&p)?)
     })?;
-    module.register_method(
+    module.register_blocking_method(
         "state_getKeysPaged",
         |p, d, _| -> Result<Vec<String>, ErrorObjectOwned> {
+            let d: &Deps = &d;
             let args = Args::parse(&p)?;
             let prefix = args
                 .opt::<String>(0)?
@@ -165,9 +171,10 @@ pub(crate) fn register(
         },
     )?;
     module.register_alias("state_getKeysPagedAt", "state_getKeysPaged")?;
-    module.register_method(
+    module.register_blocking_method(
         "state_call",
         |p, d, _| -> Result<String, ErrorObjectOwned> {
+            let d: &Deps = &d;
             let args = Args::parse(&p)?;
             let method: String = args.req(0, "method")?;
             let data = args.bytes(1, "data")?;
@@ -188,12 +195,14 @@ pub(crate) fn register(
         },
     )?;
     module.register_alias("state_callAt", "state_call")?;
-    module.register_method("state_getRuntimeVersion", |p, d, _| {
+    module.register_blocking_method("state_getRuntimeVersion", |p, d, _| {
+        let d: &Deps = &d;
         let args = Args::parse(&p)?;
         Ok::<_, ErrorObjectOwned>(d.state.runtime_version(at_or_best(d, args.hash(0)?))?)
     })?;
     module.register_alias("chain_getRuntimeVersion", "state_getRuntimeVersion")?;
-    module.register_method("state_getMetadata", |p, d, _| {
+    module.register_blocking_method("state_getMetadata", |p, d, _| {
+        let d: &Deps = &d;
         let args = Args::parse(&p)?;
         metadata(d, at_or_best(d, args.hash(0)?))
     })?;

@@ -38,7 +38,7 @@ pub(crate) fn register(
         let best = d.chain.best().0;
         json!({ "startingBlock": 0, "currentBlock": best, "highestBlock": best })
     })?;
-    module.register_method(
+    module.register_blocking_method(
         "system_accountNextIndex",
         |p, d, _| -> Result<u32, ErrorObjectOwned> {
             let args = Args::parse(&p)?;
