@@ -83,17 +83,7 @@ fn query_storage(deps: &Deps, args: &Args) -> Result<Value, ErrorObjectOwned> {
             continue;
         };
         let values = values_at(deps, hash, &keys)?;
-        let changed: Vec<usize> = match &previous {
-            None => (0..keys.len()).collect(),
-            Some(prev) => (0..keys.len())
-                .filter(|&i| prev.get(i) != values.get(i))
-                .collect(),
-        };
-        if !changed.is_empty() {
-            let ks: Vec<_> = changed.iter().map(|&i| keys[i].clone()).collect();
-            let vs: Vec<_> = changed.iter().map(|&i| values[i].clone()).collect();
-            sets.push(change_set(hash, &ks, &vs));
-        }
+        sets.extend(changes_since(hash, &keys, previous.as_deref(), &values));
         previous = Some(values);
     }
     Ok(Value::Array(sets))
@@ -261,6 +251,31 @@ async fn runtime_versions(pending: PendingSubscriptionSink, deps: Arc<Deps>) {
     .await;
 }
 
+/// The change set at `at` of the keys whose values differ from `previous`
+/// (all of them when there is no previous), or `None` if none changed.
+fn changes_since(
+    at: H256,
+    keys: &[Vec<u8>],
+    previous: Option<&[Option<Vec<u8>>]>,
+    values: &[Option<Vec<u8>>],
+) -> Option<Value> {
+    let changed: Vec<usize> = (0..keys.len())
+        .filter(|&i| previous.is_none_or(|p| p.get(i) != values.get(i)))
+        .collect();
+    if changed.is_empty() {
+        return None;
+    }
+    let ks: Vec<_> = changed
+        .iter()
+        .filter_map(|&i| keys.get(i).cloned())
+        .collect();
+    let vs: Vec<_> = changed
+        .iter()
+        .filter_map(|&i| values.get(i).cloned())
+        .collect();
+    Some(change_set(at, &ks, &vs))
+}
+
 async fn storage_changes(pending: PendingSubscriptionSink, deps: Arc<Deps>, keys: Vec<Vec<u8>>) {
     let heads = deps.chain.subscribe_best();
     let at = deps.chain.best().1;
@@ -277,22 +292,9 @@ async fn storage_changes(pending: PendingSubscriptionSink, deps: Arc<Deps>, keys
     follow(&sink, heads, |header| {
         let at = header.hash();
         let new = values_at(&deps, at, &keys).ok()?;
-        let changed: Vec<usize> = (0..keys.len())
-            .filter(|&i| new.get(i) != values.get(i))
-            .collect();
+        let set = changes_since(at, &keys, Some(&values), &new);
         values = new;
-        if changed.is_empty() {
-            return None;
-        }
-        let ks: Vec<_> = changed
-            .iter()
-            .filter_map(|&i| keys.get(i).cloned())
-            .collect();
-        let vs: Vec<_> = changed
-            .iter()
-            .filter_map(|&i| values.get(i).cloned())
-            .collect();
-        Some(change_set(at, &ks, &vs))
+        set
     })
     .await;
 }
