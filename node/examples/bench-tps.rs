@@ -13,12 +13,14 @@ use entroos_primitives::crypto::sr25519;
 use entroos_primitives::AccountId32;
 use entroos_runtime::testing::{sign, transfer_keep_alive, SigningContext};
 use serde_json::{json, Value};
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "../tests/support/http.rs"]
+mod http;
 #[path = "../tests/support/ws.rs"]
 mod ws;
 use ws::Ws;
@@ -69,11 +71,7 @@ fn bench_spec(senders: &[sr25519::Pair], path: &Path) -> Result<(), Error> {
 
 fn http(port: u16, method: &str, params: Value) -> Result<Value, Error> {
     let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    write!(stream, "POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len())?;
-    let mut text = String::new();
-    stream.read_to_string(&mut text)?;
-    let json: Value = serde_json::from_str(text.split_once("\r\n\r\n").ok_or("no body")?.1)?;
+    let json: Value = serde_json::from_str(&http::post_json(port, body.as_bytes())?.body)?;
     json.get("result")
         .cloned()
         .ok_or_else(|| format!("{method}: {json}").into())
@@ -114,7 +112,7 @@ fn main() -> Result<(), Error> {
         .collect::<Result<_, _>>()?;
     let spec_path = dir.path().join("bench-spec.json");
     bench_spec(&senders, &spec_path)?;
-    let genesis = ChainSpec::from_file(&spec_path)?.genesis_hash()?;
+    let genesis = ChainSpec::from_file(&spec_path)?.genesis_hash();
 
     let total = opts.accounts * opts.per_account as usize;
     let started = Instant::now();
@@ -217,16 +215,16 @@ fn main() -> Result<(), Error> {
         std::thread::sleep(Duration::from_millis(20));
     }
     let end_to_end = submit_started.elapsed();
-    let import = metric(metrics_port, "substrate_block_import_time_microseconds_sum")?;
-    let imported = metric(
+    let import = http::metric(metrics_port, "substrate_block_import_time_microseconds_sum")?;
+    let imported = http::metric(
         metrics_port,
         "substrate_block_import_time_microseconds_count",
     )?;
-    let built = metric(
+    let built = http::metric(
         metrics_port,
         "substrate_proposer_block_constructed_microseconds_sum",
     )?;
-    let in_blocks = metric(metrics_port, "substrate_proposer_transactions_included")?;
+    let in_blocks = http::metric(metrics_port, "substrate_proposer_transactions_included")?;
     let verify_rate = verifications_per_second()?;
     let tps = included as f64 / end_to_end.as_secs_f64();
     let busiest = per_block.iter().max().copied().unwrap_or(0);
@@ -265,16 +263,4 @@ fn main() -> Result<(), Error> {
 fn block_number(header: &Value) -> Result<u32, Error> {
     let text = header["number"].as_str().ok_or("header without number")?;
     Ok(u32::from_str_radix(text.trim_start_matches("0x"), 16)?)
-}
-
-fn metric(port: u16, name: &str) -> Result<f64, Error> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.write_all(b"GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n")?;
-    let mut text = String::new();
-    stream.read_to_string(&mut text)?;
-    let line = text
-        .lines()
-        .find(|l| l.starts_with(name))
-        .ok_or(format!("no metric {name}"))?;
-    Ok(line.rsplit(' ').next().ok_or("empty metric")?.parse()?)
 }

@@ -65,7 +65,7 @@ pub fn build_block(
     proposal: Proposal<'_>,
 ) -> Result<Built, ClientError> {
     let backend = client.state_at(&parent.hash())?;
-    let mut overlay = Overlay::new(&backend);
+    let mut overlay = Overlay::new(&*backend);
     let call = |overlay: &mut Overlay<'_, _>, method: &str, input: &[u8]| {
         entroos_runtime::api::call(overlay, method, input, None)
     };

@@ -10,8 +10,8 @@
 use crate::author::check_seal;
 use crate::client::{Client, ClientError};
 use codec::{Decode, Encode};
-use entroos_primitives::{Block, Header, OpaqueExtrinsic};
-use serde::{Deserialize, Serialize};
+use entroos_primitives::generic::SignedBlock;
+use entroos_primitives::Block;
 use std::io::{Read, Write};
 
 /// Export and import errors.
@@ -34,18 +34,6 @@ pub enum BlocksError {
     /// The chain.
     #[error(transparent)]
     Client(#[from] ClientError),
-}
-
-#[derive(Serialize, Deserialize)]
-struct JsonBlock {
-    header: Header,
-    extrinsics: Vec<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct JsonSignedBlock {
-    block: JsonBlock,
-    justifications: Option<serde_json::Value>,
 }
 
 /// The most blocks one file may declare.
@@ -72,30 +60,19 @@ pub fn export(
             .header(&hash)?
             .ok_or(ClientError::UnknownBlock(hash))?;
         let extrinsics = client.body(&hash)?.unwrap_or_default();
-        blocks.push(Block { header, extrinsics });
+        blocks.push(SignedBlock {
+            block: Block { header, extrinsics },
+            justifications: None,
+        });
     }
     let count = blocks.len() as u64;
     if json {
-        let list: Vec<JsonSignedBlock> = blocks
-            .into_iter()
-            .map(|b| JsonSignedBlock {
-                block: JsonBlock {
-                    header: b.header,
-                    extrinsics: b
-                        .extrinsics
-                        .iter()
-                        .map(|x| format!("0x{}", hex::encode(x.to_wire())))
-                        .collect(),
-                },
-                justifications: None,
-            })
-            .collect();
-        serde_json::to_writer(&mut *out, &list).map_err(|e| BlocksError::Decode(e.to_string()))?;
+        serde_json::to_writer(&mut *out, &blocks)
+            .map_err(|e| BlocksError::Decode(e.to_string()))?;
     } else {
         out.write_all(&count.encode())?;
         for block in blocks {
             out.write_all(&block.encode())?;
-            out.write_all(&[0])?;
         }
     }
     out.flush()?;
@@ -104,28 +81,9 @@ pub fn export(
 
 fn parse(input: &[u8], json: bool) -> Result<Vec<Block>, BlocksError> {
     if json {
-        let list: Vec<JsonSignedBlock> =
+        let list: Vec<SignedBlock> =
             serde_json::from_slice(input).map_err(|e| BlocksError::Decode(e.to_string()))?;
-        return list
-            .into_iter()
-            .map(|b| {
-                let extrinsics = b
-                    .block
-                    .extrinsics
-                    .iter()
-                    .map(|x| {
-                        let bytes = hex::decode(x.trim_start_matches("0x"))
-                            .map_err(|e| BlocksError::Decode(e.to_string()))?;
-                        OpaqueExtrinsic::decode(&mut &bytes[..])
-                            .map_err(|e| BlocksError::Decode(e.to_string()))
-                    })
-                    .collect::<Result<_, _>>()?;
-                Ok(Block {
-                    header: b.block.header,
-                    extrinsics,
-                })
-            })
-            .collect();
+        return Ok(list.into_iter().map(|signed| signed.block).collect());
     }
     let mut cursor = input;
     let count = u64::decode(&mut cursor).map_err(|e| BlocksError::Decode(e.to_string()))?;
@@ -134,11 +92,9 @@ fn parse(input: &[u8], json: bool) -> Result<Vec<Block>, BlocksError> {
     }
     let mut blocks = Vec::new();
     for index in 0..count {
-        let block = Block::decode(&mut cursor)
+        let signed = SignedBlock::decode(&mut cursor)
             .map_err(|e| BlocksError::Decode(format!("block {index}: {e}")))?;
-        let _justifications = Option::<Vec<([u8; 4], Vec<u8>)>>::decode(&mut cursor)
-            .map_err(|e| BlocksError::Decode(format!("block {index}: {e}")))?;
-        blocks.push(block);
+        blocks.push(signed.block);
     }
     Ok(blocks)
 }

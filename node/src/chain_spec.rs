@@ -53,8 +53,11 @@ pub enum Genesis {
 pub struct ChainSpec {
     /// The fields other than the genesis.
     pub info: SpecInfo,
-    /// The genesis.
+    /// The genesis as the spec states it.
     pub genesis: Genesis,
+    /// The genesis storage, built once when the spec is made (which is
+    /// also how a bad genesis is refused early).
+    storage: Changes,
 }
 
 /// The fields of a chain spec other than its genesis.
@@ -141,27 +144,40 @@ fn hex_decode(what: &str, text: &str) -> Result<Vec<u8>, ChainSpecError> {
 impl ChainSpec {
     /// A built-in chain (`dev`, `local`, and their `-raw` forms), or a file.
     pub fn load(chain: &str) -> Result<Self, ChainSpecError> {
-        match chain {
-            "dev" | "" => Self::builtin("Development", "dev", "Development", genesis::DEV_PRESET),
+        let (name, raw) = chain
+            .strip_suffix("-raw")
+            .map_or((chain, false), |name| (name, true));
+        let spec = match name {
+            "dev" | "" => Self::builtin("Development", "dev", "Development", genesis::DEV_PRESET)?,
             "local" => Self::builtin(
                 "Local Testnet",
                 "local_testnet",
                 "Local",
                 genesis::LOCAL_PRESET,
-            ),
-            "dev-raw" => {
-                Self::builtin("Development", "dev", "Development", genesis::DEV_PRESET)?.into_raw()
-            }
-            "local-raw" => Self::builtin(
-                "Local Testnet",
-                "local_testnet",
-                "Local",
-                genesis::LOCAL_PRESET,
-            )?
-            .into_raw(),
-            path if Path::new(path).is_file() => Self::from_file(Path::new(path)),
-            other => Err(ChainSpecError::UnknownChain(other.into())),
+            )?,
+            _ if Path::new(chain).is_file() => return Self::from_file(Path::new(chain)),
+            _ => return Err(ChainSpecError::UnknownChain(chain.into())),
+        };
+        if raw {
+            spec.into_raw()
+        } else {
+            Ok(spec)
         }
+    }
+
+    /// A spec from its parts; builds (and so checks) the genesis storage.
+    pub fn new(info: SpecInfo, genesis: Genesis) -> Result<Self, ChainSpecError> {
+        let storage = build_storage(&genesis)?;
+        Ok(ChainSpec {
+            info,
+            genesis,
+            storage,
+        })
+    }
+
+    /// Whether this is a development chain (`chainType` `Development`).
+    pub fn is_development(&self) -> bool {
+        self.info.chain_type == Value::String("Development".into())
     }
 
     fn builtin(
@@ -174,24 +190,22 @@ impl ChainSpec {
             ChainSpecError::Genesis(format!("the runtime has no preset {preset}"))
         })?;
         let patch = serde_json::value::to_raw_value(&patch)?;
-        Ok(ChainSpec {
-            info: SpecInfo {
-                name: name.into(),
-                id: id.into(),
-                chain_type: Value::String(chain_type.into()),
-                boot_nodes: Vec::new(),
-                telemetry_endpoints: None,
-                protocol_id: Some("entroos".into()),
-                fork_id: None,
-                properties: Some(serde_json::json!({
-                    "ss58Format": SS58_PREFIX,
-                    "tokenDecimals": TOKEN_DECIMALS,
-                    "tokenSymbol": TOKEN_SYMBOL,
-                })),
-                code_substitutes: BTreeMap::new(),
-            },
-            genesis: Genesis::Patch(patch),
-        })
+        let info = SpecInfo {
+            name: name.into(),
+            id: id.into(),
+            chain_type: Value::String(chain_type.into()),
+            boot_nodes: Vec::new(),
+            telemetry_endpoints: None,
+            protocol_id: Some("entroos".into()),
+            fork_id: None,
+            properties: Some(serde_json::json!({
+                "ss58Format": SS58_PREFIX,
+                "tokenDecimals": TOKEN_DECIMALS,
+                "tokenSymbol": TOKEN_SYMBOL,
+            })),
+            code_substitutes: BTreeMap::new(),
+        };
+        Self::new(info, Genesis::Patch(patch))
     }
 
     /// Reads a spec file.
@@ -219,10 +233,7 @@ impl ChainSpec {
             (None, Some(RuntimeGenesisJson { config: Some(config), .. })) => Genesis::Patch(config),
             _ => return Err(ChainSpecError::Genesis("expected genesis.runtimeGenesis.patch, genesis.runtimeGenesis.config or genesis.raw.top".into())),
         };
-        let spec = ChainSpec { info, genesis };
-        // Refuse a bad genesis now rather than when the node starts.
-        spec.genesis_storage()?;
-        Ok(spec)
+        Self::new(info, genesis)
     }
 
     /// The runtime configuration a patch describes.
@@ -232,40 +243,21 @@ impl ChainSpec {
     }
 
     /// The genesis storage.
-    pub fn genesis_storage(&self) -> Result<Changes, ChainSpecError> {
-        match &self.genesis {
-            Genesis::Raw(top) => {
-                if !top.contains_key(CODE_KEY) {
-                    return Err(ChainSpecError::Genesis(
-                        "genesis.raw.top has no :code entry".into(),
-                    ));
-                }
-                Ok(top
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Some(v.clone())))
-                    .collect())
-            }
-            Genesis::Patch(patch) => {
-                let config = Self::runtime_config(patch)?;
-                let empty = InMemoryBackend::default();
-                let mut overlay = Overlay::new(&empty);
-                genesis::build(&mut overlay, &config)
-                    .map_err(|e| ChainSpecError::Genesis(e.to_string()))?;
-                Ok(overlay.into_changes())
-            }
-        }
+    pub fn genesis_storage(&self) -> &Changes {
+        &self.storage
     }
 
     /// The spec with its genesis turned into storage.
     pub fn into_raw(self) -> Result<Self, ChainSpecError> {
-        let storage = self.genesis_storage()?;
-        let top = storage
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k, v)))
+        let top = self
+            .storage
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
             .collect();
         Ok(ChainSpec {
             info: self.info,
             genesis: Genesis::Raw(top),
+            storage: self.storage,
         })
     }
 
@@ -317,11 +309,35 @@ impl ChainSpec {
     }
 
     /// The genesis block's hash.
-    pub fn genesis_hash(&self) -> Result<H256, ChainSpecError> {
-        let storage = self.genesis_storage()?;
+    pub fn genesis_hash(&self) -> H256 {
         let mut backend = InMemoryBackend::default();
-        backend.apply(storage);
-        Ok(crate::client::genesis_header(backend.root()).hash())
+        backend.apply(self.storage.clone());
+        entroos_runtime::genesis::header(backend.root()).hash()
+    }
+}
+
+/// The storage a genesis describes.
+fn build_storage(genesis: &Genesis) -> Result<Changes, ChainSpecError> {
+    match genesis {
+        Genesis::Raw(top) => {
+            if !top.contains_key(CODE_KEY) {
+                return Err(ChainSpecError::Genesis(
+                    "genesis.raw.top has no :code entry".into(),
+                ));
+            }
+            Ok(top
+                .iter()
+                .map(|(k, v)| (k.clone(), Some(v.clone())))
+                .collect())
+        }
+        Genesis::Patch(patch) => {
+            let config = ChainSpec::runtime_config(patch)?;
+            let empty = InMemoryBackend::default();
+            let mut overlay = Overlay::new(&empty);
+            genesis::build(&mut overlay, &config)
+                .map_err(|e| ChainSpecError::Genesis(e.to_string()))?;
+            Ok(overlay.into_changes())
+        }
     }
 }
 

@@ -59,6 +59,19 @@ pub struct SharedArgs {
 }
 
 impl SharedArgs {
+    /// `--base-path`, or the default (`$XDG_DATA_HOME/entroos-node` or
+    /// `~/.local/share/entroos-node`).
+    pub fn base_path(&self) -> PathBuf {
+        if let Some(path) = &self.base_path {
+            return path.clone();
+        }
+        match (std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME")) {
+            (Some(data), _) => PathBuf::from(data).join("entroos-node"),
+            (None, Some(home)) => PathBuf::from(home).join(".local/share/entroos-node"),
+            (None, None) => PathBuf::from("entroos-node"),
+        }
+    }
+
     /// The chain named on the command line (`dev` with `--dev`).
     pub fn chain_name(&self) -> String {
         match (&self.chain, self.dev) {

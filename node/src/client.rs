@@ -6,8 +6,8 @@ use crate::state::TrieBackend;
 use entroos_primitives::{Block, BlockNumber, Header, OpaqueExtrinsic, H256};
 use entroos_runtime::RuntimeError;
 use entroos_support::state::{Changes, Overlay};
-use entroos_support::trie::ordered_trie_root;
-use parking_lot::RwLock;
+use parking_lot::{Mutex, RwLock};
+use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::broadcast;
 
@@ -59,15 +59,9 @@ pub struct Client {
     best: broadcast::Sender<Header>,
     finalized: broadcast::Sender<Header>,
     imported: broadcast::Sender<Header>,
-}
-
-/// The header of a genesis state.
-pub fn genesis_header(state_root: H256) -> Header {
-    Header {
-        state_root,
-        extrinsics_root: H256(ordered_trie_root::<Vec<u8>>(&[])),
-        ..Default::default()
-    }
+    /// The best block's state, shared by everything that reads at the head
+    /// (pool validation, authoring, RPC) so that its read cache is too.
+    best_state: Mutex<Option<(H256, Arc<TrieBackend>)>>,
 }
 
 impl Client {
@@ -75,7 +69,7 @@ impl Client {
     /// database is empty and refusing a database of another chain.
     pub fn open(db: Database, genesis: &Changes) -> Result<Self, ClientError> {
         let delta = db.state().delta(None, genesis)?;
-        let header = genesis_header(delta.root);
+        let header = entroos_runtime::genesis::header(delta.root);
         if !db.check_genesis(header.hash())? {
             db.commit(BlockCommit {
                 header,
@@ -100,6 +94,7 @@ impl Client {
             best,
             finalized,
             imported,
+            best_state: Mutex::new(None),
         })
     }
 
@@ -129,7 +124,12 @@ impl Client {
     }
 
     /// The state of block `hash`.
-    pub fn state_at(&self, hash: &H256) -> Result<TrieBackend, ClientError> {
+    pub fn state_at(&self, hash: &H256) -> Result<Arc<TrieBackend>, ClientError> {
+        if let Some((cached, state)) = &*self.best_state.lock() {
+            if cached == hash {
+                return Ok(state.clone());
+            }
+        }
         let header = self
             .db
             .header(hash)?
@@ -138,13 +138,17 @@ impl Client {
         if self.db.pruning() != Pruning::Archive && header.number < heads.pruned_below {
             return Err(ClientError::StateDiscarded(*hash));
         }
-        Ok(TrieBackend::new(self.db.state(), header.state_root))
+        let state = Arc::new(TrieBackend::new(self.db.state(), header.state_root));
+        if *hash == heads.best.1 {
+            *self.best_state.lock() = Some((*hash, state.clone()));
+        }
+        Ok(state)
     }
 
     /// Calls runtime API `method` on the state of block `at`; state changes are discarded.
     pub fn call_at(&self, at: &H256, method: &str, input: &[u8]) -> Result<Vec<u8>, ClientError> {
         let backend = self.state_at(at)?;
-        let mut overlay = Overlay::new(&backend);
+        let mut overlay = Overlay::new(&*backend);
         Ok(entroos_runtime::api::call(
             &mut overlay,
             method,
@@ -209,7 +213,7 @@ impl Client {
         let hash = block.header.hash();
         let number = block.header.number;
         let set_best = number > self.heads().best.0;
-        self.db.commit(BlockCommit {
+        let pruned_below = self.db.commit(BlockCommit {
             header: block.header.clone(),
             body: block.extrinsics,
             justification: None,
@@ -224,11 +228,9 @@ impl Client {
             }
             if finalize {
                 heads.finalized = (number, hash);
-                heads.pruned_below = self
-                    .db
-                    .heads()?
-                    .map(|h| h.pruned_below)
-                    .unwrap_or(heads.pruned_below);
+            }
+            if let Some(pruned_below) = pruned_below {
+                heads.pruned_below = pruned_below;
             }
         }
         {

@@ -24,13 +24,6 @@ fn init_logging(shared: &SharedArgs) {
     };
 }
 
-fn base_path(shared: &SharedArgs) -> std::path::PathBuf {
-    shared
-        .base_path
-        .clone()
-        .unwrap_or_else(service::default_base_path)
-}
-
 fn main() {
     let cli = Cli::parse();
     if let Err(error) = run_command(cli) {
@@ -64,7 +57,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
         Some(Command::PurgeChain(args)) => {
             init_logging(&args.shared);
             let spec = ChainSpec::load(&args.shared.chain_name())?;
-            let db = service::chain_dir(&base_path(&args.shared), &spec).join("db");
+            let db = service::chain_dir(&args.shared.base_path(), &spec).join("db");
             if !db.exists() {
                 eprintln!("{} did not exist.", db.display());
                 return Ok(());
@@ -85,7 +78,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
         Some(Command::ExportBlocks(args)) => {
             init_logging(&args.shared);
             let (_, client) =
-                service::open_client(&args.shared, &base_path(&args.shared), &args.state_pruning)?;
+                service::open_client(&args.shared, &args.shared.base_path(), &args.state_pruning)?;
             let count = match &args.output {
                 Some(path) => blocks::export(
                     &client,
@@ -108,7 +101,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
         Some(Command::ImportBlocks(args)) => {
             init_logging(&args.shared);
             let (_, client) =
-                service::open_client(&args.shared, &base_path(&args.shared), &args.state_pruning)?;
+                service::open_client(&args.shared, &args.shared.base_path(), &args.state_pruning)?;
             let authorities = entroos_node::dev_authorities();
             let count = match &args.input {
                 Some(path) => blocks::import(

@@ -34,6 +34,13 @@ fn gauge(out: &mut String, name: &str, help: &str, samples: &[(&str, u64)]) {
     }
 }
 
+fn summary(out: &mut String, name: &str, help: &str, labels: &str, (sum, count): (u64, u64)) {
+    let _ = writeln!(out, "# HELP substrate_{name} {help}");
+    let _ = writeln!(out, "# TYPE substrate_{name} summary");
+    let _ = writeln!(out, "substrate_{name}_sum{labels} {sum}");
+    let _ = writeln!(out, "substrate_{name}_count{labels} {count}");
+}
+
 /// The metrics text.
 pub fn render(sources: &Sources) -> String {
     let chain = &sources.chain;
@@ -77,37 +84,21 @@ pub fn render(sources: &Sources) -> String {
         "Number of transactions in the future queue",
         &[(&plain, pool.future as u64)],
     );
-    let _ = writeln!(out, "# HELP substrate_block_import_time_microseconds Total time spent importing blocks, and blocks imported");
-    let _ = writeln!(
-        out,
-        "# TYPE substrate_block_import_time_microseconds summary"
-    );
-    let _ = writeln!(
-        out,
-        "substrate_block_import_time_microseconds_sum{plain} {}",
-        stats.total_micros
-    );
-    let _ = writeln!(
-        out,
-        "substrate_block_import_time_microseconds_count{plain} {}",
-        stats.imported
+    summary(
+        &mut out,
+        "block_import_time_microseconds",
+        "Total time spent importing blocks, and blocks imported",
+        &plain,
+        (stats.total_micros, stats.imported),
     );
     if let Some(author) = &sources.author {
         let totals = author.totals();
-        let _ = writeln!(out, "# HELP substrate_proposer_block_constructed_microseconds Total time spent building authored blocks, and blocks authored");
-        let _ = writeln!(
-            out,
-            "# TYPE substrate_proposer_block_constructed_microseconds summary"
-        );
-        let _ = writeln!(
-            out,
-            "substrate_proposer_block_constructed_microseconds_sum{plain} {}",
-            totals.build_micros
-        );
-        let _ = writeln!(
-            out,
-            "substrate_proposer_block_constructed_microseconds_count{plain} {}",
-            totals.blocks
+        summary(
+            &mut out,
+            "proposer_block_constructed_microseconds",
+            "Total time spent building authored blocks, and blocks authored",
+            &plain,
+            (totals.build_micros, totals.blocks),
         );
         gauge(
             &mut out,

@@ -63,17 +63,6 @@ pub fn parse_pruning(text: &str) -> Result<Pruning, ServiceError> {
     }
 }
 
-/// The default base path (`$XDG_DATA_HOME/entroos-node` or `~/.local/share/entroos-node`).
-pub fn default_base_path() -> PathBuf {
-    if let Some(data) = std::env::var_os("XDG_DATA_HOME") {
-        return PathBuf::from(data).join("entroos-node");
-    }
-    let home = std::env::var_os("HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("."));
-    home.join(".local/share/entroos-node")
-}
-
 /// The directory of a chain's data under a base path.
 pub fn chain_dir(base: &Path, spec: &ChainSpec) -> PathBuf {
     base.join("chains").join(&spec.info.id)
@@ -92,7 +81,7 @@ pub fn open_client(
         source,
     })?;
     let db = Database::open(&db_path, parse_pruning(pruning)?)?;
-    let client = Client::open(db, &spec.genesis_storage()?)?;
+    let client = Client::open(db, spec.genesis_storage())?;
     Ok((spec, Arc::new(client)))
 }
 
@@ -117,7 +106,7 @@ fn authoring_key(
     spec: &ChainSpec,
     base: &Path,
 ) -> Result<Option<sr25519::Pair>, ServiceError> {
-    let dev = args.shared.dev || spec.info.id == "dev";
+    let dev = spec.is_development();
     let name = args
         .dev_key_name()
         .or(if args.shared.dev { Some("Alice") } else { None });
@@ -176,10 +165,9 @@ impl Service {
         } else {
             None
         };
-        let base = match (&tmp, &args.shared.base_path) {
-            (Some(dir), _) => dir.path().to_path_buf(),
-            (None, Some(path)) => path.clone(),
-            (None, None) => default_base_path(),
+        let base = match &tmp {
+            Some(dir) => dir.path().to_path_buf(),
+            None => args.shared.base_path(),
         };
         let (spec, client) = open_client(&args.shared, &base, &args.state_pruning)?;
         let heads = client.heads();
@@ -202,7 +190,7 @@ impl Service {
         let network = Standalone {
             peer_id: keys::peer_id(&node_key)?,
             listen: args.listen_addr.clone(),
-            should_have_peers: spec.info.chain_type != serde_json::json!("Development"),
+            should_have_peers: !spec.is_development(),
         };
         let roles = if key.is_some() { "Authority" } else { "Full" };
         let info = SystemInfo {
@@ -227,10 +215,7 @@ impl Service {
             max_request_bytes: args.rpc_max_request_size.saturating_mul(1024 * 1024),
             max_response_bytes: args.rpc_max_response_size.saturating_mul(1024 * 1024),
             methods,
-            cors: match (
-                &args.rpc_cors,
-                args.shared.dev || spec.info.chain_type == serde_json::json!("Development"),
-            ) {
+            cors: match (&args.rpc_cors, spec.is_development()) {
                 (Some(text), _) => entroos_rpc::Cors::parse(text),
                 (None, true) => entroos_rpc::Cors::All,
                 (None, false) => entroos_rpc::Cors::local_default(),

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use trie_db::{Trie, TrieDB, TrieDBBuilder};
 
 /// The most values one backend caches.
-pub const READ_CACHE_ENTRIES: usize = 1 << 20;
+pub const READ_CACHE_ENTRIES: usize = 1 << 17;
 
 /// The state at a root.
 pub struct TrieBackend {

@@ -209,7 +209,7 @@ fn zombienet_flags_keystore_and_metrics() {
         .rpc("system_localPeerId", json!([]))
         .as_str()
         .is_some_and(|id| id.starts_with("12D3KooW")));
-    let metrics = http_get(node.metrics_port, "/metrics");
+    let metrics = http::get(node.metrics_port, "/metrics").expect("metrics");
     for name in [
         "substrate_process_start_time_seconds{chain=\"local_testnet\"}",
         "substrate_block_height{status=\"best\",chain=\"local_testnet\"}",
@@ -259,14 +259,14 @@ fn safe_rpc_refuses_unsafe_methods() {
             "https://allowed.example",
         ],
     );
-    let allowed = http_post_with_origin(node.rpc_port, "https://allowed.example");
+    let allowed = post_with_origin(node.rpc_port, "https://allowed.example");
     assert!(
         allowed
             .to_ascii_lowercase()
             .contains("access-control-allow-origin: https://allowed.example"),
         "{allowed}"
     );
-    let other = http_post_with_origin(node.rpc_port, "https://other.example");
+    let other = post_with_origin(node.rpc_port, "https://other.example");
     assert!(
         !other
             .to_ascii_lowercase()
@@ -320,21 +320,16 @@ fn watched_transfer_streams_ready_in_block_and_finalized() {
     assert_eq!(statuses[2]["finalized"].as_str(), Some(block));
 }
 
-fn http_post_with_origin(port: u16, origin: &str) -> String {
-    use std::io::{Read, Write};
-    let body = r#"{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}"#;
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    write!(stream, "POST / HTTP/1.1\r\nhost: x\r\norigin: {origin}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len()).expect("request");
-    let mut text = String::new();
-    stream.read_to_string(&mut text).expect("response");
-    text
-}
-
-fn http_get(port: u16, path: &str) -> String {
-    use std::io::{Read, Write};
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    write!(stream, "GET {path} HTTP/1.1\r\nhost: x\r\n\r\n").expect("request");
-    let mut text = String::new();
-    stream.read_to_string(&mut text).expect("response");
-    text
+/// The response headers of a `system_health` POST from a page at `origin`.
+fn post_with_origin(port: u16, origin: &str) -> String {
+    let body = br#"{"jsonrpc":"2.0","id":1,"method":"system_health","params":[]}"#;
+    http::request(
+        port,
+        "POST",
+        "/",
+        &[("content-type", "application/json"), ("origin", origin)],
+        body,
+    )
+    .expect("response")
+    .headers
 }

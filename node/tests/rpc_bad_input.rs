@@ -201,12 +201,11 @@ fn a_flood_of_100k_mixed_transactions_keeps_memory_bounded_and_blocks_coming() {
     let elapsed = started.elapsed();
     let (after_flood, _) = node.best();
     node.wait_best(after_flood + 3, Duration::from_secs(30));
-    let metrics = metrics_text(&node);
-    let ready: u64 = metrics
-        .lines()
-        .find_map(|l| l.strip_prefix("substrate_ready_transactions_number{chain=\"dev\"} "))
-        .and_then(|v| v.parse().ok())
-        .expect("ready metric");
+    let ready = http::metric(
+        node.metrics_port,
+        "substrate_ready_transactions_number{chain=\"dev\"}",
+    )
+    .expect("ready metric") as u64;
     eprintln!(
         "flood: 100000 submitted in {elapsed:?} ({accepted} accepted, {refused} refused); blocks #{start_best} -> #{after_flood} during it; RSS {rss_before} KiB before, {rss_max} KiB at most; {ready} ready after"
     );
@@ -217,16 +216,4 @@ fn a_flood_of_100k_mixed_transactions_keeps_memory_bounded_and_blocks_coming() {
         after_flood > start_best || elapsed < Duration::from_secs(2),
         "no block during a {elapsed:?} flood"
     );
-}
-
-fn metrics_text(node: &Node) -> String {
-    use std::io::{Read, Write};
-    let mut stream =
-        std::net::TcpStream::connect(("127.0.0.1", node.metrics_port)).expect("metrics");
-    stream
-        .write_all(b"GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n")
-        .expect("request");
-    let mut text = String::new();
-    stream.read_to_string(&mut text).expect("response");
-    text
 }

@@ -1,8 +1,9 @@
 //! `chain_*`: headers, blocks, hashes and head subscriptions.
 
-use crate::params::{parse_number, to_hex, Args};
+use crate::params::{parse_number, Args};
 use crate::server::Deps;
-use entroos_primitives::{Header, H256};
+use entroos_primitives::generic::SignedBlock;
+use entroos_primitives::{Block, Header, H256};
 use jsonrpsee::types::ErrorObjectOwned;
 use jsonrpsee::{PendingSubscriptionSink, RpcModule, SubscriptionMessage};
 use serde_json::{json, Value};
@@ -34,20 +35,20 @@ fn block_hash(deps: &Deps, args: &Args) -> Result<Value, ErrorObjectOwned> {
     }
 }
 
-fn block_json(deps: &Deps, hash: H256) -> Result<Value, ErrorObjectOwned> {
-    let (Some(header), Some(body)) = (deps.chain.header(hash)?, deps.chain.body(hash)?) else {
-        return Ok(Value::Null);
+fn block_json(deps: &Deps, hash: H256) -> Result<Option<SignedBlock>, ErrorObjectOwned> {
+    let (Some(header), Some(extrinsics)) = (deps.chain.header(hash)?, deps.chain.body(hash)?)
+    else {
+        return Ok(None);
     };
-    let extrinsics: Vec<String> = body.iter().map(|xt| to_hex(&xt.to_wire())).collect();
-    let justifications = deps.chain.justification(hash)?.map(|j| {
-        json!([[
-            to_hex(&j[..j.len().min(4)]),
-            to_hex(j.get(4..).unwrap_or_default())
-        ]])
+    // A stored justification is the engine id followed by its proof.
+    let justifications = deps.chain.justification(hash)?.and_then(|j| {
+        let engine: [u8; 4] = j.get(..4)?.try_into().ok()?;
+        Some(vec![(engine, j.get(4..).unwrap_or_default().to_vec())])
     });
-    Ok(
-        json!({ "block": { "header": header, "extrinsics": extrinsics }, "justifications": justifications }),
-    )
+    Ok(Some(SignedBlock {
+        block: Block { header, extrinsics },
+        justifications,
+    }))
 }
 
 /// Registers the `chain_*` methods.

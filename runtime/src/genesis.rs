@@ -7,8 +7,9 @@ use crate::{Runtime, RuntimeError};
 use codec::Encode;
 use entroos_primitives::arithmetic::FixedU128;
 use entroos_primitives::crypto::{sr25519, DEV_ACCOUNT_NAMES};
-use entroos_primitives::{AccountId32, H256};
+use entroos_primitives::{AccountId32, Header, H256};
 use entroos_support::state::Externalities;
+use entroos_support::trie::ordered_trie_root;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -44,13 +45,21 @@ pub fn preset_names() -> Vec<&'static str> {
     vec![DEV_PRESET, LOCAL_PRESET]
 }
 
-/// The development accounts (`//Alice` … `//Ferdie`, and Alice's and Bob's stashes).
-pub fn dev_accounts() -> Vec<AccountId32> {
-    let uris = DEV_ACCOUNT_NAMES
+/// The secret URIs of the development accounts (`//Alice` … `//Ferdie`,
+/// and Alice's and Bob's stashes).
+pub fn dev_uris() -> Vec<String> {
+    DEV_ACCOUNT_NAMES
         .iter()
         .map(|name| format!("//{name}"))
-        .chain(["//Alice//stash".to_string(), "//Bob//stash".to_string()]);
-    uris.filter_map(|uri| sr25519::Pair::from_uri(&uri).ok())
+        .chain(["//Alice//stash".to_string(), "//Bob//stash".to_string()])
+        .collect()
+}
+
+/// The development accounts endowed by the presets.
+pub fn dev_accounts() -> Vec<AccountId32> {
+    dev_uris()
+        .iter()
+        .filter_map(|uri| sr25519::Pair::from_uri(uri).ok())
         .map(|p| AccountId32(p.public()))
         .collect()
 }
@@ -91,6 +100,15 @@ pub fn config_from_patch(patch: Value) -> Result<RuntimeGenesisConfig, RuntimeEr
         .map_err(|e| RuntimeError::Genesis(e.to_string()))?;
     merge_json(&mut full, patch);
     serde_json::from_value(full).map_err(|e| RuntimeError::Genesis(e.to_string()))
+}
+
+/// The genesis block's header for a genesis state root (no extrinsics).
+pub fn header(state_root: H256) -> Header {
+    Header {
+        state_root,
+        extrinsics_root: H256(ordered_trie_root::<Vec<u8>>(&[])),
+        ..Default::default()
+    }
 }
 
 /// Writes the genesis state of `config`.

@@ -13,7 +13,6 @@ use entroos_primitives::{
     H256,
 };
 use entroos_support::state::{Externalities, InMemoryBackend, Overlay};
-use entroos_support::trie::ordered_trie_root;
 use std::collections::BTreeMap;
 
 /// Milliseconds between test blocks.
@@ -46,12 +45,7 @@ impl TestChain {
         genesis::build(&mut overlay, config)?;
         let changes = overlay.into_changes();
         state.apply(changes);
-        let head = Header {
-            number: 0,
-            state_root: state.root(),
-            extrinsics_root: H256(ordered_trie_root::<Vec<u8>>(&[])),
-            ..Default::default()
-        };
+        let head = genesis::header(state.root());
         let hashes = BTreeMap::from([(0, head.hash())]);
         Ok(TestChain {
             state,

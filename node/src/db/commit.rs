@@ -93,8 +93,9 @@ fn read_rc(db: &Database, hash: &[u8; 32]) -> Result<u32, DbError> {
 }
 
 impl Database {
-    /// Writes genesis or an imported block in one atomic batch.
-    pub fn commit(&self, commit: BlockCommit) -> Result<(), DbError> {
+    /// Writes genesis or an imported block in one atomic batch; returns the
+    /// new pruning point (states below it are gone) when finalizing moved it.
+    pub fn commit(&self, commit: BlockCommit) -> Result<Option<BlockNumber>, DbError> {
         let hash = commit.header.hash();
         let number = commit.header.number;
         let mut batch = WriteBatch::default();
@@ -126,13 +127,14 @@ impl Database {
             batch.put_cf(self.column("lookup")?, number.to_be_bytes(), hash.encode());
             batch.put_cf(self.column("meta")?, b"best", hash.encode());
         }
+        let mut pruned_below = None;
         if commit.finalize {
             batch.put_cf(self.column("meta")?, b"finalized", hash.encode());
-            self.prune(&mut batch, number, &mut rc_changes)?;
+            pruned_below = self.prune(&mut batch, number, &mut rc_changes)?;
         }
         self.write_refcounts(&mut batch, rc_changes)?;
         self.db.write(batch)?;
-        Ok(())
+        Ok(pruned_below)
     }
 
     fn write_refcounts(
@@ -162,20 +164,21 @@ impl Database {
     }
 
     /// Discards states that left the window: the state of block `d` goes by
-    /// applying block `d + 1`'s journal of removed nodes.
+    /// applying block `d + 1`'s journal of removed nodes. Returns the new
+    /// pruning point, if it moved.
     fn prune(
         &self,
         batch: &mut WriteBatch,
         finalized: BlockNumber,
         rc_changes: &mut BTreeMap<[u8; 32], (i64, Option<Vec<u8>>)>,
-    ) -> Result<(), DbError> {
+    ) -> Result<Option<BlockNumber>, DbError> {
         let Pruning::Keep(keep) = self.pruning() else {
-            return Ok(());
+            return Ok(None);
         };
         let Some(last_discarded) = finalized.checked_sub(keep) else {
-            return Ok(());
+            return Ok(None);
         };
-        let mut next = self.heads()?.map(|h| h.pruned_below).unwrap_or(0);
+        let mut next = self.pruned_below()?;
         while next <= last_discarded {
             let journal_block = next.saturating_add(1);
             let journal_key = journal_block.to_be_bytes();
@@ -195,6 +198,6 @@ impl Database {
             next = next.saturating_add(1);
         }
         batch.put_cf(self.column("meta")?, b"pruned", next.encode());
-        Ok(())
+        Ok(Some(next))
     }
 }

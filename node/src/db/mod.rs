@@ -167,6 +167,15 @@ impl Database {
             .transpose()
     }
 
+    /// States of blocks below this number are discarded.
+    pub(crate) fn pruned_below(&self) -> Result<BlockNumber, DbError> {
+        Ok(self
+            .get("meta", b"pruned")?
+            .map(|b| BlockNumber::decode(&mut &b[..]).map_err(corrupt("pruned")))
+            .transpose()?
+            .unwrap_or(0))
+    }
+
     /// The head pointers, or `None` for an empty database.
     pub fn heads(&self) -> Result<Option<ChainHeads>, DbError> {
         let Some(genesis) = self.meta_hash("genesis")? else {
@@ -180,11 +189,7 @@ impl Database {
             })?;
             Ok((header.number, hash))
         };
-        let pruned_below = self
-            .get("meta", b"pruned")?
-            .map(|b| BlockNumber::decode(&mut &b[..]).map_err(corrupt("pruned")))
-            .transpose()?
-            .unwrap_or(0);
+        let pruned_below = self.pruned_below()?;
         Ok(Some(ChainHeads {
             genesis,
             best: number_of(self.meta_hash("best")?)?,

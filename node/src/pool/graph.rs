@@ -414,9 +414,14 @@ impl Graph {
 
     /// Up to `count` transactions validated longest ago.
     pub fn stalest(&self, count: usize) -> Vec<Arc<Tx>> {
+        let key = |e: &&Entry| (e.validated_at, e.seq);
         let mut all: Vec<&Entry> = self.entries.values().collect();
-        all.sort_by_key(|e| (e.validated_at, e.seq));
-        all.into_iter().take(count).map(|e| e.tx.clone()).collect()
+        if all.len() > count {
+            all.select_nth_unstable_by_key(count, key);
+            all.truncate(count);
+        }
+        all.sort_unstable_by_key(key);
+        all.into_iter().map(|e| e.tx.clone()).collect()
     }
 
     /// Evicts until the limits hold: `newest` if its sender is over the

@@ -21,13 +21,8 @@ impl Chain {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = Database::open(dir.path(), Pruning::Archive).unwrap();
-        let client = Arc::new(
-            Client::open(
-                db,
-                &ChainSpec::load("dev").unwrap().genesis_storage().unwrap(),
-            )
-            .unwrap(),
-        );
+        let client =
+            Arc::new(Client::open(db, ChainSpec::load("dev").unwrap().genesis_storage()).unwrap());
         let pool = TxPool::new(client.clone(), Limits::default());
         Chain {
             _dir: dir,

@@ -3,14 +3,15 @@
 //! killed when dropped.
 #![allow(dead_code)]
 
+pub mod http;
 pub mod ws;
 
 use entroos_primitives::crypto::sr25519;
 use entroos_primitives::{AccountId32, H256};
+pub use entroos_runtime::testing::account;
 use entroos_runtime::testing::{sign, transfer_keep_alive, SigningContext};
 use serde_json::{json, Value};
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -144,14 +145,15 @@ impl Node {
 
     /// Sends a raw HTTP body; returns the status code and response body.
     pub fn post_raw(&self, body: &[u8]) -> std::io::Result<(u16, String)> {
-        post(self.rpc_port, body)
+        let response = http::post_json(self.rpc_port, body)?;
+        Ok((response.status, response.body))
     }
 
     /// A JSON-RPC call: the whole response object.
     pub fn try_rpc(&self, method: &str, params: Value) -> std::io::Result<Value> {
         let body =
             json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
-        let (_, text) = post(self.rpc_port, body.as_bytes())?;
+        let text = http::post_json(self.rpc_port, body.as_bytes())?.body;
         serde_json::from_str(&text).map_err(std::io::Error::other)
     }
 
@@ -173,8 +175,9 @@ impl Node {
             .enumerate()
             .map(|(id, (m, p))| json!({"jsonrpc": "2.0", "id": id, "method": m, "params": p}))
             .collect();
-        let (_, text) =
-            post(self.rpc_port, Value::Array(requests).to_string().as_bytes()).expect("batch");
+        let text = http::post_json(self.rpc_port, Value::Array(requests).to_string().as_bytes())
+            .expect("batch")
+            .body;
         let mut responses: Vec<Value> = serde_json::from_str(&text)
             .unwrap_or_else(|e| panic!("batch response {e}: {text:.300}"));
         responses.sort_by_key(|r| r["id"].as_u64());
@@ -258,48 +261,6 @@ impl Drop for Node {
     }
 }
 
-fn post(port: u16, body: &[u8]) -> std::io::Result<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
-    stream.set_read_timeout(Some(Duration::from_secs(120)))?;
-    let head = format!("POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
-    stream.write_all(head.as_bytes())?;
-    // A server may answer (and close) before reading an oversized body.
-    let _ = stream.write_all(body);
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let (headers, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let body = if headers
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        dechunk(rest)
-    } else {
-        rest.to_string()
-    };
-    Ok((status, body))
-}
-
-fn dechunk(mut rest: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, after)) = rest.split_once("\r\n") {
-        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
-            break;
-        };
-        if size == 0 || after.len() < size {
-            break;
-        }
-        out.push_str(&after[..size]);
-        rest = after[size..].trim_start_matches("\r\n");
-    }
-    out
-}
-
 /// `0x…` of bytes.
 pub fn hex_of(bytes: &[u8]) -> String {
     format!("0x{}", hex::encode(bytes))
@@ -327,24 +288,10 @@ pub fn number_of(header: &Value) -> u32 {
 
 /// The dev accounts that sign test transfers.
 pub fn dev_signers() -> Vec<sr25519::Pair> {
-    [
-        "Alice",
-        "Bob",
-        "Charlie",
-        "Dave",
-        "Eve",
-        "Ferdie",
-        "Alice//stash",
-        "Bob//stash",
-    ]
-    .iter()
-    .map(|n| sr25519::Pair::from_uri(&format!("//{n}")).expect("dev key"))
-    .collect()
-}
-
-/// The account of a pair.
-pub fn account(pair: &sr25519::Pair) -> AccountId32 {
-    AccountId32(pair.public())
+    entroos_runtime::genesis::dev_uris()
+        .iter()
+        .map(|uri| sr25519::Pair::from_uri(uri).expect("dev key"))
+        .collect()
 }
 
 /// A signed, immortal transfer.

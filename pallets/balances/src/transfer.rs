@@ -199,8 +199,7 @@ impl<T: Config> Pallet<T> {
         amount: Balance,
     ) -> Result<Balance, DispatchError> {
         let moved = Self::mutate_account(ext, who, |data, _| {
-            let moved = amount.min(data.reserved);
-            data.reserved = data.reserved.saturating_sub(moved);
+            let moved = take_reserved(data, amount);
             data.free = data
                 .free
                 .checked_add(moved)
@@ -225,11 +224,7 @@ impl<T: Config> Pallet<T> {
         who: &AccountId32,
         amount: Balance,
     ) -> Result<Balance, DispatchError> {
-        let slashed = Self::mutate_account(ext, who, |data, _| {
-            let slashed = amount.min(data.reserved);
-            data.reserved = data.reserved.saturating_sub(slashed);
-            Ok(slashed)
-        })?;
+        let slashed = Self::mutate_account(ext, who, |data, _| Ok(take_reserved(data, amount)))?;
         if slashed > 0 {
             TotalIssuance::mutate(ext, |i| *i = i.saturating_sub(slashed));
             pallet_system::Pallet::<T>::deposit_event(
@@ -280,4 +275,11 @@ impl<T: Config> Pallet<T> {
         };
         data.free.saturating_sub(data.frozen.max(keep))
     }
+}
+
+/// Takes up to `amount` out of `data`'s reserved balance; returns what it took.
+fn take_reserved(data: &mut AccountData, amount: Balance) -> Balance {
+    let taken = amount.min(data.reserved);
+    data.reserved = data.reserved.saturating_sub(taken);
+    taken
 }

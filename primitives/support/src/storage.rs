@@ -198,6 +198,23 @@ impl<P: StorageInstance, V: FullCodec + TypeInfo + 'static, Q: QueryKind<V>> Sto
     }
 }
 
+/// Every `(key, value)` stored under `prefix ++ H(key)`, in key order: the
+/// key is decoded from what follows the hasher's own bytes (so `H` must be
+/// reversible); entries that do not decode are skipped.
+fn entries_under<H: StorageHasher, K: Decode, V: Decode>(
+    ext: &dyn Externalities,
+    prefix: &[u8],
+) -> Vec<(K, V)> {
+    ext.keys_with_prefix(prefix)
+        .into_iter()
+        .filter_map(|raw| {
+            let encoded = raw.get(prefix.len().saturating_add(H::HASH_PREFIX_LEN)..)?;
+            let key = K::decode_all(&mut &encoded[..]).ok()?;
+            Some((key, get_raw(ext, &raw)?))
+        })
+        .collect()
+}
+
 /// A map from `K` to `V`.
 pub struct StorageMap<P, H, K, V, Q = OptionQuery>(PhantomData<(P, H, K, V, Q)>);
 
@@ -263,15 +280,7 @@ where
     }
     /// Every entry, in key order (needs a reversible hasher).
     pub fn iter(ext: &dyn Externalities) -> Vec<(K, V)> {
-        let prefix = Self::prefix();
-        ext.keys_with_prefix(&prefix)
-            .into_iter()
-            .filter_map(|raw| {
-                let encoded_key = raw.get(prefix.len().saturating_add(H::HASH_PREFIX_LEN)..)?;
-                let key = K::decode_all(&mut &encoded_key[..]).ok()?;
-                Some((key, get_raw(ext, &raw)?))
-            })
-            .collect()
+        entries_under::<H, K, V>(ext, &Self::prefix())
     }
 }
 
@@ -343,15 +352,7 @@ where
     }
     /// Every `(k2, value)` under `k1`, in key order (needs a reversible second hasher).
     pub fn iter_prefix(ext: &dyn Externalities, k1: &K1) -> Vec<(K2, V)> {
-        let prefix = Self::prefix(k1);
-        ext.keys_with_prefix(&prefix)
-            .into_iter()
-            .filter_map(|raw| {
-                let encoded = raw.get(prefix.len().saturating_add(H2::HASH_PREFIX_LEN)..)?;
-                let k2 = K2::decode_all(&mut &encoded[..]).ok()?;
-                Some((k2, get_raw(ext, &raw)?))
-            })
-            .collect()
+        entries_under::<H2, K2, V>(ext, &Self::prefix(k1))
     }
     /// Deletes every value under `k1`.
     pub fn remove_prefix(ext: &mut dyn Externalities, k1: &K1) -> u32 {

@@ -60,16 +60,13 @@ impl Digest {
 
 impl Serialize for DigestItem {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&format!("0x{}", hex::encode(self.encode())))
+        super::scale_hex::serialize(self, s)
     }
 }
 
 impl<'de> Deserialize<'de> for DigestItem {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        let bytes =
-            hex::decode(s.strip_prefix("0x").unwrap_or(&s)).map_err(serde::de::Error::custom)?;
-        DigestItem::decode(&mut &bytes[..]).map_err(|e| serde::de::Error::custom(e.to_string()))
+        super::scale_hex::deserialize(d)
     }
 }
 
