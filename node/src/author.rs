@@ -9,6 +9,7 @@
 
 use crate::client::{Client, ClientError, ENGINE_ID};
 use crate::pool::TxPool;
+use crate::state::TrieBackend;
 use codec::{Decode, Encode};
 use entroos_primitives::crypto::sr25519;
 use entroos_primitives::validity::{
@@ -33,6 +34,8 @@ pub struct Built {
     pub included: Vec<H256>,
     /// Hashes of pool transactions found invalid.
     pub invalid: Vec<H256>,
+    /// The parent's state it was built on.
+    pub parent_state: Arc<TrieBackend>,
 }
 
 /// What goes into a block besides the parent.
@@ -142,11 +145,13 @@ pub fn build_block(
         .digest
         .logs
         .push(DigestItem::Seal(ENGINE_ID, signature.to_vec()));
+    let changes = overlay.into_changes();
     Ok(Built {
         block: Block { header, extrinsics },
-        changes: overlay.into_changes(),
+        changes,
         included,
         invalid,
+        parent_state: backend,
     })
 }
 
@@ -281,7 +286,7 @@ pub fn author_slot(
     let count = built.included.len();
     let build = started.elapsed();
     stats.record(count, build);
-    let hash = client.import_built(built.block, &built.changes, true)?;
+    let hash = client.import_built(built.block, &built.parent_state, &built.changes, true)?;
     let imported = started.elapsed();
     pool.report_invalid(&built.invalid);
     pool.on_block(number, hash, &built.included);

@@ -1,8 +1,9 @@
 //! The chain as the node's services see it: genesis, block import, state at
 //! any kept block, runtime calls and head notifications.
 
-use crate::db::{BlockCommit, ChainHeads, Database, DbError, Pruning};
+use crate::db::{BlockCommit, ChainHeads, Database, DbError, Pruning, StateDelta};
 use crate::state::TrieBackend;
+use codec::Encode;
 use entroos_primitives::{Block, BlockNumber, Header, OpaqueExtrinsic, H256};
 use entroos_runtime::RuntimeError;
 use entroos_support::state::{Changes, Overlay};
@@ -157,10 +158,13 @@ impl Client {
         )?)
     }
 
-    /// Imports a block whose state changes are already known (authored here).
+    /// Imports a block authored here on `parent_state`, with its state
+    /// `changes`; the trie nodes computed for its state root while it was
+    /// built are reused.
     pub fn import_built(
         &self,
         block: Block,
+        parent_state: &TrieBackend,
         changes: &Changes,
         finalize: bool,
     ) -> Result<H256, ClientError> {
@@ -169,13 +173,10 @@ impl Client {
             .db
             .header(&block.header.parent_hash)?
             .ok_or(ClientError::UnknownParent(block.header.parent_hash))?;
-        let delta = self.db.state().delta(Some(parent.state_root), changes)?;
-        if delta.root != block.header.state_root {
-            return Err(ClientError::StateRootMismatch {
-                expected: block.header.state_root,
-                computed: delta.root,
-            });
+        if parent.state_root != parent_state.root() {
+            return Err(ClientError::UnknownParent(block.header.parent_hash));
         }
+        let delta = self.delta_for(parent_state, changes, block.header.state_root)?;
         self.commit(block, delta, finalize, started)
     }
 
@@ -196,17 +197,38 @@ impl Client {
             unsealed.header.digest.logs.pop();
         }
         let mut overlay = Overlay::new(&backend);
-        entroos_runtime::executive::execute_block(&mut overlay, &unsealed)
-            .map_err(RuntimeError::from)?;
+        entroos_runtime::api::call(&mut overlay, "Core_execute_block", &unsealed.encode(), None)?;
         let changes = overlay.into_changes();
-        let delta = self.db.state().delta(Some(parent.state_root), &changes)?;
+        let delta = self.delta_for(&backend, &changes, block.header.state_root)?;
         self.commit(block, delta, finalize, started)
+    }
+
+    /// The trie delta of `changes` over `parent_state`, which must reach
+    /// `expected`: the one computed for the state root during execution if
+    /// it did, else computed now.
+    fn delta_for(
+        &self,
+        parent_state: &TrieBackend,
+        changes: &Changes,
+        expected: H256,
+    ) -> Result<StateDelta, ClientError> {
+        let delta = match parent_state.take_delta(expected) {
+            Some(delta) => delta,
+            None => self.db.state().delta(Some(parent_state.root()), changes)?,
+        };
+        if delta.root != expected {
+            return Err(ClientError::StateRootMismatch {
+                expected,
+                computed: delta.root,
+            });
+        }
+        Ok(delta)
     }
 
     fn commit(
         &self,
         block: Block,
-        delta: crate::db::StateDelta,
+        delta: StateDelta,
         finalize: bool,
         started: Instant,
     ) -> Result<H256, ClientError> {

@@ -4,7 +4,7 @@
 //! backend's lifetime (one block built or imported, one RPC call), up to
 //! [`READ_CACHE_ENTRIES`].
 
-use crate::db::{NodeSource, StateDb};
+use crate::db::{NodeSource, StateDb, StateDelta};
 use entroos_primitives::H256;
 use entroos_support::state::{Backend, Changes};
 use entroos_support::trie::Layout;
@@ -20,6 +20,9 @@ pub struct TrieBackend {
     state: StateDb,
     root: H256,
     cache: Mutex<HashMap<Vec<u8>, Option<Vec<u8>>>>,
+    /// The trie nodes behind the last root computed over this state, kept
+    /// so that importing the block that asked for it need not redo them.
+    last_delta: Mutex<Option<StateDelta>>,
 }
 
 impl TrieBackend {
@@ -29,6 +32,18 @@ impl TrieBackend {
             state,
             root,
             cache: Mutex::default(),
+            last_delta: Mutex::default(),
+        }
+    }
+
+    /// The delta of the last root computed over this state, if that root is
+    /// `root` (a state root names exactly one set of changes' outcome).
+    pub fn take_delta(&self, root: H256) -> Option<StateDelta> {
+        let mut last = self.last_delta.lock();
+        if last.as_ref().is_some_and(|delta| delta.root == root) {
+            last.take()
+        } else {
+            None
         }
     }
 
@@ -112,11 +127,40 @@ impl Backend for TrieBackend {
 
     fn root_with(&self, changes: &Changes) -> H256 {
         match self.state.delta(Some(self.root), changes) {
-            Ok(delta) => delta.root,
+            Ok(delta) => {
+                let root = delta.root;
+                *self.last_delta.lock() = Some(delta);
+                root
+            }
             Err(e) => {
                 tracing::error!(target: "state", "computing the root over {}: {e}", self.root);
                 H256::default()
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{Database, Pruning};
+
+    #[test]
+    fn the_delta_behind_a_computed_root_is_handed_over_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(dir.path(), Pruning::Archive).unwrap();
+        let empty = db.state().delta(None, &Changes::default()).unwrap().root;
+        let backend = TrieBackend::new(db.state(), empty);
+        let changes: Changes = [(b"key".to_vec(), Some(b"value".to_vec()))]
+            .into_iter()
+            .collect();
+        let root = backend.root_with(&changes);
+        assert_eq!(root, db.state().delta(None, &changes).unwrap().root);
+        assert!(
+            backend.take_delta(H256([1; 32])).is_none(),
+            "another root gets nothing"
+        );
+        assert_eq!(backend.take_delta(root).map(|d| d.root), Some(root));
+        assert!(backend.take_delta(root).is_none(), "handed over once");
     }
 }
