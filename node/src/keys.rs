@@ -97,10 +97,15 @@ pub fn inspect(uri: &str, scheme: &str, network: u16, json: bool) -> Result<Stri
     };
     let hex_public = format!("0x{}", hex::encode(public));
     let address = ss58::encode(network, &public);
+    let network_id = if network == 42 {
+        "substrate".to_string()
+    } else {
+        network.to_string()
+    };
     if json {
         let value = serde_json::json!({
             "secretPhrase": uri,
-            "networkId": if network == 42 { "substrate".to_string() } else { network.to_string() },
+            "networkId": network_id,
             "publicKey": hex_public,
             "accountId": hex_public,
             "ss58PublicKey": address,
@@ -109,8 +114,7 @@ pub fn inspect(uri: &str, scheme: &str, network: u16, json: bool) -> Result<Stri
         return Ok(value.to_string());
     }
     Ok(format!(
-        "Secret Key URI `{uri}` is account:\n  Network ID:        {}\n  Scheme:            {scheme}\n  Public key (hex):  {hex_public}\n  Account ID:        {hex_public}\n  Public key (SS58): {address}\n  SS58 Address:      {address}\n",
-        if network == 42 { "substrate".to_string() } else { network.to_string() }
+        "Secret Key URI `{uri}` is account:\n  Network ID:        {network_id}\n  Scheme:            {scheme}\n  Public key (hex):  {hex_public}\n  Account ID:        {hex_public}\n  Public key (SS58): {address}\n  SS58 Address:      {address}\n"
     ))
 }
 
