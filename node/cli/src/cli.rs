@@ -1,0 +1,331 @@
+//! The command line, in Substrate's shape: the same flag names, defaults and
+//! subcommands, so that scripts and zombienet written for Substrate nodes
+//! drive this one unchanged.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// The slot length when `--slot-millis` is not given.
+pub const DEFAULT_SLOT_MILLIS: u64 = 1000;
+
+/// The EntroOS node.
+#[derive(Debug, Parser)]
+#[command(
+    name = "entroos-node",
+    version,
+    about = "The EntroOS node",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// A subcommand; without one the node runs.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// How to run the node.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Prints a chain spec as JSON on stdout.
+    BuildSpec(BuildSpecArgs),
+    /// Removes the chain's database.
+    PurgeChain(PurgeArgs),
+    /// Writes blocks to a file (SCALE, or JSON with --json).
+    ExportBlocks(ExportArgs),
+    /// Imports blocks from a file written by export-blocks.
+    ImportBlocks(ImportArgs),
+    /// Key utilities.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+/// Where the chain and its data are.
+#[derive(Debug, Clone, Args)]
+pub struct SharedArgs {
+    /// `dev`, `local`, or the path of a chain spec file.
+    #[arg(long, value_name = "CHAIN_SPEC")]
+    pub chain: Option<String>,
+    /// The development chain (same as `--chain dev`).
+    #[arg(long)]
+    pub dev: bool,
+    /// The base directory for the chain's data.
+    #[arg(long, short = 'd', value_name = "PATH")]
+    pub base_path: Option<PathBuf>,
+    /// Logging directives, e.g. `info,txpool=debug`.
+    #[arg(long, short = 'l', value_name = "LOG_PATTERN", value_delimiter = ',')]
+    pub log: Vec<String>,
+    /// `text` or `json` log lines.
+    #[arg(long, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+impl SharedArgs {
+    /// `--base-path`, or the default (`$XDG_DATA_HOME/entroos-node` or
+    /// `~/.local/share/entroos-node`).
+    pub fn base_path(&self) -> PathBuf {
+        if let Some(path) = &self.base_path {
+            return path.clone();
+        }
+        match (std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME")) {
+            (Some(data), _) => PathBuf::from(data).join("entroos-node"),
+            (None, Some(home)) => PathBuf::from(home).join(".local/share/entroos-node"),
+            (None, None) => PathBuf::from("entroos-node"),
+        }
+    }
+
+    /// The chain named on the command line (`dev` with `--dev`).
+    pub fn chain_name(&self) -> String {
+        match (&self.chain, self.dev) {
+            (Some(chain), _) => chain.clone(),
+            (None, true) => "dev".into(),
+            (None, false) => "local".into(),
+        }
+    }
+}
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// `--rpc-methods`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RpcMethodsArg {
+    /// Unsafe methods when listening on localhost only.
+    Auto,
+    /// Safe methods only.
+    Safe,
+    /// Every method.
+    Unsafe,
+}
+
+/// Running the node.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Chain and data.
+    #[command(flatten)]
+    pub shared: SharedArgs,
+    /// Use a temporary base path, removed at exit.
+    #[arg(long, conflicts_with = "base_path")]
+    pub tmp: bool,
+    /// The node's name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Author blocks.
+    #[arg(long)]
+    pub validator: bool,
+    /// Shortcut for `--name Alice --validator` with Alice's key.
+    #[arg(long, conflicts_with_all = ["bob", "charlie", "dave", "eve", "ferdie"])]
+    pub alice: bool,
+    /// Shortcut for `--name Bob --validator` with Bob's key.
+    #[arg(long)]
+    pub bob: bool,
+    /// Shortcut for `--name Charlie --validator` with Charlie's key.
+    #[arg(long)]
+    pub charlie: bool,
+    /// Shortcut for `--name Dave --validator` with Dave's key.
+    #[arg(long)]
+    pub dave: bool,
+    /// Shortcut for `--name Eve --validator` with Eve's key.
+    #[arg(long)]
+    pub eve: bool,
+    /// Shortcut for `--name Ferdie --validator` with Ferdie's key.
+    #[arg(long)]
+    pub ferdie: bool,
+    /// JSON-RPC port (WebSocket and HTTP).
+    #[arg(long, value_name = "PORT", default_value_t = 9944)]
+    pub rpc_port: u16,
+    /// Listen for RPC on all interfaces.
+    #[arg(long)]
+    pub rpc_external: bool,
+    /// Listen for RPC on all interfaces, with unsafe methods.
+    #[arg(long)]
+    pub unsafe_rpc_external: bool,
+    /// Allowed browser origins (`all`, or a list).
+    #[arg(long, value_name = "ORIGINS")]
+    pub rpc_cors: Option<String>,
+    /// Which RPC methods to serve.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub rpc_methods: RpcMethodsArg,
+    /// The most RPC connections at once.
+    #[arg(long, value_name = "COUNT", default_value_t = 100)]
+    pub rpc_max_connections: u32,
+    /// The largest RPC request, in MiB.
+    #[arg(long, value_name = "MiB", default_value_t = 15)]
+    pub rpc_max_request_size: u32,
+    /// The largest RPC response, in MiB.
+    #[arg(long, value_name = "MiB", default_value_t = 15)]
+    pub rpc_max_response_size: u32,
+    /// Prometheus port.
+    #[arg(long, value_name = "PORT", default_value_t = 9615)]
+    pub prometheus_port: u16,
+    /// Serve Prometheus on all interfaces.
+    #[arg(long)]
+    pub prometheus_external: bool,
+    /// Do not serve Prometheus metrics.
+    #[arg(long)]
+    pub no_prometheus: bool,
+    /// `archive`, or the number of recent finalized blocks whose state is kept.
+    #[arg(long, value_name = "MODE", default_value = "256")]
+    pub state_pruning: String,
+    /// Ready transactions the pool holds.
+    #[arg(long, value_name = "COUNT", default_value_t = 8192)]
+    pub pool_limit: usize,
+    /// KiB of ready transactions the pool holds.
+    #[arg(long, value_name = "KiB", default_value_t = 20480)]
+    pub pool_kbytes: usize,
+    /// Transactions one sender may have in the pool.
+    #[arg(long, value_name = "COUNT", default_value_t = 512)]
+    pub pool_sender_limit: usize,
+    /// Slot length in milliseconds (the chain's block time).
+    #[arg(long, value_name = "MS", default_value_t = DEFAULT_SLOT_MILLIS)]
+    pub slot_millis: u64,
+    /// The libp2p node key (hex ed25519 seed).
+    #[arg(long, value_name = "KEY")]
+    pub node_key: Option<String>,
+    /// Networking addresses to listen on.
+    #[arg(long, value_name = "MULTIADDR", num_args = 1..)]
+    pub listen_addr: Vec<String>,
+    /// Peers to connect to.
+    #[arg(long, value_name = "MULTIADDR", num_args = 1..)]
+    pub bootnodes: Vec<String>,
+    /// The p2p port.
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
+    /// Do not discover peers with mDNS.
+    #[arg(long)]
+    pub no_mdns: bool,
+    /// Do not send telemetry.
+    #[arg(long)]
+    pub no_telemetry: bool,
+    /// Telemetry endpoints (`URL VERBOSITY`).
+    #[arg(long, value_name = "URL VERBOSITY", num_args = 1..)]
+    pub telemetry_url: Vec<String>,
+    /// Allow a validator to listen on public addresses without further checks.
+    #[arg(long)]
+    pub insecure_validator_i_know_what_i_do: bool,
+    /// The keystore directory (default: `<base>/chains/<id>/keystore`).
+    #[arg(long)]
+    pub keystore_path: Option<PathBuf>,
+}
+
+impl RunArgs {
+    /// The dev account named by `--alice` … `--ferdie`.
+    pub fn dev_key_name(&self) -> Option<&'static str> {
+        [
+            (self.alice, "Alice"),
+            (self.bob, "Bob"),
+            (self.charlie, "Charlie"),
+            (self.dave, "Dave"),
+            (self.eve, "Eve"),
+            (self.ferdie, "Ferdie"),
+        ]
+        .into_iter()
+        .find_map(|(set, name)| set.then_some(name))
+    }
+}
+
+/// `build-spec`.
+#[derive(Debug, Clone, Args)]
+pub struct BuildSpecArgs {
+    /// Chain and data.
+    #[command(flatten)]
+    pub shared: SharedArgs,
+    /// Print the genesis as storage (`genesis.raw.top`).
+    #[arg(long)]
+    pub raw: bool,
+    /// Leave out the default boot node.
+    #[arg(long)]
+    pub disable_default_bootnode: bool,
+}
+
+/// `purge-chain`.
+#[derive(Debug, Clone, Args)]
+pub struct PurgeArgs {
+    /// Chain and data.
+    #[command(flatten)]
+    pub shared: SharedArgs,
+    /// Do not ask for confirmation.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+/// `export-blocks`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// Chain and data.
+    #[command(flatten)]
+    pub shared: SharedArgs,
+    /// The file (stdout if absent).
+    pub output: Option<PathBuf>,
+    /// The first block.
+    #[arg(long, default_value_t = 1)]
+    pub from: u32,
+    /// The last block (the best if absent).
+    #[arg(long)]
+    pub to: Option<u32>,
+    /// Write JSON instead of SCALE.
+    #[arg(long)]
+    pub json: bool,
+    /// `archive` or N, as when the node ran.
+    #[arg(long, default_value = "256")]
+    pub state_pruning: String,
+}
+
+/// `import-blocks`.
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// Chain and data.
+    #[command(flatten)]
+    pub shared: SharedArgs,
+    /// The file (stdin if absent).
+    pub input: Option<PathBuf>,
+    /// The input is JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// `archive` or N.
+    #[arg(long, default_value = "256")]
+    pub state_pruning: String,
+}
+
+/// `key`.
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Generates a random phrase and prints its keys.
+    Generate(KeyOutput),
+    /// Prints the keys of a secret URI (phrase, seed or `//Dev` path).
+    Inspect(InspectArgs),
+}
+
+/// How keys are printed.
+#[derive(Debug, Clone, Args)]
+pub struct KeyOutput {
+    /// `sr25519` or `ed25519`.
+    #[arg(long, default_value = "sr25519")]
+    pub scheme: String,
+    /// `text` or `json`.
+    #[arg(long, default_value = "text")]
+    pub output_type: String,
+    /// Words in the generated phrase (12, 15, 18, 21 or 24).
+    #[arg(long, short = 'w', default_value_t = 12)]
+    pub words: usize,
+    /// The SS58 network prefix.
+    #[arg(long, default_value_t = 42)]
+    pub network: u16,
+}
+
+/// `key inspect`.
+#[derive(Debug, Clone, Args)]
+pub struct InspectArgs {
+    /// The secret URI.
+    pub uri: String,
+    /// Output options.
+    #[command(flatten)]
+    pub output: KeyOutput,
+}

@@ -1,0 +1,25 @@
+//! # EntroOS node
+//!
+//! The `entroos-node` binary's library: the command line ([`cli`]), chain
+//! specs ([`chain_spec`]), keys ([`keys`]), block files ([`blocks`]),
+//! metrics ([`metrics`]), the JSON-RPC bridge ([`rpc_bridge`]), the slot
+//! timer ([`authoring`]) and the service that wires the node's crates
+//! together ([`service`]). This is the only crate that starts tasks and
+//! threads; the parts it wires are `entroos-db`, `entroos-client`,
+//! `entroos-txpool`, `entroos-authorship` and `entroos-rpc`, and it reaches
+//! the runtime only through `entroos-executor`.
+//!
+//! Invariants: every imported block is committed in one atomic database
+//! write; the best and finalized pointers only ever name committed blocks;
+//! nothing the network or RPC sends can stop the node — bad input is
+//! refused with a typed error and the reason.
+#![allow(clippy::result_large_err)]
+
+pub mod authoring;
+pub mod blocks;
+pub mod chain_spec;
+pub mod cli;
+pub mod keys;
+pub mod metrics;
+pub mod rpc_bridge;
+pub mod service;

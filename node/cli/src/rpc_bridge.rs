@@ -1,0 +1,174 @@
+//! The node's parts seen through the RPC crate's narrow traits.
+
+use codec::Decode;
+use entroos_client::{Client, ClientError};
+use entroos_client_api::HeaderBackend;
+use entroos_primitives::version::RuntimeVersion;
+use entroos_primitives::{BlockNumber, Header, OpaqueExtrinsic, H256};
+use entroos_rpc::api::{
+    ChainApi, Health, NetworkApi, PoolApi, ReadError, StateApi, SubmitError, TxStatus,
+};
+use entroos_txpool::{PoolError, TxPool, TxStatus as PoolStatus};
+use std::sync::Arc;
+use tokio::sync::{broadcast, mpsc};
+
+fn read_error(e: ClientError) -> ReadError {
+    match e {
+        ClientError::UnknownBlock(hash) => ReadError::UnknownBlock(hash),
+        ClientError::StateDiscarded(hash) => ReadError::StateDiscarded(hash),
+        e @ (ClientError::BadCallInput { .. }
+        | ClientError::Execution { .. }
+        | ClientError::BadCallOutput { .. }) => ReadError::Execution(e.to_string()),
+        other => ReadError::Backend(other.to_string()),
+    }
+}
+
+/// The chain and its state, for RPC.
+pub struct ClientRpc(pub Arc<Client>);
+
+impl ChainApi for ClientRpc {
+    fn genesis_hash(&self) -> H256 {
+        self.0.heads().genesis
+    }
+    fn best(&self) -> (BlockNumber, H256) {
+        self.0.heads().best
+    }
+    fn finalized(&self) -> (BlockNumber, H256) {
+        self.0.heads().finalized
+    }
+    fn hash_of(&self, number: BlockNumber) -> Result<Option<H256>, ReadError> {
+        self.0.hash_of(number).map_err(read_error)
+    }
+    fn header(&self, hash: H256) -> Result<Option<Header>, ReadError> {
+        self.0.header(&hash).map_err(read_error)
+    }
+    fn body(&self, hash: H256) -> Result<Option<Vec<OpaqueExtrinsic>>, ReadError> {
+        self.0.body(&hash).map_err(read_error)
+    }
+    fn justification(&self, hash: H256) -> Result<Option<Vec<u8>>, ReadError> {
+        HeaderBackend::justification(&*self.0, &hash).map_err(read_error)
+    }
+    fn subscribe_best(&self) -> broadcast::Receiver<Header> {
+        self.0.subscribe_best()
+    }
+    fn subscribe_finalized(&self) -> broadcast::Receiver<Header> {
+        self.0.subscribe_finalized()
+    }
+    fn subscribe_imported(&self) -> broadcast::Receiver<Header> {
+        self.0.subscribe_imported()
+    }
+}
+
+impl StateApi for ClientRpc {
+    fn storage(&self, at: H256, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
+        use entroos_support::state::Backend;
+        Ok(self.0.state_at(&at).map_err(read_error)?.get(key))
+    }
+    fn keys_paged(
+        &self,
+        at: H256,
+        prefix: &[u8],
+        start: Option<&[u8]>,
+        count: usize,
+    ) -> Result<Vec<Vec<u8>>, ReadError> {
+        Ok(self
+            .0
+            .state_at(&at)
+            .map_err(read_error)?
+            .keys_paged(prefix, start, count))
+    }
+    fn call(&self, at: H256, method: &str, input: &[u8]) -> Result<Vec<u8>, ReadError> {
+        self.0.call_at(&at, method, input).map_err(read_error)
+    }
+    fn runtime_version(&self, at: H256) -> Result<RuntimeVersion, ReadError> {
+        let encoded = self.call(at, "Core_version", &[])?;
+        RuntimeVersion::decode(&mut &encoded[..]).map_err(|e| ReadError::Execution(e.to_string()))
+    }
+}
+
+fn submit_error(e: PoolError) -> SubmitError {
+    match e {
+        PoolError::BadFormat(reason) => SubmitError::BadFormat(reason),
+        PoolError::Verification(reason) => SubmitError::Verification(reason),
+        PoolError::Invalid(reason) => SubmitError::Invalid(reason),
+        PoolError::Unknown(reason) => SubmitError::Unknown(reason),
+        PoolError::TemporarilyBanned => SubmitError::TemporarilyBanned,
+        PoolError::AlreadyImported => SubmitError::AlreadyImported,
+        PoolError::TooLowPriority(old, new) => SubmitError::TooLowPriority(old, new),
+        PoolError::PoolFull => SubmitError::PoolFull,
+    }
+}
+
+fn tx_status(status: PoolStatus) -> TxStatus {
+    match status {
+        PoolStatus::Future => TxStatus::Future,
+        PoolStatus::Ready => TxStatus::Ready,
+        PoolStatus::Broadcast(peers) => TxStatus::Broadcast(peers),
+        PoolStatus::InBlock(hash) => TxStatus::InBlock(hash),
+        PoolStatus::Retracted(hash) => TxStatus::Retracted(hash),
+        PoolStatus::FinalityTimeout(hash) => TxStatus::FinalityTimeout(hash),
+        PoolStatus::Finalized(hash) => TxStatus::Finalized(hash),
+        PoolStatus::Usurped(hash) => TxStatus::Usurped(hash),
+        PoolStatus::Dropped => TxStatus::Dropped,
+        PoolStatus::Invalid => TxStatus::Invalid,
+    }
+}
+
+/// The pool, for RPC.
+pub struct PoolRpc(pub Arc<TxPool>);
+
+impl PoolApi for PoolRpc {
+    fn submit(&self, extrinsic: Vec<u8>) -> Result<H256, SubmitError> {
+        self.0.submit(extrinsic).map_err(submit_error)
+    }
+    fn submit_and_watch(
+        &self,
+        extrinsic: Vec<u8>,
+    ) -> Result<(H256, mpsc::UnboundedReceiver<TxStatus>), SubmitError> {
+        let (hash, mut statuses) = self.0.submit_and_watch(extrinsic).map_err(submit_error)?;
+        let (sender, receiver) = mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Some(status) = statuses.recv().await {
+                if sender.send(tx_status(status)).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok((hash, receiver))
+    }
+    fn pending(&self) -> Vec<Vec<u8>> {
+        self.0.pending()
+    }
+    fn remove(&self, hashes: &[H256]) -> Vec<H256> {
+        self.0.remove(hashes)
+    }
+    fn next_nonce(&self, account: [u8; 32]) -> Result<u32, ReadError> {
+        self.0.next_nonce(account).map_err(read_error)
+    }
+}
+
+/// The network of a node without peers (networking is not part of this node yet).
+pub struct Standalone {
+    /// The peer id derived from the node key.
+    pub peer_id: String,
+    /// The addresses from `--listen-addr`.
+    pub listen: Vec<String>,
+    /// Whether the chain expects peers (not a dev chain).
+    pub should_have_peers: bool,
+}
+
+impl NetworkApi for Standalone {
+    fn health(&self) -> Health {
+        Health {
+            peers: 0,
+            is_syncing: false,
+            should_have_peers: self.should_have_peers,
+        }
+    }
+    fn local_peer_id(&self) -> String {
+        self.peer_id.clone()
+    }
+    fn listen_addresses(&self) -> Vec<String> {
+        self.listen.clone()
+    }
+}

@@ -1,0 +1,320 @@
+//! The running node: opens the database for the chain spec, starts the
+//! pool, the JSON-RPC server, metrics and (for a validator) the author, and
+//! stops them in order on shutdown.
+
+use crate::authoring::{Authoring, AuthoringParts};
+use crate::chain_spec::{ChainSpec, ChainSpecError};
+use crate::cli::{RpcMethodsArg, RunArgs, SharedArgs};
+use crate::keys::{self, KeyError};
+use crate::metrics;
+use crate::rpc_bridge::{ClientRpc, PoolRpc, Standalone};
+use entroos_authorship::AuthorStats;
+use entroos_client::{Client, ClientConfig, ClientError, LongestChain};
+use entroos_client_api::SystemClock;
+use entroos_db::{Database, DbError, Pruning};
+use entroos_primitives::crypto::sr25519;
+use entroos_rpc::{RpcConfig, RpcMethods, SystemInfo};
+use entroos_txpool::{graph::Limits, TxPool};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Service errors: what stops the node from starting.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The chain spec.
+    #[error(transparent)]
+    ChainSpec(#[from] ChainSpecError),
+    /// The database.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// The chain.
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    /// Keys.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// A bad flag value.
+    #[error("{0}")]
+    Config(String),
+    /// A socket or file.
+    #[error("{what}: {source}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// Parses `--state-pruning`.
+pub fn parse_pruning(text: &str) -> Result<Pruning, ServiceError> {
+    match text {
+        "archive" | "archive-canonical" => Ok(Pruning::Archive),
+        n => n
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(Pruning::Keep)
+            .ok_or_else(|| {
+                ServiceError::Config(format!(
+                    "--state-pruning {n:?}: expected archive or a positive number of blocks"
+                ))
+            }),
+    }
+}
+
+/// The directory of a chain's data under a base path.
+pub fn chain_dir(base: &Path, spec: &ChainSpec) -> PathBuf {
+    base.join("chains").join(&spec.info.id)
+}
+
+/// Opens the chain's database and client (used by the node and the block subcommands).
+pub fn open_client(
+    shared: &SharedArgs,
+    base: &Path,
+    pruning: &str,
+    slot_millis: u64,
+) -> Result<(ChainSpec, Arc<Client>), ServiceError> {
+    let spec = ChainSpec::load(&shared.chain_name())?;
+    let db_path = chain_dir(base, &spec).join("db").join("full");
+    std::fs::create_dir_all(&db_path).map_err(|source| ServiceError::Io {
+        what: format!("creating {}", db_path.display()),
+        source,
+    })?;
+    let db = Database::open(&db_path, parse_pruning(pruning)?)?;
+    let config = ClientConfig {
+        slot_millis,
+        clock: Arc::new(SystemClock),
+        fork_choice: Box::new(LongestChain),
+    };
+    let client = Client::open(db, spec.genesis_storage(), config)?;
+    Ok((spec, Arc::new(client)))
+}
+
+/// A running node.
+pub struct Service {
+    /// The chain.
+    pub client: Arc<Client>,
+    /// The pool.
+    pub pool: Arc<TxPool>,
+    /// The RPC address.
+    pub rpc_addr: SocketAddr,
+    /// The metrics address, if served.
+    pub metrics_addr: Option<SocketAddr>,
+    rpc: entroos_rpc::ServerHandle,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    authoring: Option<Authoring>,
+    shutdown: tokio::sync::watch::Sender<bool>,
+    _tmp: Option<tempfile::TempDir>,
+}
+
+fn authoring_key(
+    args: &RunArgs,
+    spec: &ChainSpec,
+    base: &Path,
+) -> Result<Option<sr25519::Pair>, ServiceError> {
+    let dev = spec.is_development();
+    let name = args
+        .dev_key_name()
+        .or(if args.shared.dev { Some("Alice") } else { None });
+    if let Some(name) = name {
+        return Ok(Some(
+            sr25519::Pair::from_uri(&format!("//{name}"))
+                .map_err(|e| KeyError::Uri(e.to_string()))?,
+        ));
+    }
+    if !args.validator && !dev {
+        return Ok(None);
+    }
+    let keystore = args
+        .keystore_path
+        .clone()
+        .unwrap_or_else(|| chain_dir(base, spec).join("keystore"));
+    match keys::keystore_sr25519(&keystore, keys::AURA)? {
+        Some(pair) => Ok(Some(pair)),
+        None if args.validator => Err(ServiceError::Config(format!(
+            "--validator needs an aura key in {} (or --alice … --ferdie)",
+            keystore.display()
+        ))),
+        None => Ok(None),
+    }
+}
+
+fn rpc_methods(args: &RunArgs) -> RpcMethods {
+    match args.rpc_methods {
+        RpcMethodsArg::Safe => RpcMethods::Safe,
+        RpcMethodsArg::Unsafe => RpcMethods::Unsafe,
+        RpcMethodsArg::Auto if args.rpc_external => RpcMethods::Safe,
+        RpcMethodsArg::Auto => RpcMethods::Unsafe,
+    }
+}
+
+fn bind_ip(external: bool) -> IpAddr {
+    if external {
+        IpAddr::V4(Ipv4Addr::UNSPECIFIED)
+    } else {
+        IpAddr::V4(Ipv4Addr::LOCALHOST)
+    }
+}
+
+impl Service {
+    /// Starts the node.
+    pub async fn start(args: RunArgs) -> Result<Self, ServiceError> {
+        let start_time = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let tmp = if args.tmp {
+            Some(tempfile::tempdir().map_err(|source| ServiceError::Io {
+                what: "creating a temporary base path".into(),
+                source,
+            })?)
+        } else {
+            None
+        };
+        let base = match &tmp {
+            Some(dir) => dir.path().to_path_buf(),
+            None => args.shared.base_path(),
+        };
+        let (spec, client) =
+            open_client(&args.shared, &base, &args.state_pruning, args.slot_millis)?;
+        let heads = client.heads();
+        tracing::info!(target: "service", "Chain: {} ({}), base path {}", spec.info.name, spec.info.id, base.display());
+        if let Some(name) = &args.name {
+            tracing::info!(target: "service", "Node name: {name}");
+        }
+        tracing::info!(target: "service", "Genesis {}; best #{} ({}), finalized #{}", heads.genesis, heads.best.0, heads.best.1, heads.finalized.0);
+        let limits = Limits::new(args.pool_limit, args.pool_kbytes, args.pool_sender_limit);
+        let pool = Arc::new(TxPool::new(client.clone(), limits));
+        let key = authoring_key(&args, &spec, &base)?;
+        let (shutdown, _) = tokio::sync::watch::channel(false);
+        let mut tasks = Vec::new();
+
+        let node_key = args.node_key.clone().unwrap_or_else(|| {
+            hex::encode(entroos_primitives::hashing::blake2_256(
+                base.to_string_lossy().as_bytes(),
+            ))
+        });
+        let network = Standalone {
+            peer_id: keys::peer_id(&node_key)?,
+            listen: args.listen_addr.clone(),
+            should_have_peers: !spec.is_development(),
+        };
+        let roles = if key.is_some() { "Authority" } else { "Full" };
+        let info = SystemInfo {
+            impl_name: "EntroOS Node".into(),
+            impl_version: env!("CARGO_PKG_VERSION").into(),
+            chain_name: spec.info.name.clone(),
+            chain_type: spec.info.chain_type.clone(),
+            properties: spec
+                .info
+                .properties
+                .clone()
+                .unwrap_or(serde_json::json!({})),
+            roles: vec![roles.into()],
+        };
+        let methods = rpc_methods(&args);
+        let config = RpcConfig {
+            addr: SocketAddr::new(
+                bind_ip(args.rpc_external || args.unsafe_rpc_external),
+                args.rpc_port,
+            ),
+            max_connections: args.rpc_max_connections,
+            max_request_bytes: args.rpc_max_request_size.saturating_mul(1024 * 1024),
+            max_response_bytes: args.rpc_max_response_size.saturating_mul(1024 * 1024),
+            methods,
+            cors: match (&args.rpc_cors, spec.is_development()) {
+                (Some(text), _) => entroos_rpc::Cors::parse(text),
+                (None, true) => entroos_rpc::Cors::All,
+                (None, false) => entroos_rpc::Cors::local_default(),
+            },
+        };
+        let deps = entroos_rpc::Deps {
+            chain: Arc::new(ClientRpc(client.clone())),
+            state: Arc::new(ClientRpc(client.clone())),
+            pool: Arc::new(PoolRpc(pool.clone())),
+            network: Arc::new(network),
+            info,
+            deny_unsafe: methods == RpcMethods::Safe,
+        };
+        let module =
+            entroos_rpc::build_module(deps).map_err(|e| ServiceError::Config(e.to_string()))?;
+        let (rpc_addr, rpc) = entroos_rpc::start(&config, module)
+            .await
+            .map_err(|source| ServiceError::Io {
+                what: format!("starting JSON-RPC on {}", config.addr),
+                source,
+            })?;
+        tracing::info!(target: "service", "Running JSON-RPC server: addr={rpc_addr}, methods={methods:?}");
+
+        let author_stats = key.as_ref().map(|_| Arc::new(AuthorStats::default()));
+        let metrics_addr = if args.no_prometheus {
+            None
+        } else {
+            let sources = Arc::new(metrics::Sources {
+                client: client.clone(),
+                pool: pool.clone(),
+                start_time,
+                chain: spec.info.id.clone(),
+                author: author_stats.clone(),
+            });
+            let addr = SocketAddr::new(bind_ip(args.prometheus_external), args.prometheus_port);
+            let (addr, task) =
+                metrics::serve(addr, sources)
+                    .await
+                    .map_err(|source| ServiceError::Io {
+                        what: format!("starting Prometheus on {addr}"),
+                        source,
+                    })?;
+            tracing::info!(target: "service", "Prometheus exporter started at {addr}/metrics");
+            tasks.push(task);
+            Some(addr)
+        };
+
+        let authoring = match key {
+            Some(key) => {
+                tracing::info!(target: "service", "Authoring with {}", entroos_primitives::ss58::encode(42, &key.public()));
+                let parts = AuthoringParts {
+                    client: client.clone(),
+                    pool: pool.clone(),
+                    key,
+                    stats: author_stats.unwrap_or_default(),
+                };
+                Some(Authoring::start(parts).map_err(|source| ServiceError::Io {
+                    what: "starting the slot author thread".into(),
+                    source,
+                })?)
+            }
+            None => None,
+        };
+        Ok(Service {
+            client,
+            pool,
+            rpc_addr,
+            metrics_addr,
+            rpc,
+            tasks,
+            authoring,
+            shutdown,
+            _tmp: tmp,
+        })
+    }
+
+    /// Stops every task and the RPC server; the database closes when the
+    /// last handle is dropped.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        if let Some(authoring) = self.authoring {
+            tokio::task::block_in_place(|| authoring.stop());
+        }
+        let _ = self.rpc.stop();
+        self.rpc.stopped().await;
+        for task in self.tasks {
+            task.abort();
+            let _ = task.await;
+        }
+        tracing::info!(target: "service", "Stopped at best #{}", self.client.heads().best.0);
+    }
+}

@@ -1,0 +1,176 @@
+//! What the seams report when they fail, grouped by what the caller does:
+//! a [`ClientError`] is the node's own trouble (storage, unknown block),
+//! an [`ImportError`] is a refused block, with the reason.
+
+use entroos_primitives::{BlockNumber, H256};
+
+/// An error from a lower layer, kept whole as the source.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// Reading the chain or calling the runtime failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    /// No such block.
+    #[error("unknown block {0}")]
+    UnknownBlock(H256),
+    /// The block's state was discarded by state pruning.
+    #[error("state of block {0} was discarded (state pruning)")]
+    StateDiscarded(H256),
+    /// The runtime could not decode the call's input.
+    #[error("cannot decode the arguments of {method}: {reason}")]
+    BadCallInput {
+        /// The runtime API method.
+        method: String,
+        /// The decoder's message.
+        reason: String,
+    },
+    /// The runtime call failed.
+    #[error("runtime call {method} failed: {source}")]
+    Execution {
+        /// The runtime API method.
+        method: String,
+        /// The runtime's error.
+        source: BoxError,
+    },
+    /// A runtime answer did not decode as its declared type.
+    #[error("the runtime's answer to {method} does not decode: {reason}")]
+    BadCallOutput {
+        /// The runtime API method.
+        method: String,
+        /// The decoder's message.
+        reason: String,
+    },
+    /// The database failed or holds damaged data.
+    #[error("database: {0}")]
+    Storage(BoxError),
+    /// Finality cannot move there.
+    #[error("cannot finalize {hash}: {reason}")]
+    CannotFinalize {
+        /// The block.
+        hash: H256,
+        /// Why not.
+        reason: &'static str,
+    },
+}
+
+/// Why a block's seal is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SealError {
+    /// The last digest item is not a seal.
+    #[error("the block has no seal")]
+    Missing,
+    /// The seal is of another consensus engine.
+    #[error("seal of unknown engine {0:?}")]
+    UnknownEngine([u8; 4]),
+    /// The seal is not a 64-byte sr25519 signature.
+    #[error("the seal is not a 64-byte signature")]
+    Malformed,
+    /// The authority set is empty: nobody may seal.
+    #[error("the chain has no authorities at the parent block")]
+    NoAuthorities,
+    /// The seal is another authority's, not the slot author's.
+    #[error("the seal is by authority {signer}, but the slot belongs to {expected}")]
+    WrongAuthor {
+        /// The slot's author.
+        expected: H256,
+        /// The authority whose signature it is.
+        signer: H256,
+    },
+    /// The signature is by no authority (a key outside the set, or forged).
+    #[error("the seal is not signed by any authority (the slot belongs to {expected})")]
+    NotAnAuthority {
+        /// The slot's author.
+        expected: H256,
+    },
+}
+
+/// Why a block was refused. A refused block changes nothing in the database.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The parent is not known.
+    #[error("parent {0} of the block is unknown")]
+    UnknownParent(H256),
+    /// The number is not the parent's plus one.
+    #[error("block number {number} does not follow its parent's {parent}")]
+    WrongNumber {
+        /// The parent's number.
+        parent: BlockNumber,
+        /// The block's number.
+        number: BlockNumber,
+    },
+    /// The block does not descend from the last finalized block.
+    #[error("block #{number} does not descend from the finalized block #{finalized}")]
+    NotDescendantOfFinalized {
+        /// The block's number.
+        number: BlockNumber,
+        /// The finalized block's number.
+        finalized: BlockNumber,
+    },
+    /// The header has no slot (pre-runtime digest).
+    #[error("the header carries no slot")]
+    MissingSlot,
+    /// The slot is not above the parent's.
+    #[error("slot {slot} is not above the parent's slot {parent}")]
+    SlotNotIncreasing {
+        /// The parent's slot.
+        parent: u64,
+        /// The block's slot.
+        slot: u64,
+    },
+    /// The slot is ahead of the local clock by more than the drift bound.
+    #[error(
+        "slot {slot} is in the future (now slot {now}, at most {max_drift} slots ahead allowed)"
+    )]
+    SlotInFuture {
+        /// The block's slot.
+        slot: u64,
+        /// The local clock's slot.
+        now: u64,
+        /// Slots of drift allowed.
+        max_drift: u64,
+    },
+    /// The seal is refused.
+    #[error("bad seal: {0}")]
+    BadSeal(#[from] SealError),
+    /// The header's extrinsics root does not match the body.
+    #[error("extrinsics root mismatch: header has {expected}, body gives {computed}")]
+    ExtrinsicsRootMismatch {
+        /// In the header.
+        expected: H256,
+        /// Computed from the body.
+        computed: H256,
+    },
+    /// A body item does not decode as an extrinsic.
+    #[error("extrinsic {index} of the body does not decode: {reason}")]
+    UndecodableBody {
+        /// Its position.
+        index: usize,
+        /// The decoder's message.
+        reason: String,
+    },
+    /// The inherents (the timestamp) are refused.
+    #[error("inherents refused: {0}")]
+    Inherents(String),
+    /// The state root computed by execution differs from the header's.
+    #[error("state root mismatch: header has {expected}, execution gives {computed}")]
+    StateRootMismatch {
+        /// In the header.
+        expected: H256,
+        /// Computed.
+        computed: H256,
+    },
+    /// Execution refused the block.
+    #[error("invalid block: {0}")]
+    Invalid(String),
+    /// The node failed while importing (storage); the block may be fine.
+    #[error(transparent)]
+    Client(#[from] ClientError),
+}
+
+impl ImportError {
+    /// Whether the block itself is bad (as opposed to the node failing):
+    /// a peer that sent it deserves the blame.
+    pub fn is_bad_block(&self) -> bool {
+        !matches!(self, ImportError::Client(_) | ImportError::UnknownParent(_))
+    }
+}

@@ -1,0 +1,267 @@
+//! # EntroOS database
+//!
+//! The node's chain database over a [`KeyValue`] store (RocksDB on disk,
+//! a sorted map in memory; one conformance suite runs against both):
+//!
+//! | column | key | value |
+//! |---|---|---|
+//! | `meta` | `genesis`, `best`, `finalized`, `pruned`, `leaves`, `schema`, `pruning` | hashes, numbers, the leaf set, the layout version, the pruning mode |
+//! | `headers` | block hash | SCALE header, for every block of every kept branch |
+//! | `bodies` | block hash | SCALE `Vec<OpaqueExtrinsic>` |
+//! | `justifications` | block hash | encoded justification |
+//! | `lookup` | number (u32 BE) | hash of the block at that height on the best chain |
+//! | `children` | parent hash | SCALE `Vec<H256>` of known children |
+//! | `state` | trie node hash | trie node |
+//! | `state_rc` | trie node hash | reference count (u32 LE) |
+//! | `journal` | `i`/`r` ++ block hash | trie nodes the block inserted / removed |
+//!
+//! ## The block tree
+//! Every imported block is kept with its header, body and state until it is
+//! either finalized or discarded. The canonical lookup always names the
+//! best block's ancestors: setting a new best block rewrites it back to the
+//! common ancestor (a reorg) in the same write. Finality moves only forward
+//! along the canonical chain; when it does, every block at or below the new
+//! finalized height that is not its ancestor is discarded with its subtree.
+//!
+//! ## State and pruning
+//! Trie nodes are content-addressed and reference-counted. A block's inserted
+//! nodes count at once; its removed nodes are journaled under its hash and
+//! applied only when the block is finalized on the canonical chain and the
+//! state before it leaves the pruning window, so every state in the window
+//! and every non-finalized state stays readable. Discarding a block takes
+//! back its inserted nodes and drops its journal. With `archive` no
+//! canonical state is ever removed.
+//!
+//! ## Atomicity
+//! Every import, reorg and finalization is one atomic write; a write that
+//! moves finality is synced, so a crash loses at most non-finalized blocks.
+
+mod commit;
+mod hashdb;
+mod kv;
+mod rocks;
+mod tree;
+
+pub use commit::{BlockCommit, StateDelta};
+pub use entroos_client_api::ChainHeads;
+pub use hashdb::{NodeSource, StateDb};
+pub use kv::{Column, KeyValue, MemoryKv, Op, Transaction};
+pub use rocks::{RocksKv, RocksOptions};
+pub use tree::FinalizeOutcome;
+
+use codec::{Decode, Encode};
+use entroos_primitives::{BlockNumber, Header, OpaqueExtrinsic, H256};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The version of the layout above, recorded at genesis.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// How long old states are kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum Pruning {
+    /// Every canonical state forever.
+    Archive,
+    /// The states of the last N finalized blocks.
+    Keep(u32),
+}
+
+impl std::fmt::Display for Pruning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Pruning::Archive => write!(f, "archive"),
+            Pruning::Keep(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+/// Database errors.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// RocksDB failed.
+    #[error("rocksdb: {0}")]
+    Rocks(#[from] rocksdb::Error),
+    /// Stored bytes do not decode or a required entry is missing.
+    #[error("corrupt database entry {what}: {reason}")]
+    Corrupt {
+        /// What was read.
+        what: &'static str,
+        /// Why it is unusable.
+        reason: String,
+    },
+    /// The database belongs to another chain.
+    #[error("the database at this path holds chain {found}, not {expected}: use another --base-path or purge-chain")]
+    WrongGenesis {
+        /// The genesis of the chain spec.
+        expected: H256,
+        /// The genesis in the database.
+        found: H256,
+    },
+    /// A block the operation needs is not in the database.
+    #[error("unknown block {0}")]
+    UnknownBlock(H256),
+    /// Finality cannot move to that block.
+    #[error("cannot finalize {hash}: {reason}")]
+    CannotFinalize {
+        /// The block.
+        hash: H256,
+        /// Why not.
+        reason: &'static str,
+    },
+}
+
+pub(crate) fn corrupt(what: &'static str) -> impl FnOnce(codec::Error) -> DbError {
+    move |e| DbError::Corrupt {
+        what,
+        reason: e.to_string(),
+    }
+}
+
+/// Meta keys.
+pub(crate) mod meta {
+    pub const GENESIS: &[u8] = b"genesis";
+    pub const BEST: &[u8] = b"best";
+    pub const FINALIZED: &[u8] = b"finalized";
+    pub const PRUNED: &[u8] = b"pruned";
+    pub const LEAVES: &[u8] = b"leaves";
+    pub const SCHEMA: &[u8] = b"schema";
+    pub const PRUNING: &[u8] = b"pruning";
+}
+
+/// The open database.
+#[derive(Clone)]
+pub struct Database {
+    pub(crate) kv: Arc<dyn KeyValue>,
+    pruning: Pruning,
+}
+
+impl Database {
+    /// Opens (creating if needed) the RocksDB database in `path`.
+    pub fn open(path: &Path, pruning: Pruning) -> Result<Self, DbError> {
+        let kv = RocksKv::open(
+            path,
+            RocksOptions {
+                create_if_missing: true,
+            },
+        )?;
+        Ok(Self::with_store(Arc::new(kv), pruning))
+    }
+
+    /// A database in memory.
+    pub fn in_memory(pruning: Pruning) -> Self {
+        Self::with_store(Arc::new(MemoryKv::default()), pruning)
+    }
+
+    /// A database over any store.
+    pub fn with_store(kv: Arc<dyn KeyValue>, pruning: Pruning) -> Self {
+        Database { kv, pruning }
+    }
+
+    /// The pruning mode.
+    pub fn pruning(&self) -> Pruning {
+        self.pruning
+    }
+
+    pub(crate) fn get(&self, column: Column, key: &[u8]) -> Result<Option<Vec<u8>>, DbError> {
+        self.kv.get(column, key)
+    }
+
+    fn decoded<T: Decode>(
+        &self,
+        column: Column,
+        key: &[u8],
+        what: &'static str,
+    ) -> Result<Option<T>, DbError> {
+        self.get(column, key)?
+            .map(|bytes| T::decode(&mut &bytes[..]).map_err(corrupt(what)))
+            .transpose()
+    }
+
+    /// The header of block `hash`.
+    pub fn header(&self, hash: &H256) -> Result<Option<Header>, DbError> {
+        self.decoded(Column::Headers, hash.as_ref(), "header")
+    }
+
+    /// The header of block `hash`, which must be known.
+    pub fn expect_header(&self, hash: &H256) -> Result<Header, DbError> {
+        self.header(hash)?.ok_or(DbError::UnknownBlock(*hash))
+    }
+
+    /// The body of block `hash`.
+    pub fn body(&self, hash: &H256) -> Result<Option<Vec<OpaqueExtrinsic>>, DbError> {
+        self.decoded(Column::Bodies, hash.as_ref(), "body")
+    }
+
+    /// The justification of block `hash`, if any.
+    pub fn justification(&self, hash: &H256) -> Result<Option<Vec<u8>>, DbError> {
+        self.get(Column::Justifications, hash.as_ref())
+    }
+
+    /// The canonical hash of block `number`.
+    pub fn hash_of(&self, number: BlockNumber) -> Result<Option<H256>, DbError> {
+        self.decoded(Column::Lookup, &number.to_be_bytes(), "lookup")
+    }
+
+    /// The known children of block `hash`.
+    pub fn children(&self, hash: &H256) -> Result<Vec<H256>, DbError> {
+        Ok(self
+            .decoded(Column::Children, hash.as_ref(), "children")?
+            .unwrap_or_default())
+    }
+
+    /// The blocks without children, in the order they were imported.
+    pub fn leaves(&self) -> Result<Vec<H256>, DbError> {
+        Ok(self
+            .decoded(Column::Meta, meta::LEAVES, "leaves")?
+            .unwrap_or_default())
+    }
+
+    /// A value of the meta column.
+    pub fn meta<T: Decode>(&self, key: &'static [u8]) -> Result<Option<T>, DbError> {
+        self.decoded(Column::Meta, key, "meta")
+    }
+
+    /// States of canonical blocks below this number are discarded.
+    pub fn pruned_below(&self) -> Result<BlockNumber, DbError> {
+        Ok(self.meta(meta::PRUNED)?.unwrap_or(0))
+    }
+
+    /// The head pointers, or `None` for an empty database.
+    pub fn heads(&self) -> Result<Option<ChainHeads>, DbError> {
+        let Some(genesis) = self.meta::<H256>(meta::GENESIS)? else {
+            return Ok(None);
+        };
+        let number_of = |hash: Option<H256>| -> Result<(BlockNumber, H256), DbError> {
+            let hash = hash.unwrap_or(genesis);
+            let header = self.header(&hash)?.ok_or(DbError::Corrupt {
+                what: "head",
+                reason: format!("no header for head block {hash}"),
+            })?;
+            Ok((header.number, hash))
+        };
+        Ok(Some(ChainHeads {
+            genesis,
+            best: number_of(self.meta(meta::BEST)?)?,
+            finalized: number_of(self.meta(meta::FINALIZED)?)?,
+            pruned_below: self.pruned_below()?,
+        }))
+    }
+
+    /// Checks that the database holds the chain with this genesis (`true`)
+    /// or is empty (`false`).
+    pub fn check_genesis(&self, expected: H256) -> Result<bool, DbError> {
+        match self.meta::<H256>(meta::GENESIS)? {
+            None => Ok(false),
+            Some(found) if found == expected => Ok(true),
+            Some(found) => Err(DbError::WrongGenesis { expected, found }),
+        }
+    }
+
+    /// The state database view (trie nodes).
+    pub fn state(&self) -> StateDb {
+        StateDb::new(self.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests;

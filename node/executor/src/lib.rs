@@ -1,0 +1,166 @@
+//! # EntroOS executor
+//!
+//! The only node crate that links the runtime (a test in `tests/` keeps it
+//! so). Everything else in the node reaches the runtime through this crate:
+//! runtime API calls by name with SCALE bytes ([`call`]), block execution
+//! with typed refusals ([`execute_block`]), the inherent data an author
+//! supplies and a verifier checks ([`inherent_data`], [`check_inherents`]),
+//! and genesis building for chain specs ([`genesis`]).
+//!
+//! The runtime is native Rust, so an executor call is a function call on an
+//! [`Overlay`] over a read-only state [`Backend`]; the overlay's changes are
+//! what the caller commits (or drops).
+
+use codec::{Decode, Encode};
+use entroos_client_api::{ClientError, ImportError};
+use entroos_primitives::{Block, MultiAddress, H256};
+use entroos_runtime::{BlockError, RuntimeError};
+use entroos_support::state::{Backend, Changes, Externalities, Overlay};
+
+pub use entroos_runtime::inherents::InherentData;
+
+/// Genesis building, presets and the chain identity the chain spec needs.
+pub mod genesis {
+    pub use entroos_runtime::constants::{SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL};
+    pub use entroos_runtime::genesis::*;
+    pub use entroos_runtime::version;
+    pub use entroos_runtime::RuntimeError as GenesisError;
+
+    use entroos_support::state::{Changes, InMemoryBackend, Overlay};
+
+    /// The genesis storage of `config`.
+    pub fn storage(config: &RuntimeGenesisConfig) -> Result<Changes, GenesisError> {
+        let empty = InMemoryBackend::default();
+        let mut overlay = Overlay::new(&empty);
+        build(&mut overlay, config)?;
+        Ok(overlay.into_changes())
+    }
+
+    /// The genesis storage of the named preset (`development`, `local_testnet`).
+    pub fn preset_storage(name: &str) -> Result<Changes, GenesisError> {
+        let patch = preset(name)
+            .ok_or_else(|| GenesisError::Genesis(format!("no genesis preset {name:?}")))?;
+        storage(&config_from_patch(patch)?)
+    }
+}
+
+/// Helpers that sign and build transactions, for tests and benches only.
+pub mod testing {
+    pub use entroos_runtime::testing::*;
+}
+
+/// Calls runtime API `method` with SCALE `input` on `ext`.
+pub fn call(
+    ext: &mut dyn Externalities,
+    method: &str,
+    input: &[u8],
+) -> Result<Vec<u8>, ClientError> {
+    entroos_runtime::api::call(ext, method, input, None).map_err(|e| call_error(method, e))
+}
+
+fn call_error(method: &str, error: RuntimeError) -> ClientError {
+    match error {
+        RuntimeError::BadArguments { reason, .. } => ClientError::BadCallInput {
+            method: method.into(),
+            reason,
+        },
+        other => ClientError::Execution {
+            method: method.into(),
+            source: Box::new(other),
+        },
+    }
+}
+
+/// Calls `method` and decodes its answer as `T`.
+pub fn call_decoded<T: Decode>(
+    ext: &mut dyn Externalities,
+    method: &str,
+    input: &[u8],
+) -> Result<T, ClientError> {
+    let output = call(ext, method, input)?;
+    T::decode(&mut &output[..]).map_err(|e| ClientError::BadCallOutput {
+        method: method.into(),
+        reason: e.to_string(),
+    })
+}
+
+/// Executes `block` (its header without the seal) on `state`, checking its
+/// roots and digest, and returns its state changes.
+pub fn execute_block(state: &impl Backend, block: &Block) -> Result<Changes, ImportError> {
+    let mut overlay = Overlay::new(state);
+    match entroos_runtime::api::call(&mut overlay, "Core_execute_block", &block.encode(), None) {
+        Ok(_) => Ok(overlay.into_changes()),
+        Err(RuntimeError::InvalidBlock(error)) => Err(block_error(error)),
+        Err(other) => Err(ImportError::Client(call_error("Core_execute_block", other))),
+    }
+}
+
+fn block_error(error: BlockError) -> ImportError {
+    match error {
+        BlockError::UndecodableExtrinsic { index, reason } => {
+            ImportError::UndecodableBody { index, reason }
+        }
+        BlockError::StateRootMismatch { expected, computed } => {
+            ImportError::StateRootMismatch { expected, computed }
+        }
+        BlockError::ExtrinsicsRootMismatch { expected, computed } => {
+            ImportError::ExtrinsicsRootMismatch { expected, computed }
+        }
+        other => ImportError::Invalid(other.to_string()),
+    }
+}
+
+/// The inherent data an author at time `timestamp_millis` supplies, and a
+/// verifier whose clock shows that time checks against.
+pub fn inherent_data(timestamp_millis: u64) -> InherentData {
+    let mut data = InherentData::new();
+    data.insert(
+        pallet_timestamp::INHERENT_IDENTIFIER,
+        timestamp_millis.encode(),
+    );
+    data
+}
+
+/// Checks `block`'s inherents against the local time `now_millis` (the
+/// timestamp may not run ahead of it by more than the runtime's drift).
+pub fn check_inherents(
+    state: &impl Backend,
+    block: &Block,
+    now_millis: u64,
+) -> Result<(), ImportError> {
+    let mut overlay = Overlay::new(state);
+    let input = (block, inherent_data(now_millis)).encode();
+    let result: entroos_runtime::inherents::CheckInherentsResult =
+        call_decoded(&mut overlay, "BlockBuilder_check_inherents", &input)?;
+    if result.okay {
+        return Ok(());
+    }
+    let reasons: Vec<String> = result
+        .errors
+        .iter()
+        .map(|(id, error)| {
+            if *id == pallet_timestamp::INHERENT_IDENTIFIER {
+                format!("timestamp too far in the future ({error:?})")
+            } else {
+                format!("{}: {error:?}", String::from_utf8_lossy(id))
+            }
+        })
+        .collect();
+    Err(ImportError::Inherents(reasons.join("; ")))
+}
+
+/// The signer of an encoded extrinsic, if it is signed by an account id.
+pub fn signer_of(xt: &[u8]) -> Option<[u8; 32]> {
+    let decoded = entroos_runtime::UncheckedExtrinsic::decode(&mut &xt[..]).ok()?;
+    match decoded.signature?.0 {
+        MultiAddress::Id(who) => Some(who.0),
+        _ => None,
+    }
+}
+
+/// The hash a block's seal signs: the header without its last digest item.
+pub fn pre_seal_hash(block: &Block) -> H256 {
+    let mut header = block.header.clone();
+    header.digest.logs.pop();
+    header.hash()
+}
