@@ -1,17 +1,61 @@
 //! `author_*`: submitting and watching transactions.
 
-use crate::chain::send;
-use crate::error::{submit_error, unsafe_call};
-use crate::params::{hex_bytes, to_hex, Args};
+use crate::api::TxStatus;
+use crate::error::{invalid_params, submit_error, unsafe_call};
+use crate::params::{hex_param, to_hex, Args};
 use crate::server::Deps;
+use crate::tasks::{blocking, send};
+use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::H256;
 use jsonrpsee::types::ErrorObjectOwned;
-use jsonrpsee::RpcModule;
+use jsonrpsee::{PendingSubscriptionSink, RpcModule};
+use serde_json::Value;
+use tokio::sync::mpsc;
 
 /// The extrinsic parameter: bad hex is an invalid parameter (-32602), as in
 /// Substrate; bytes that do not decode are refused by the pool (1001).
 fn extrinsic(args: &Args) -> Result<Vec<u8>, ErrorObjectOwned> {
     args.bytes(0, "extrinsic")
+}
+
+/// One item of `author_removeExtrinsic`: `{"hash": h}`, `{"extrinsic":
+/// bytes}` (Substrate's `ExtrinsicOrHash`), or bare bytes; the hash of the
+/// transaction it names.
+fn removal(item: &Value) -> Result<H256, ErrorObjectOwned> {
+    let named = |key: &str| item.get(key).and_then(Value::as_str);
+    if let Some(text) = named("hash") {
+        return text
+            .parse()
+            .map_err(|e| invalid_params(format!("parameter 0 (hash): {e}")));
+    }
+    let bytes = match (named("extrinsic"), item.as_str()) {
+        (Some(text), _) | (None, Some(text)) => hex_param(text, 0, "extrinsic")?,
+        (None, None) => {
+            return Err(invalid_params(format!(
+                "parameter 0: {item} is neither a hash nor an extrinsic"
+            )))
+        }
+    };
+    Ok(H256(blake2_256(&bytes)))
+}
+
+/// Sends each status until the last one or until the client leaves.
+async fn watch(pending: PendingSubscriptionSink, mut statuses: mpsc::UnboundedReceiver<TxStatus>) {
+    let Ok(sink) = pending.accept().await else {
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = sink.closed() => return,
+            status = statuses.recv() => match status {
+                Some(status) => {
+                    let last = status.is_final();
+                    if send(&sink, &status).await.is_err() || last { return }
+                }
+                None => return,
+            },
+        }
+    }
 }
 
 /// Registers the `author_*` methods.
@@ -21,44 +65,20 @@ pub(crate) fn register(
     module.register_blocking_method(
         "author_submitExtrinsic",
         |p, d, _| -> Result<H256, ErrorObjectOwned> {
-            let d: &Deps = &d;
             let xt = extrinsic(&Args::parse(&p)?)?;
             d.pool.submit(xt).map_err(submit_error)
         },
     )?;
     module.register_blocking_method("author_pendingExtrinsics", |_, d, _| -> Vec<String> {
-        let d: &Deps = &d;
         d.pool.pending().iter().map(|xt| to_hex(xt)).collect()
     })?;
     module.register_blocking_method(
         "author_removeExtrinsic",
         |p, d, _| -> Result<Vec<H256>, ErrorObjectOwned> {
-            let d: &Deps = &d;
+            let items: Vec<Value> = Args::parse(&p)?.req(0, "bytes or hashes")?;
+            let hashes = items.iter().map(removal).collect::<Result<Vec<_>, _>>()?;
             if d.deny_unsafe {
                 return Err(unsafe_call());
-            }
-            let args = Args::parse(&p)?;
-            let items: Vec<serde_json::Value> = args.req(0, "bytes or hashes")?;
-            let mut hashes = Vec::new();
-            for item in items {
-                match item {
-                    serde_json::Value::Object(map) => {
-                        let text = map.get("hash").and_then(|h| h.as_str()).unwrap_or_default();
-                        hashes.push(
-                            text.parse()
-                                .map_err(|e| crate::error::invalid_params(format!("{e}")))?,
-                        );
-                    }
-                    serde_json::Value::String(text) => {
-                        let bytes = hex_bytes(&text).map_err(crate::error::invalid_params)?;
-                        hashes.push(H256(entroos_primitives::hashing::blake2_256(&bytes)));
-                    }
-                    other => {
-                        return Err(crate::error::invalid_params(format!(
-                            "{other} is neither a hash nor bytes"
-                        )))
-                    }
-                }
             }
             Ok(d.pool.remove(&hashes))
         },
@@ -68,36 +88,15 @@ pub(crate) fn register(
         "author_extrinsicUpdate",
         "author_unwatchExtrinsic",
         |p, pending, deps, _| async move {
-            // Validation runs the runtime: keep it off the async workers.
             let submitted = match Args::parse(&p).and_then(|a| extrinsic(&a)) {
-                Ok(xt) => {
-                    let deps = deps.clone();
-                    tokio::task::spawn_blocking(move || {
-                        deps.pool.submit_and_watch(xt).map_err(submit_error)
-                    })
+                Ok(xt) => blocking(move || deps.pool.submit_and_watch(xt))
                     .await
-                    .unwrap_or_else(|e| Err(crate::error::internal(e.to_string())))
-                }
+                    .and_then(|watch| watch.map_err(submit_error)),
                 Err(e) => Err(e),
             };
-            let (_, mut statuses) = match submitted {
-                Ok(watch) => watch,
-                Err(e) => return pending.reject(e).await,
-            };
-            let Ok(sink) = pending.accept().await else {
-                return;
-            };
-            loop {
-                tokio::select! {
-                    _ = sink.closed() => return,
-                    status = statuses.recv() => match status {
-                        Some(status) => {
-                            let last = status.is_final();
-                            if send(&sink, &status).await.is_err() || last { return }
-                        }
-                        None => return,
-                    },
-                }
+            match submitted {
+                Ok((_, statuses)) => watch(pending, statuses).await,
+                Err(e) => pending.reject(e).await,
             }
         },
     )?;

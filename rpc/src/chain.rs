@@ -2,10 +2,11 @@
 
 use crate::params::{parse_number, Args};
 use crate::server::Deps;
+use crate::tasks::{blocking, next_header, send};
 use entroos_primitives::generic::SignedBlock;
 use entroos_primitives::{Block, Header, H256};
 use jsonrpsee::types::ErrorObjectOwned;
-use jsonrpsee::{PendingSubscriptionSink, RpcModule, SubscriptionMessage};
+use jsonrpsee::{PendingSubscriptionSink, RpcModule};
 use serde_json::{json, Value};
 use std::sync::Arc;
 use tokio::sync::broadcast;
@@ -132,6 +133,8 @@ pub(crate) fn register(
     Ok(())
 }
 
+/// A head subscription's source: its receiver, taken first so that no head
+/// is missed, and the header it starts with.
 type Source = fn(&Deps) -> (broadcast::Receiver<Header>, Option<Header>);
 
 fn subscription(
@@ -153,7 +156,10 @@ fn subscription(
 }
 
 async fn forward_headers(pending: PendingSubscriptionSink, deps: Arc<Deps>, source: Source) {
-    let (receiver, current) = source(&deps);
+    let (mut receiver, current) = match blocking(move || source(&deps)).await {
+        Ok(start) => start,
+        Err(e) => return pending.reject(e).await,
+    };
     let Ok(sink) = pending.accept().await else {
         return;
     };
@@ -162,39 +168,9 @@ async fn forward_headers(pending: PendingSubscriptionSink, deps: Arc<Deps>, sour
             return;
         }
     }
-    follow(&sink, receiver, Some).await;
-}
-
-/// Sends what `next` makes of each new header until the client leaves or
-/// the source closes; headers for which `next` gives `None` send nothing,
-/// and headers missed under load are skipped.
-pub(crate) async fn follow<T: serde::Serialize>(
-    sink: &jsonrpsee::SubscriptionSink,
-    mut receiver: broadcast::Receiver<Header>,
-    mut next: impl FnMut(Header) -> Option<T>,
-) {
-    loop {
-        tokio::select! {
-            _ = sink.closed() => return,
-            header = receiver.recv() => match header {
-                Ok(header) => {
-                    if let Some(value) = next(header) {
-                        if send(sink, &value).await.is_err() { return }
-                    }
-                }
-                Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(broadcast::error::RecvError::Closed) => return,
-            },
+    while let Some(header) = next_header(&sink, &mut receiver).await {
+        if send(&sink, &header).await.is_err() {
+            return;
         }
     }
-}
-
-pub(crate) async fn send(
-    sink: &jsonrpsee::SubscriptionSink,
-    value: &impl serde::Serialize,
-) -> Result<(), ()> {
-    let raw = serde_json::value::to_raw_value(value).map_err(|_| ())?;
-    sink.send(SubscriptionMessage::from(raw))
-        .await
-        .map_err(|_| ())
 }

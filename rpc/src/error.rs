@@ -1,12 +1,18 @@
 //! Substrate's JSON-RPC error codes.
 
 use crate::api::{ReadError, SubmitError};
-use jsonrpsee::types::ErrorObjectOwned;
+use jsonrpsee::types::{ErrorCode, ErrorObjectOwned};
 
 /// Invalid parameters.
 pub const INVALID_PARAMS: i32 = -32602;
+/// Substrate's base for `state_*` errors.
+const STATE_BASE: i32 = 4000;
+/// A block range that cannot be resolved (state error base + 1).
+pub const INVALID_BLOCK_RANGE: i32 = STATE_BASE + 1;
+/// A count above its maximum (state error base + 2).
+pub const INVALID_COUNT: i32 = STATE_BASE + 2;
 /// A client (chain or state) error: Substrate's state error base + 3.
-pub const CLIENT_ERROR: i32 = 4003;
+pub const CLIENT_ERROR: i32 = STATE_BASE + 3;
 /// Author errors (base 1000).
 pub mod author {
     /// Bad format.
@@ -26,8 +32,54 @@ pub mod author {
     /// Pool full (immediately dropped).
     pub const IMMEDIATELY_DROPPED: i32 = 1016;
 }
-/// An unsafe method called on a `--rpc-methods safe` node.
+/// An unsafe method called on a `--rpc-methods safe` node (outside
+/// `state_*`, whose errors carry [`CLIENT_ERROR`] instead).
 pub const UNSAFE_CALL: i32 = -32601;
+/// The text of every refused unsafe call.
+const UNSAFE_MESSAGE: &str = "RPC call is unsafe to be called externally";
+
+/// A `state_*` error, with Substrate's codes and texts: 4001 for a block
+/// range, 4002 for a count, 4003 for everything else — including an unsafe
+/// method refused on a safe node, which Substrate's state module reports
+/// under its catch-all code rather than -32601.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StateError {
+    /// The blocks from `from` to `to` do not make a range that can be read.
+    #[error("Cannot resolve a block range ['{from:?}' ... '{to:?}]. {details}")]
+    InvalidBlockRange {
+        /// The first block, as Substrate describes it.
+        from: String,
+        /// The last block, as Substrate describes it.
+        to: String,
+        /// Why the range was refused.
+        details: String,
+    },
+    /// A count (of keys, of blocks) above its maximum.
+    #[error("count exceeds maximum value. value: {value}, max: {max}")]
+    InvalidCount {
+        /// The count asked for.
+        value: usize,
+        /// The most allowed.
+        max: usize,
+    },
+    /// Reading the chain or state failed.
+    #[error("Client error: {0}")]
+    Client(#[from] ReadError),
+    /// An unsafe method on a safe node.
+    #[error("{}", UNSAFE_MESSAGE)]
+    UnsafeRpcCalled,
+}
+
+impl From<StateError> for ErrorObjectOwned {
+    fn from(e: StateError) -> Self {
+        let code = match e {
+            StateError::InvalidBlockRange { .. } => INVALID_BLOCK_RANGE,
+            StateError::InvalidCount { .. } => INVALID_COUNT,
+            StateError::Client(_) | StateError::UnsafeRpcCalled => CLIENT_ERROR,
+        };
+        ErrorObjectOwned::owned(code, e.to_string(), None::<()>)
+    }
+}
 
 /// An invalid-parameters error.
 pub fn invalid_params(message: impl Into<String>) -> ErrorObjectOwned {
@@ -36,7 +88,7 @@ pub fn invalid_params(message: impl Into<String>) -> ErrorObjectOwned {
 
 impl From<ReadError> for ErrorObjectOwned {
     fn from(e: ReadError) -> Self {
-        ErrorObjectOwned::owned(CLIENT_ERROR, format!("Client error: {e}"), None::<()>)
+        StateError::Client(e).into()
     }
 }
 
@@ -73,16 +125,13 @@ pub fn submit_error(e: SubmitError) -> ErrorObjectOwned {
     }
 }
 
-/// An internal error (a task that failed).
-pub fn internal(message: impl Into<String>) -> ErrorObjectOwned {
-    ErrorObjectOwned::owned(-32603, message.into(), None::<()>)
+/// jsonrpsee's internal error (-32603 "Internal error"), for work that
+/// failed to complete (a blocking task that panicked or was cancelled).
+pub fn internal() -> ErrorObjectOwned {
+    ErrorCode::InternalError.into()
 }
 
-/// The error of an unsafe method on a safe node.
+/// The error of an unsafe method on a safe node (outside `state_*`).
 pub fn unsafe_call() -> ErrorObjectOwned {
-    ErrorObjectOwned::owned(
-        UNSAFE_CALL,
-        "RPC call is unsafe to be called externally",
-        None::<()>,
-    )
+    ErrorObjectOwned::owned(UNSAFE_CALL, UNSAFE_MESSAGE, None::<()>)
 }

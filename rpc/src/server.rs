@@ -2,7 +2,9 @@
 //! HTTP on one port.
 
 use crate::api::{ChainApi, NetworkApi, PoolApi, StateApi, SystemInfo};
-use jsonrpsee::server::{RandomStringIdProvider, Server, ServerConfig, ServerHandle};
+use jsonrpsee::server::{
+    BatchRequestConfig, RandomStringIdProvider, Server, ServerConfig, ServerHandle,
+};
 use jsonrpsee::RpcModule;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -47,6 +49,21 @@ pub struct RpcConfig {
     pub methods: RpcMethods,
     /// Browser origins allowed over HTTP.
     pub cors: Cors,
+    /// The most calls in one batch (`--rpc-max-batch-request-len`); `None`
+    /// for no limit, Substrate's default. A longer batch, over WebSocket or
+    /// HTTP alike, is refused whole with jsonrpsee's -32010 "The batch
+    /// request was too large" (data "Exceeded max limit of N", id null).
+    pub max_batch_len: Option<u32>,
+}
+
+impl RpcConfig {
+    /// The batch policy, which the server applies to both transports.
+    fn batch_config(&self) -> BatchRequestConfig {
+        match self.max_batch_len {
+            Some(limit) => BatchRequestConfig::Limit(limit),
+            None => BatchRequestConfig::Unlimited,
+        }
+    }
 }
 
 /// Which browser origins may call over HTTP (`--rpc-cors`).
@@ -138,6 +155,14 @@ pub fn build_module(deps: Deps) -> Result<RpcModule<Deps>, jsonrpsee::core::Regi
 }
 
 /// Starts serving; the handle stops the server when dropped or stopped.
+///
+/// WebSocket and HTTP share the port and every setting. Subscriptions are
+/// served over WebSocket only: over HTTP, jsonrpsee answers a subscribe or
+/// unsubscribe call with -32603 "Internal error", exactly as a Substrate
+/// node does. Requests whose `id` is not a JSON-RPC id (negative,
+/// fractional, beyond `u64`, boolean, object, array) are taken for
+/// notifications, again as in Substrate: no answer over WebSocket, a `null`
+/// body over HTTP.
 pub async fn start(
     config: &RpcConfig,
     module: RpcModule<Deps>,
@@ -147,6 +172,7 @@ pub async fn start(
         .max_request_body_size(config.max_request_bytes)
         .max_response_body_size(config.max_response_bytes)
         .set_id_provider(RandomStringIdProvider::new(16))
+        .set_batch_request_config(config.batch_config())
         .build();
     let middleware = tower::ServiceBuilder::new().layer(config.cors.layer());
     let server = Server::builder()

@@ -1,4 +1,5 @@
-//! `system_*` and `rpc_methods`.
+//! `system_*`. Static facts are answered in place; whatever asks the node
+//! (network, chain head, pool) runs on the blocking pool.
 
 use crate::error::invalid_params;
 use crate::params::Args;
@@ -17,11 +18,11 @@ pub(crate) fn register(
     module.register_method("system_chain", |_, d, _| d.info.chain_name.clone())?;
     module.register_method("system_chainType", |_, d, _| d.info.chain_type.clone())?;
     module.register_method("system_properties", |_, d, _| d.info.properties.clone())?;
-    module.register_method("system_health", |_, d, _| {
+    module.register_blocking_method("system_health", |_, d, _| {
         Ok::<_, ErrorObjectOwned>(d.network.health())
     })?;
-    module.register_method("system_localPeerId", |_, d, _| d.network.local_peer_id())?;
-    module.register_method("system_localListenAddresses", |_, d, _| {
+    module.register_blocking_method("system_localPeerId", |_, d, _| d.network.local_peer_id())?;
+    module.register_blocking_method("system_localListenAddresses", |_, d, _| {
         d.network.listen_addresses()
     })?;
     module.register_method("system_nodeRoles", |_, d, _| d.info.roles.clone())?;
@@ -34,7 +35,7 @@ pub(crate) fn register(
             Ok(Vec::new())
         },
     )?;
-    module.register_method("system_syncState", |_, d, _| {
+    module.register_blocking_method("system_syncState", |_, d, _| {
         let best = d.chain.best().0;
         json!({ "startingBlock": 0, "currentBlock": best, "highestBlock": best })
     })?;

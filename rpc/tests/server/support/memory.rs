@@ -1,0 +1,363 @@
+//! An in-memory node behind the RPC traits: a tree of blocks, each with its
+//! storage and runtime version, head notifications, and a pool that keeps
+//! what it is given. It records every trait call (what, and on which
+//! thread) and every byte string it receives, so tests can check where node
+//! work ran and which bytes reached the node.
+
+use entroos_primitives::hashing::blake2_256;
+use entroos_primitives::version::{api_id, RuntimeVersion};
+use entroos_primitives::{BlockNumber, Digest, Header, OpaqueExtrinsic, H256};
+use entroos_rpc::api::{Health, ReadError};
+use entroos_rpc::{ChainApi, NetworkApi, PoolApi, StateApi, SubmitError, TxStatus};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, MutexGuard};
+use std::thread::ThreadId;
+use tokio::sync::{broadcast, mpsc};
+
+type Storage = BTreeMap<Vec<u8>, Vec<u8>>;
+
+struct Block {
+    header: Header,
+    body: Vec<OpaqueExtrinsic>,
+    storage: Storage,
+    version: RuntimeVersion,
+}
+
+struct Chain {
+    blocks: HashMap<H256, Block>,
+    genesis: H256,
+    best: H256,
+    finalized: H256,
+}
+
+/// What the node was asked.
+#[derive(Default)]
+pub struct Log {
+    /// Each trait call, and the thread it ran on.
+    pub calls: Vec<(&'static str, ThreadId)>,
+    /// Every byte string received: keys, prefixes, call inputs, extrinsics.
+    pub bytes: Vec<Vec<u8>>,
+    /// Every runtime call, by method name.
+    pub runtime_calls: Vec<(String, Vec<u8>)>,
+    /// The hashes `remove` was given.
+    pub removed: Vec<H256>,
+}
+
+/// The in-memory node.
+pub struct Memory {
+    chain: Mutex<Chain>,
+    log: Mutex<Log>,
+    best: broadcast::Sender<Header>,
+    finalized: broadcast::Sender<Header>,
+    imported: broadcast::Sender<Header>,
+}
+
+/// The first key of the genesis state, and its value.
+pub const GENESIS_KEY: &[u8] = b":code";
+
+/// Locks, recovering the data if a test thread panicked holding it.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn version(spec_version: u32) -> RuntimeVersion {
+    RuntimeVersion {
+        spec_name: "memory".into(),
+        impl_name: "memory".into(),
+        authoring_version: 1,
+        spec_version,
+        impl_version: 1,
+        apis: vec![(api_id("Core"), 5)],
+        transaction_version: 1,
+        system_version: 1,
+    }
+}
+
+impl Memory {
+    /// A chain of one block, holding [`GENESIS_KEY`].
+    pub fn new() -> Memory {
+        let header = header(H256([0; 32]), 0, 0);
+        let genesis = header.hash();
+        let block = Block {
+            header,
+            body: Vec::new(),
+            storage: Storage::from([(GENESIS_KEY.to_vec(), b"wasm".to_vec())]),
+            version: version(1),
+        };
+        Memory {
+            chain: Mutex::new(Chain {
+                blocks: HashMap::from([(genesis, block)]),
+                genesis,
+                best: genesis,
+                finalized: genesis,
+            }),
+            log: Mutex::new(Log::default()),
+            best: broadcast::channel(1024).0,
+            finalized: broadcast::channel(1024).0,
+            imported: broadcast::channel(1024).0,
+        }
+    }
+
+    /// The genesis hash.
+    pub fn genesis(&self) -> H256 {
+        lock(&self.chain).genesis
+    }
+
+    /// The best block's hash.
+    pub fn best_hash(&self) -> H256 {
+        lock(&self.chain).best
+    }
+
+    /// Imports a child of the best block with `changes` applied (a `None`
+    /// value deletes) and, if given, a new runtime version; it becomes best.
+    pub fn push(&self, changes: &[(&[u8], Option<&[u8]>)], spec_version: Option<u32>) -> H256 {
+        let parent = self.best_hash();
+        let hash = self.import(parent, changes, spec_version);
+        let header = {
+            let mut chain = lock(&self.chain);
+            chain.best = hash;
+            chain.blocks.get(&hash).map(|b| b.header.clone())
+        };
+        if let Some(header) = header {
+            let _ = self.imported.send(header.clone());
+            let _ = self.best.send(header);
+        }
+        hash
+    }
+
+    /// Imports a child of `parent` that does not become best.
+    pub fn fork(&self, parent: H256, changes: &[(&[u8], Option<&[u8]>)]) -> H256 {
+        self.import(parent, changes, None)
+    }
+
+    /// Finalizes the best block.
+    pub fn finalize_best(&self) {
+        let header = {
+            let mut chain = lock(&self.chain);
+            chain.finalized = chain.best;
+            chain.blocks.get(&chain.best).map(|b| b.header.clone())
+        };
+        if let Some(header) = header {
+            let _ = self.finalized.send(header);
+        }
+    }
+
+    fn import(&self, parent: H256, changes: &[(&[u8], Option<&[u8]>)], spec: Option<u32>) -> H256 {
+        let mut chain = lock(&self.chain);
+        let siblings = chain
+            .blocks
+            .values()
+            .filter(|b| b.header.parent_hash == parent)
+            .count();
+        let Some(parent_block) = chain.blocks.get(&parent) else {
+            panic!("unknown parent {parent}");
+        };
+        let number = parent_block.header.number + 1;
+        let mut storage = parent_block.storage.clone();
+        for (key, value) in changes {
+            match value {
+                Some(value) => storage.insert(key.to_vec(), value.to_vec()),
+                None => storage.remove(*key),
+            };
+        }
+        let version = spec.map_or_else(|| parent_block.version.clone(), version);
+        let header = header(parent, number, siblings);
+        let hash = header.hash();
+        let body = vec![OpaqueExtrinsic(number.to_le_bytes().to_vec())];
+        chain.blocks.insert(
+            hash,
+            Block {
+                header,
+                body,
+                storage,
+                version,
+            },
+        );
+        hash
+    }
+
+    /// Takes what was logged so far.
+    pub fn take_log(&self) -> Log {
+        std::mem::take(&mut *lock(&self.log))
+    }
+
+    fn touch(&self, what: &'static str) {
+        lock(&self.log)
+            .calls
+            .push((what, std::thread::current().id()));
+    }
+
+    fn saw(&self, bytes: &[u8]) {
+        lock(&self.log).bytes.push(bytes.to_vec());
+    }
+
+    fn read<T>(&self, at: H256, read: impl FnOnce(&Block) -> T) -> Result<T, ReadError> {
+        lock(&self.chain)
+            .blocks
+            .get(&at)
+            .map(read)
+            .ok_or(ReadError::UnknownBlock(at))
+    }
+
+    fn head(&self, hash: impl FnOnce(&Chain) -> H256) -> (BlockNumber, H256) {
+        let chain = lock(&self.chain);
+        let hash = hash(&chain);
+        let number = chain.blocks.get(&hash).map_or(0, |b| b.header.number);
+        (number, hash)
+    }
+}
+
+/// A header; `salt` tells siblings apart.
+fn header(parent_hash: H256, number: BlockNumber, salt: usize) -> Header {
+    let mut root = [0u8; 32];
+    root[..4].copy_from_slice(&number.to_le_bytes());
+    root[4..12].copy_from_slice(&(salt as u64).to_le_bytes());
+    Header {
+        parent_hash,
+        number,
+        state_root: H256(root),
+        extrinsics_root: H256([0; 32]),
+        digest: Digest::default(),
+    }
+}
+
+impl ChainApi for Memory {
+    fn genesis_hash(&self) -> H256 {
+        self.touch("chain.genesis_hash");
+        self.genesis()
+    }
+    fn best(&self) -> (BlockNumber, H256) {
+        self.touch("chain.best");
+        self.head(|c| c.best)
+    }
+    fn finalized(&self) -> (BlockNumber, H256) {
+        self.touch("chain.finalized");
+        self.head(|c| c.finalized)
+    }
+    fn hash_of(&self, number: BlockNumber) -> Result<Option<H256>, ReadError> {
+        self.touch("chain.hash_of");
+        let chain = lock(&self.chain);
+        let mut at = chain.best;
+        while let Some(block) = chain.blocks.get(&at) {
+            if block.header.number == number {
+                return Ok(Some(at));
+            }
+            at = block.header.parent_hash;
+        }
+        Ok(None)
+    }
+    fn header(&self, hash: H256) -> Result<Option<Header>, ReadError> {
+        self.touch("chain.header");
+        Ok(self.read(hash, |b| b.header.clone()).ok())
+    }
+    fn body(&self, hash: H256) -> Result<Option<Vec<OpaqueExtrinsic>>, ReadError> {
+        self.touch("chain.body");
+        Ok(self.read(hash, |b| b.body.clone()).ok())
+    }
+    fn justification(&self, _: H256) -> Result<Option<Vec<u8>>, ReadError> {
+        self.touch("chain.justification");
+        Ok(None)
+    }
+    fn subscribe_best(&self) -> broadcast::Receiver<Header> {
+        self.touch("chain.subscribe_best");
+        self.best.subscribe()
+    }
+    fn subscribe_finalized(&self) -> broadcast::Receiver<Header> {
+        self.touch("chain.subscribe_finalized");
+        self.finalized.subscribe()
+    }
+    fn subscribe_imported(&self) -> broadcast::Receiver<Header> {
+        self.touch("chain.subscribe_imported");
+        self.imported.subscribe()
+    }
+}
+
+impl StateApi for Memory {
+    fn storage(&self, at: H256, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
+        self.touch("state.storage");
+        self.saw(key);
+        self.read(at, |b| b.storage.get(key).cloned())
+    }
+    fn keys_paged(
+        &self,
+        at: H256,
+        prefix: &[u8],
+        start: Option<&[u8]>,
+        count: usize,
+    ) -> Result<Vec<Vec<u8>>, ReadError> {
+        self.touch("state.keys_paged");
+        self.saw(prefix);
+        start.inspect(|s| self.saw(s));
+        self.read(at, |b| {
+            b.storage
+                .keys()
+                .filter(|k| k.starts_with(prefix) && start.is_none_or(|s| k.as_slice() > s))
+                .take(count)
+                .cloned()
+                .collect()
+        })
+    }
+    fn call(&self, at: H256, method: &str, input: &[u8]) -> Result<Vec<u8>, ReadError> {
+        self.touch("state.call");
+        self.saw(input);
+        lock(&self.log)
+            .runtime_calls
+            .push((method.to_string(), input.to_vec()));
+        self.read(at, |_| match method {
+            "Metadata_metadata" => codec::Encode::encode(&b"meta".to_vec()),
+            _ => input.to_vec(),
+        })
+    }
+    fn runtime_version(&self, at: H256) -> Result<RuntimeVersion, ReadError> {
+        self.touch("state.runtime_version");
+        self.read(at, |b| b.version.clone())
+    }
+}
+
+impl PoolApi for Memory {
+    fn submit(&self, extrinsic: Vec<u8>) -> Result<H256, SubmitError> {
+        self.touch("pool.submit");
+        self.saw(&extrinsic);
+        Ok(H256(blake2_256(&extrinsic)))
+    }
+    fn submit_and_watch(
+        &self,
+        extrinsic: Vec<u8>,
+    ) -> Result<(H256, mpsc::UnboundedReceiver<TxStatus>), SubmitError> {
+        self.touch("pool.submit_and_watch");
+        self.saw(&extrinsic);
+        let (sender, receiver) = mpsc::unbounded_channel();
+        let _ = sender.send(TxStatus::Ready);
+        Ok((H256(blake2_256(&extrinsic)), receiver))
+    }
+    fn pending(&self) -> Vec<Vec<u8>> {
+        self.touch("pool.pending");
+        Vec::new()
+    }
+    fn remove(&self, hashes: &[H256]) -> Vec<H256> {
+        self.touch("pool.remove");
+        lock(&self.log).removed.extend_from_slice(hashes);
+        hashes.to_vec()
+    }
+    fn next_nonce(&self, _: [u8; 32]) -> Result<u32, ReadError> {
+        self.touch("pool.next_nonce");
+        Ok(0)
+    }
+}
+
+impl NetworkApi for Memory {
+    fn health(&self) -> Health {
+        self.touch("network.health");
+        Health::default()
+    }
+    fn local_peer_id(&self) -> String {
+        self.touch("network.local_peer_id");
+        "12D3KooWMemory".into()
+    }
+    fn listen_addresses(&self) -> Vec<String> {
+        self.touch("network.listen_addresses");
+        Vec::new()
+    }
+}
