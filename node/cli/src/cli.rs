@@ -156,6 +156,9 @@ pub struct RunArgs {
     /// The most RPC connections at once.
     #[arg(long, value_name = "COUNT", default_value_t = 100)]
     pub rpc_max_connections: u32,
+    /// The most calls one JSON-RPC batch may hold (unlimited when absent).
+    #[arg(long, value_name = "LEN")]
+    pub rpc_max_batch_request_len: Option<u32>,
     /// The largest RPC request, in MiB.
     #[arg(long, value_name = "MiB", default_value_t = 15)]
     pub rpc_max_request_size: u32,

@@ -222,6 +222,7 @@ impl Service {
                 args.rpc_port,
             ),
             max_connections: args.rpc_max_connections,
+            max_batch_len: args.rpc_max_batch_request_len,
             max_request_bytes: args.rpc_max_request_size.saturating_mul(1024 * 1024),
             max_response_bytes: args.rpc_max_response_size.saturating_mul(1024 * 1024),
             methods,

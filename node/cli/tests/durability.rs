@@ -1,7 +1,8 @@
 //! Durability: a node killed with SIGKILL at a random moment under a load
 //! of transfers, 20 times over the same base path, always reopens with
-//! consistent heads, balances that add up to the total issuance, and every
-//! block it had reported finalized still there, unchanged.
+//! consistent heads, balances that add up to the total issuance, every
+//! block it had reported finalized still there, unchanged, and (with state
+//! pruning on) every state inside the pruning window still readable.
 
 mod support;
 
@@ -80,13 +81,37 @@ fn next_nonce(rpc_port: u16, who: &AccountId32) -> Option<u32> {
 }
 
 #[test]
-fn sigkill_under_load_loses_nothing_finalized() {
+fn sigkill_under_load_loses_nothing_finalized_in_archive_mode() {
+    sigkill_rounds(None);
+}
+
+#[test]
+fn sigkill_under_load_loses_nothing_finalized_with_state_pruning() {
+    sigkill_rounds(Some(16));
+}
+
+/// The states of the last `keep` finalized blocks answer storage reads.
+fn check_window(node: &Node, finalized: u32, keep: u32, round: usize) {
+    let issuance = storage_prefix("Balances", "TotalIssuance");
+    for number in finalized.saturating_sub(keep - 1)..=finalized {
+        let hash = parse_hash(&node.rpc("chain_getBlockHash", json!([number])));
+        assert!(
+            node.storage(&issuance, Some(hash)).is_some(),
+            "round {round}: state of #{number} inside the pruning window is unreadable"
+        );
+    }
+}
+
+fn sigkill_rounds(keep: Option<u32>) {
+    let pruning = keep.map_or("archive".to_string(), |k| k.to_string());
     let dir = tempfile::tempdir().expect("tempdir");
+    let mut heights: Vec<(u32, u32)> = Vec::new();
+    let mut before_kill = 0u32;
     let mut rng = rand::thread_rng();
     let mut finalized_seen: Vec<(u32, H256, serde_json::Value)> = Vec::new();
     let mut transfers_checked = 0usize;
     for round in 0..ROUNDS {
-        let node = Node::start(dir.path(), &["--state-pruning", "archive"]);
+        let node = Node::start(dir.path(), &["--state-pruning", &pruning]);
         let genesis = node.genesis();
 
         // Reopened consistent: heads name stored blocks, finalized <= best.
@@ -98,6 +123,16 @@ fn sigkill_under_load_loses_nothing_finalized() {
             fin <= best,
             "round {round}: finalized #{fin} above best #{best}"
         );
+        assert!(
+            fin >= before_kill,
+            "round {round}: finalized went back from #{before_kill} to #{fin}"
+        );
+        if round > 0 {
+            heights.push((before_kill, fin));
+        }
+        if let Some(keep) = keep {
+            check_window(&node, fin, keep, round);
+        }
         assert_eq!(
             parse_hash(&node.rpc("chain_getBlockHash", json!([fin]))),
             fin_hash
@@ -146,6 +181,7 @@ fn sigkill_under_load_loses_nothing_finalized() {
             }
             std::thread::sleep(Duration::from_millis(rng.gen_range(20..200)));
         }
+        before_kill = node.finalized().0;
         node.kill9();
         stop.store(true, Ordering::Relaxed);
         loader.join().expect("load thread");
@@ -159,5 +195,13 @@ fn sigkill_under_load_loses_nothing_finalized() {
         transfers_checked > 0,
         "no transfer was finalized under load"
     );
-    eprintln!("{ROUNDS} kills; {} finalized blocks holding {transfers_checked} transfers survived them all", finalized_seen.len());
+    let heights: Vec<String> = heights
+        .iter()
+        .map(|(before, after)| format!("#{before}->#{after}"))
+        .collect();
+    eprintln!(
+        "state pruning {pruning}: {ROUNDS} kills; {} finalized blocks holding {transfers_checked} transfers survived them all; finalized before->after each kill: {}",
+        finalized_seen.len(),
+        heights.join(" ")
+    );
 }

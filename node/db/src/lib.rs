@@ -157,6 +157,11 @@ impl Database {
         Database { kv, pruning }
     }
 
+    /// The store underneath.
+    pub fn store(&self) -> &Arc<dyn KeyValue> {
+        &self.kv
+    }
+
     /// The pruning mode.
     pub fn pruning(&self) -> Pruning {
         self.pruning

@@ -1,7 +1,7 @@
 //! Runs real `entroos-node` processes on 127.0.0.1 and talks JSON-RPC to
 //! them over HTTP. Every wait is on a condition with a deadline; nodes are
 //! killed when dropped.
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub mod http;
 pub mod ws;
