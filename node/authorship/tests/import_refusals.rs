@@ -58,7 +58,10 @@ impl Chain {
     }
 
     fn valid_on_best(&self) -> Built {
-        let best = self.client.expect_header(&self.client.heads().best.1).unwrap();
+        let best = self
+            .client
+            .expect_header(&self.client.heads().best.1)
+            .unwrap();
         let slot = self.now_slot();
         self.build(&best, slot, slot * TEST_SLOT_MILLIS, &self.alice)
     }
@@ -89,7 +92,11 @@ impl Chain {
             .client
             .import_block(block, BlockOrigin::Network)
             .expect_err("the block must be refused");
-        assert_eq!(self.snapshot(), before, "a refused block changed the database ({error})");
+        assert_eq!(
+            self.snapshot(),
+            before,
+            "a refused block changed the database ({error})"
+        );
         assert_eq!(self.client.heads(), heads);
         error
     }
@@ -109,10 +116,16 @@ fn a_valid_block_from_outside_is_imported_and_becomes_best() {
     chain.clock.advance(TEST_SLOT_MILLIS);
     let built = chain.valid_on_best();
     let hash = built.block.header.hash();
-    let outcome = chain.client.import_block(built.block.clone(), BlockOrigin::Network).unwrap();
+    let outcome = chain
+        .client
+        .import_block(built.block.clone(), BlockOrigin::Network)
+        .unwrap();
     assert_eq!(outcome, ImportOutcome::Imported { hash, best: true });
     assert_eq!(chain.client.heads().best, (1, hash));
-    let again = chain.client.import_block(built.block, BlockOrigin::Network).unwrap();
+    let again = chain
+        .client
+        .import_block(built.block, BlockOrigin::Network)
+        .unwrap();
     assert_eq!(again, ImportOutcome::AlreadyKnown(hash));
 }
 
@@ -130,19 +143,31 @@ fn header_refusals_name_their_reason() {
     let mut block = valid.clone();
     block.header.number = 5;
     block.header = resealed(block.header, &chain.alice);
-    assert!(matches!(chain.refuse(block), ImportError::WrongNumber { parent: 0, number: 5 }));
+    assert!(matches!(
+        chain.refuse(block),
+        ImportError::WrongNumber {
+            parent: 0,
+            number: 5
+        }
+    ));
 
     let mut block = valid.clone();
     if let Some(DigestItem::Seal(_, signature)) = block.header.digest.logs.last_mut() {
         signature.truncate(10);
     }
-    assert!(matches!(chain.refuse(block), ImportError::BadSeal(SealError::Malformed)));
+    assert!(matches!(
+        chain.refuse(block),
+        ImportError::BadSeal(SealError::Malformed)
+    ));
 
     let mut block = valid.clone();
     if let Some(DigestItem::Seal(_, signature)) = block.header.digest.logs.last_mut() {
         signature[0] ^= 1;
     }
-    assert!(matches!(chain.refuse(block), ImportError::BadSeal(SealError::NotAnAuthority { .. })));
+    assert!(matches!(
+        chain.refuse(block),
+        ImportError::BadSeal(SealError::NotAnAuthority { .. })
+    ));
 
     let bob = sr25519::Pair::from_uri("//Bob").unwrap();
     let block = entroos_primitives::Block {
@@ -150,8 +175,17 @@ fn header_refusals_name_their_reason() {
         extrinsics: valid.extrinsics.clone(),
     };
     let error = chain.refuse(block);
-    assert!(matches!(error, ImportError::BadSeal(SealError::NotAnAuthority { .. })), "{error}");
-    assert!(error.to_string().contains("not signed by any authority"), "{error}");
+    assert!(
+        matches!(
+            error,
+            ImportError::BadSeal(SealError::NotAnAuthority { .. })
+        ),
+        "{error}"
+    );
+    assert!(
+        error.to_string().contains("not signed by any authority"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -160,10 +194,18 @@ fn slot_refusals_name_their_reason() {
     chain.clock.advance(TEST_SLOT_MILLIS);
     let first = chain.valid_on_best().block;
     let slot = chain.now_slot();
-    chain.client.import_block(first.clone(), BlockOrigin::Network).unwrap();
+    chain
+        .client
+        .import_block(first.clone(), BlockOrigin::Network)
+        .unwrap();
 
     chain.clock.advance(TEST_SLOT_MILLIS);
-    let same_slot = chain.build(&first.header, slot, (slot + 1) * TEST_SLOT_MILLIS, &chain.alice);
+    let same_slot = chain.build(
+        &first.header,
+        slot,
+        (slot + 1) * TEST_SLOT_MILLIS,
+        &chain.alice,
+    );
     let error = chain.refuse(same_slot.block);
     assert!(
         matches!(error, ImportError::SlotNotIncreasing { parent, slot: s } if parent == slot && s == slot),
@@ -173,7 +215,10 @@ fn slot_refusals_name_their_reason() {
     let ahead = chain.now_slot() + 10;
     let future = chain.build(&first.header, ahead, ahead * TEST_SLOT_MILLIS, &chain.alice);
     let error = chain.refuse(future.block);
-    assert!(matches!(error, ImportError::SlotInFuture { slot: s, .. } if s == ahead), "{error}");
+    assert!(
+        matches!(error, ImportError::SlotInFuture { slot: s, .. } if s == ahead),
+        "{error}"
+    );
 }
 
 #[test]
@@ -181,30 +226,52 @@ fn body_and_execution_refusals_name_their_reason() {
     let chain = Chain::new();
     chain.clock.advance(TEST_SLOT_MILLIS);
     let slot = chain.now_slot();
-    let genesis = chain.client.expect_header(&chain.client.heads().genesis).unwrap();
+    let genesis = chain
+        .client
+        .expect_header(&chain.client.heads().genesis)
+        .unwrap();
     let valid = chain.valid_on_best().block;
 
-    let drifting = chain.build(&genesis, slot, slot * TEST_SLOT_MILLIS + 60_000, &chain.alice);
+    let drifting = chain.build(
+        &genesis,
+        slot,
+        slot * TEST_SLOT_MILLIS + 60_000,
+        &chain.alice,
+    );
     let error = chain.refuse(drifting.block);
-    assert!(matches!(error, ImportError::Inherents(ref why) if why.contains("timestamp")), "{error}");
+    assert!(
+        matches!(error, ImportError::Inherents(ref why) if why.contains("timestamp")),
+        "{error}"
+    );
 
     let mut block = valid.clone();
     block.header.extrinsics_root = H256([3; 32]);
     block.header = resealed(block.header, &chain.alice);
     let error = chain.refuse(block);
-    assert!(matches!(error, ImportError::ExtrinsicsRootMismatch { .. }), "{error}");
+    assert!(
+        matches!(error, ImportError::ExtrinsicsRootMismatch { .. }),
+        "{error}"
+    );
 
     let mut block = valid.clone();
     block.header.state_root = H256([4; 32]);
     block.header = resealed(block.header, &chain.alice);
     let error = chain.refuse(block);
-    assert!(matches!(error, ImportError::StateRootMismatch { .. }), "{error}");
+    assert!(
+        matches!(error, ImportError::StateRootMismatch { .. }),
+        "{error}"
+    );
 
     let mut block = valid.clone();
-    block.extrinsics.push(OpaqueExtrinsic(vec![0x0c, 0xff, 0xff, 0xff]));
+    block
+        .extrinsics
+        .push(OpaqueExtrinsic(vec![0x0c, 0xff, 0xff, 0xff]));
     let leaves: Vec<&[u8]> = block.extrinsics.iter().map(|xt| xt.0.as_slice()).collect();
     block.header.extrinsics_root = H256(ordered_trie_root(&leaves));
     block.header = resealed(block.header, &chain.alice);
     let error = chain.refuse(block);
-    assert!(matches!(error, ImportError::UndecodableBody { index: 1, .. }), "{error}");
+    assert!(
+        matches!(error, ImportError::UndecodableBody { index: 1, .. }),
+        "{error}"
+    );
 }

@@ -36,7 +36,10 @@ fn two_hundred_thousand_distinct_storage_reads_stay_within_a_memory_bound() {
         "200000 distinct state_getStorage calls: {answered} answered; RSS {rss_before} KiB before, {rss_max} KiB at most (bound {READ_LOOP_RSS_BOUND_KIB} KiB); best #{best}"
     );
     assert_eq!(answered, 200_000);
-    assert!(rss_max < READ_LOOP_RSS_BOUND_KIB, "RSS grew to {rss_max} KiB");
+    assert!(
+        rss_max < READ_LOOP_RSS_BOUND_KIB,
+        "RSS grew to {rss_max} KiB"
+    );
 }
 
 #[test]
@@ -52,7 +55,15 @@ fn a_batch_above_the_limit_is_refused_with_substrates_error() {
     let answer: serde_json::Value = serde_json::from_str(&body).expect("json");
     assert_eq!(status, 200, "{body}");
     assert_eq!(answer["error"]["code"], -32010, "{body}");
-    assert_eq!(answer["error"]["message"], "The batch request was too large");
-    let small: Vec<(&str, serde_json::Value)> = (0..100).map(|_| ("system_name", json!([]))).collect();
-    assert_eq!(node.batch(&small).len(), 100, "a batch within the limit is served");
+    assert_eq!(
+        answer["error"]["message"],
+        "The batch request was too large"
+    );
+    let small: Vec<(&str, serde_json::Value)> =
+        (0..100).map(|_| ("system_name", json!([]))).collect();
+    assert_eq!(
+        node.batch(&small).len(),
+        100,
+        "a batch within the limit is served"
+    );
 }

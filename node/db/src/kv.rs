@@ -102,10 +102,13 @@ pub trait KeyValue: Send + Sync {
     fn keys_with_prefix(&self, column: Column, prefix: &[u8]) -> Result<Vec<Vec<u8>>, DbError>;
 }
 
+/// Entries of every column, ordered by column then key.
+type Entries = BTreeMap<(Column, Vec<u8>), Vec<u8>>;
+
 /// A store in memory (tests, simulations, `--tmp`-like throwaway chains).
 #[derive(Debug, Default)]
 pub struct MemoryKv {
-    entries: RwLock<BTreeMap<(Column, Vec<u8>), Vec<u8>>>,
+    entries: RwLock<Entries>,
 }
 
 impl KeyValue for MemoryKv {

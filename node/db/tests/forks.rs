@@ -12,9 +12,18 @@ use support::*;
 /// Runs `test` on a RocksDB database and on an in-memory one.
 fn on_both(pruning: Pruning, test: impl Fn(&Database)) {
     let dir = tempfile::tempdir().unwrap();
-    let rocks = RocksKv::open(dir.path(), RocksOptions { create_if_missing: true }).unwrap();
+    let rocks = RocksKv::open(
+        dir.path(),
+        RocksOptions {
+            create_if_missing: true,
+        },
+    )
+    .unwrap();
     test(&Database::with_store(Arc::new(rocks), pruning));
-    test(&Database::with_store(Arc::new(MemoryKv::default()), pruning));
+    test(&Database::with_store(
+        Arc::new(MemoryKv::default()),
+        pruning,
+    ));
 }
 
 #[test]
@@ -34,9 +43,17 @@ fn a_reorg_to_the_longer_branch_rewrites_the_canonical_lookup() {
             assert_eq!(db.hash_of(header.number).unwrap(), Some(header.hash()));
         }
         assert_eq!(db.children(&g.hash()).unwrap(), vec![a1.hash(), b1.hash()]);
-        assert_eq!(read(db, a2.state_root, b"k"), Some(b"a2".to_vec()), "the other branch stays readable");
+        assert_eq!(
+            read(db, a2.state_root, b"k"),
+            Some(b"a2".to_vec()),
+            "the other branch stays readable"
+        );
         db.set_best(&a2.hash()).unwrap();
-        assert_eq!(db.hash_of(3).unwrap(), None, "a shorter best chain drops the lookup above it");
+        assert_eq!(
+            db.hash_of(3).unwrap(),
+            None,
+            "a shorter best chain drops the lookup above it"
+        );
         assert_eq!(db.hash_of(1).unwrap(), Some(a1.hash()));
     });
 }
@@ -49,7 +66,10 @@ fn finalizing_one_branch_discards_the_other_with_its_state() {
         let b1 = child(db, &g, &changes(&[(b"b", Some(b"only on b"))]), 2, false);
         let b2 = child(db, &b1, &changes(&[(b"b", Some(b"b2"))]), 2, false);
         let refused = db.finalize(&b1.hash(), None).unwrap_err();
-        assert!(matches!(refused, DbError::CannotFinalize { .. }), "{refused}");
+        assert!(
+            matches!(refused, DbError::CannotFinalize { .. }),
+            "{refused}"
+        );
         let outcome = db.finalize(&a1.hash(), Some(b"proof".to_vec())).unwrap();
         let mut discarded = outcome.discarded.clone();
         discarded.sort();
@@ -59,20 +79,35 @@ fn finalizing_one_branch_discards_the_other_with_its_state() {
         assert_eq!(db.header(&b1.hash()).unwrap(), None);
         assert_eq!(db.header(&b2.hash()).unwrap(), None);
         assert_eq!(db.leaves().unwrap(), vec![a1.hash()]);
-        assert_eq!(db.justification(&a1.hash()).unwrap(), Some(b"proof".to_vec()));
+        assert_eq!(
+            db.justification(&a1.hash()).unwrap(),
+            Some(b"proof".to_vec())
+        );
         assert_eq!(db.heads().unwrap().unwrap().finalized, (1, a1.hash()));
         assert_eq!(read(db, a1.state_root, b"a"), Some(b"only on a".to_vec()));
         let b_only = db.state().node(&b2.state_root.0).unwrap();
-        assert_eq!(b_only, None, "the discarded branch's state nodes are released");
+        assert_eq!(
+            b_only, None,
+            "the discarded branch's state nodes are released"
+        );
         let g_again = db.finalize(&g.hash(), None).unwrap_err();
-        assert!(matches!(g_again, DbError::CannotFinalize { .. }), "finality never moves back");
+        assert!(
+            matches!(g_again, DbError::CannotFinalize { .. }),
+            "finality never moves back"
+        );
     });
 }
 
 #[test]
 fn the_key_value_stores_keep_the_same_contract() {
     let dir = tempfile::tempdir().unwrap();
-    let rocks = RocksKv::open(dir.path(), RocksOptions { create_if_missing: true }).unwrap();
+    let rocks = RocksKv::open(
+        dir.path(),
+        RocksOptions {
+            create_if_missing: true,
+        },
+    )
+    .unwrap();
     let stores: [Arc<dyn KeyValue>; 2] = [Arc::new(rocks), Arc::new(MemoryKv::default())];
     for kv in stores {
         let mut tx = entroos_db::Transaction::default();
@@ -83,8 +118,15 @@ fn the_key_value_stores_keep_the_same_contract() {
         tx.delete(Column::Meta, b"a2");
         tx.put(Column::Meta, b"a2", b"last wins".to_vec());
         kv.write(tx, true).unwrap();
-        assert_eq!(kv.get(Column::Meta, b"a2").unwrap(), Some(b"last wins".to_vec()));
-        assert_eq!(kv.get(Column::Meta, b"a3").unwrap(), None, "columns are separate");
+        assert_eq!(
+            kv.get(Column::Meta, b"a2").unwrap(),
+            Some(b"last wins".to_vec())
+        );
+        assert_eq!(
+            kv.get(Column::Meta, b"a3").unwrap(),
+            None,
+            "columns are separate"
+        );
         assert_eq!(
             kv.keys_with_prefix(Column::Meta, b"a").unwrap(),
             vec![b"a1".to_vec(), b"a2".to_vec()]
@@ -104,11 +146,18 @@ struct Twin {
 }
 
 impl Twin {
-    fn child(&self, parent: &entroos_primitives::Header, rng: &mut StdRng, salt: u8, best: bool) -> entroos_primitives::Header {
+    fn child(
+        &self,
+        parent: &entroos_primitives::Header,
+        rng: &mut StdRng,
+        salt: u8,
+        best: bool,
+    ) -> entroos_primitives::Header {
         let mut state = entroos_support::state::Changes::new();
         for _ in 0..rng.gen_range(1..6) {
             let key = vec![rng.gen_range(0u8..24)];
-            let value = (rng.gen_range(0u8..4) > 0).then(|| vec![rng.gen::<u8>(); rng.gen_range(1..64)]);
+            let value =
+                (rng.gen_range(0u8..4) > 0).then(|| vec![rng.gen::<u8>(); rng.gen_range(1..64)]);
             state.insert(key, value);
         }
         let a = child(&self.archive, parent, &state, salt, best);
@@ -166,7 +215,10 @@ fn a_pruned_database_reads_every_state_in_its_window_like_an_archive() {
 }
 
 fn db_nodes(db: &Database) -> usize {
-    db.store().keys_with_prefix(Column::State, b"").unwrap().len()
+    db.store()
+        .keys_with_prefix(Column::State, b"")
+        .unwrap()
+        .len()
 }
 
 /// Every canonical state in the window (and every later one) equals the
@@ -174,14 +226,25 @@ fn db_nodes(db: &Database) -> usize {
 fn check_window(twin: &Twin) {
     let heads = twin.pruned.heads().unwrap().unwrap();
     let archive_heads = twin.archive.heads().unwrap().unwrap();
-    assert_eq!((heads.best, heads.finalized), (archive_heads.best, archive_heads.finalized));
+    assert_eq!(
+        (heads.best, heads.finalized),
+        (archive_heads.best, archive_heads.finalized)
+    );
     for number in heads.pruned_below..=heads.best.0 {
         let hash = twin.archive.hash_of(number).unwrap().unwrap();
         let root = twin.archive.header(&hash).unwrap().unwrap().state_root;
-        assert_eq!(dump(&twin.pruned, root), dump(&twin.archive, root), "state of #{number}");
+        assert_eq!(
+            dump(&twin.pruned, root),
+            dump(&twin.archive, root),
+            "state of #{number}"
+        );
     }
     for leaf in twin.pruned.leaves().unwrap() {
         let root = twin.pruned.header(&leaf).unwrap().unwrap().state_root;
-        assert_eq!(dump(&twin.pruned, root), dump(&twin.archive, root), "leaf {leaf}");
+        assert_eq!(
+            dump(&twin.pruned, root),
+            dump(&twin.archive, root),
+            "leaf {leaf}"
+        );
     }
 }

@@ -63,11 +63,7 @@ pub fn dump(db: &Database, root: H256) -> Vec<(Vec<u8>, Vec<u8>)> {
     let state = db.state();
     let source = entroos_db::NodeSource::new(&state);
     let trie = TrieDBBuilder::<Layout>::new(&source, &root.0).build();
-    let entries = trie
-        .iter()
-        .unwrap()
-        .map(|item| item.unwrap())
-        .collect();
+    let entries = trie.iter().unwrap().map(|item| item.unwrap()).collect();
     assert!(source.failure().is_none());
     entries
 }
