@@ -5,5 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 npm --prefix scripts/clients ci --no-audit --no-fund >/dev/null
+mkdir -p target
 cargo run -q -p entroos-runtime --example chain-info -- target/chain-info.json
 node scripts/clients/sign-transfer.mjs target/chain-info.json runtime/tests/fixtures/pjs-transfer.json

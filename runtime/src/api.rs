@@ -1,12 +1,21 @@
 //! The runtime APIs, by Substrate name: SCALE-encoded arguments in, SCALE
 //! result out. The node calls blocks, pools and `state_call` through [`call`]
 //! only. Arguments must decode exactly (depth-limited, no trailing bytes).
+//!
+//! A call whose state could not be read (the externalities report a
+//! backend error afterwards) fails with [`RuntimeError::Storage`], whatever
+//! it computed: a block being built or imported is then abandoned rather
+//! than built on reads that answered "absent".
+//!
+//! `AuraApi_slot_duration` returns the slot duration in milliseconds (a
+//! SCALE `u64`, Substrate's `SlotDuration`); `AuraApi_authorities` the
+//! authority set (a SCALE `Vec` of 32-byte sr25519 public keys).
 
 use crate::executive;
 use crate::genesis;
 use crate::inherents::{self, InherentData};
 use crate::metadata;
-use crate::{Block, Runtime, RuntimeError, System, TransactionPayment, UncheckedExtrinsic};
+use crate::{Aura, Block, Runtime, RuntimeError, System, TransactionPayment, UncheckedExtrinsic};
 use codec::{Decode, DecodeLimit, Encode};
 use entroos_primitives::dispatch::RuntimeDispatchInfo;
 use entroos_primitives::validity::TransactionSource;
@@ -16,7 +25,7 @@ use entroos_support::hooks::OffchainContext;
 use entroos_support::state::Externalities;
 
 /// Every method [`call`] answers.
-pub const METHODS: [&str; 20] = [
+pub const METHODS: [&str; 22] = [
     "Core_version",
     "Core_execute_block",
     "Core_initialize_block",
@@ -37,6 +46,8 @@ pub const METHODS: [&str; 20] = [
     "GenesisBuilder_build_state",
     "GenesisBuilder_get_preset",
     "GenesisBuilder_preset_names",
+    "AuraApi_slot_duration",
+    "AuraApi_authorities",
 ];
 
 fn args<T: Decode>(method: &str, input: &[u8]) -> Result<T, RuntimeError> {
@@ -50,7 +61,21 @@ fn args<T: Decode>(method: &str, input: &[u8]) -> Result<T, RuntimeError> {
 
 /// Calls the runtime API `method` with SCALE `input` on `ext`.
 /// `offchain` is needed only by `OffchainWorkerApi_offchain_worker`.
+/// Fails with [`RuntimeError::Storage`] if `ext` met a backend error.
 pub fn call(
+    ext: &mut dyn Externalities,
+    method: &str,
+    input: &[u8],
+    offchain: Option<&mut dyn OffchainContext>,
+) -> Result<Vec<u8>, RuntimeError> {
+    let result = dispatch(ext, method, input, offchain);
+    match ext.backend_error() {
+        Some(error) => Err(RuntimeError::Storage(error.clone())),
+        None => result,
+    }
+}
+
+fn dispatch(
     ext: &mut dyn Externalities,
     method: &str,
     input: &[u8],
@@ -65,7 +90,7 @@ pub fn call(
         }
         "Core_initialize_block" => {
             let header: Header = args(method, input)?;
-            executive::initialize_block(ext, &header);
+            executive::initialize_block(ext, &header)?;
             // ExtrinsicInclusionMode::AllExtrinsics
             vec![0]
         }
@@ -132,6 +157,14 @@ pub fn call(
             .map(|n| n.as_bytes().to_vec())
             .collect::<Vec<_>>()
             .encode(),
+        "AuraApi_slot_duration" => {
+            let () = args(method, input)?;
+            Aura::slot_duration().encode()
+        }
+        "AuraApi_authorities" => {
+            let () = args(method, input)?;
+            Aura::authorities(ext).encode()
+        }
         other => return Err(RuntimeError::UnknownApi(other.into())),
     };
     Ok(out)

@@ -8,7 +8,7 @@ use entroos_primitives::{Balance, BlockNumber, Weight};
 use pallet_system::{BlockLength, BlockWeights, PerDispatchClass, WeightsPerClass};
 
 /// The runtime APIs and their versions, as `RuntimeVersion.apis` lists them.
-pub const RUNTIME_APIS: [(&str, u32); 8] = [
+pub const RUNTIME_APIS: [(&str, u32); 9] = [
     ("Core", 5),
     ("Metadata", 2),
     ("BlockBuilder", 6),
@@ -17,6 +17,7 @@ pub const RUNTIME_APIS: [(&str, u32); 8] = [
     ("TransactionPaymentApi", 4),
     ("OffchainWorkerApi", 2),
     ("GenesisBuilder", 1),
+    ("AuraApi", 1),
 ];
 
 /// Bumped whenever behaviour changes; nodes refuse blocks of a spec they do not know.
@@ -103,6 +104,10 @@ impl pallet_system::Config for Runtime {
 impl pallet_timestamp::Config for Runtime {
     const PALLET_INDEX: u8 = pallet_index::TIMESTAMP;
     const MINIMUM_PERIOD: u64 = MINIMUM_PERIOD;
+}
+
+impl pallet_aura::Config for Runtime {
+    const MAX_AUTHORITIES: u32 = MAX_AUTHORITIES;
 }
 
 impl pallet_balances::Config for Runtime {

@@ -9,6 +9,8 @@ pub mod pallet_index {
     pub const SYSTEM: u8 = 0;
     /// Timestamp.
     pub const TIMESTAMP: u8 = 1;
+    /// Aura.
+    pub const AURA: u8 = 2;
     /// Balances.
     pub const BALANCES: u8 = 4;
     /// TransactionPayment.
@@ -32,8 +34,13 @@ pub const SS58_PREFIX: u16 = 42;
 
 /// Block hashes kept for mortality checks.
 pub const BLOCK_HASH_COUNT: BlockNumber = 2400;
-/// The least time between blocks, in milliseconds (half the fastest slot).
-pub const MINIMUM_PERIOD: u64 = 500;
+/// The slot duration, in milliseconds: one block per slot.
+pub const SLOT_DURATION: u64 = 1_000;
+/// The least time between blocks, in milliseconds: half the slot, so that
+/// Aura's slot duration (twice this) is [`SLOT_DURATION`].
+pub const MINIMUM_PERIOD: u64 = SLOT_DURATION / 2;
+/// The most block authorities there may be.
+pub const MAX_AUTHORITIES: u32 = 32;
 
 /// Picoseconds per second of execution.
 pub const WEIGHT_REF_TIME_PER_SECOND: u64 = 1_000_000_000_000;

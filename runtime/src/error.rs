@@ -2,6 +2,7 @@
 
 use entroos_primitives::validity::TransactionValidityError;
 use entroos_primitives::H256;
+use entroos_support::state::BackendError;
 
 /// Why a block is invalid.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -28,6 +29,9 @@ pub enum BlockError {
     /// The block did not set its timestamp.
     #[error("the block has no timestamp inherent")]
     MissingTimestamp,
+    /// The block's slot is malformed or does not follow its parent's.
+    #[error("invalid slot: {0}")]
+    InvalidSlot(#[from] pallet_aura::SlotError),
     /// The header's state root differs from the computed one.
     #[error("state root mismatch: header has {expected}, execution gives {computed}")]
     StateRootMismatch {
@@ -72,4 +76,8 @@ pub enum RuntimeError {
     /// The call needs the node's off-chain context.
     #[error("{0} needs an off-chain context")]
     NeedsOffchainContext(&'static str),
+    /// The state the call ran on could not be read; its result, and any
+    /// state changes it made, must be discarded.
+    #[error("state unavailable: {0}")]
+    Storage(#[from] BackendError),
 }

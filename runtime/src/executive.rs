@@ -3,11 +3,15 @@
 //! A block is: [`initialize_block`], [`apply_extrinsic`] for each extrinsic
 //! (inherents first), [`finalize_block`]. [`execute_block`] runs all three on
 //! a received block and checks its roots and digest; the block author calls
-//! them one by one through the `BlockBuilder` API.
+//! them one by one through the `BlockBuilder` API. A block whose
+//! initialization a pallet refuses (Aura: a slot that does not follow the
+//! parent's) is invalid.
 
 use crate::checks::{self, Signed};
 use crate::error::BlockError;
-use crate::{Balances, Block, Runtime, System, Timestamp, TransactionPayment, UncheckedExtrinsic};
+use crate::{
+    Aura, Balances, Block, Runtime, System, Timestamp, TransactionPayment, UncheckedExtrinsic,
+};
 use codec::Encode;
 use entroos_primitives::dispatch::{DispatchClass, DispatchInfo};
 use entroos_primitives::validity::{
@@ -21,27 +25,37 @@ use entroos_support::state::Externalities;
 use entroos_support::trie::ordered_trie_root;
 use pallet_system::{BlockWeight, Config as _};
 
-/// Starts a block: sets number, parent hash and digest, runs `on_initialize`.
-pub fn initialize_block(ext: &mut dyn Externalities, header: &Header) {
+/// Starts a block: sets number, parent hash and digest, runs `on_initialize`
+/// (in pallet index order). Fails if a pallet refuses the block.
+pub fn initialize_block(ext: &mut dyn Externalities, header: &Header) -> Result<(), BlockError> {
     System::initialize(ext, header.number, header.parent_hash, &header.digest);
-    let hooks_weight = all_pallets_on_initialize(ext, header.number);
+    let hooks_weight = all_pallets_on_initialize(ext, header.number)?;
     let base = Runtime::block_weights()
         .base_block
         .saturating_add(hooks_weight);
     BlockWeight::mutate(ext, |w| w.mandatory = w.mandatory.saturating_add(base));
     System::note_finished_initialize(ext);
+    Ok(())
 }
 
-fn all_pallets_on_initialize(ext: &mut dyn Externalities, n: BlockNumber) -> Weight {
-    System::on_initialize(ext, n)
-        .saturating_add(Timestamp::on_initialize(ext, n))
-        .saturating_add(Balances::on_initialize(ext, n))
-        .saturating_add(TransactionPayment::on_initialize(ext, n))
+fn all_pallets_on_initialize(
+    ext: &mut dyn Externalities,
+    n: BlockNumber,
+) -> Result<Weight, BlockError> {
+    let Ok(system) = System::on_initialize(ext, n);
+    let Ok(timestamp) = Timestamp::on_initialize(ext, n);
+    let aura = Aura::on_initialize(ext, n)?;
+    let Ok(balances) = Balances::on_initialize(ext, n);
+    let Ok(payment) = TransactionPayment::on_initialize(ext, n);
+    Ok([timestamp, aura, balances, payment]
+        .into_iter()
+        .fold(system, Weight::saturating_add))
 }
 
 fn all_pallets_on_finalize(ext: &mut dyn Externalities, n: BlockNumber) {
     System::on_finalize(ext, n);
     Timestamp::on_finalize(ext, n);
+    Aura::on_finalize(ext, n);
     Balances::on_finalize(ext, n);
     TransactionPayment::on_finalize(ext, n);
 }
@@ -147,7 +161,7 @@ pub fn finalize_block(ext: &mut dyn Externalities) -> Result<Header, BlockError>
 
 /// Executes a received block and checks it against its header.
 pub fn execute_block(ext: &mut dyn Externalities, block: &Block) -> Result<(), BlockError> {
-    initialize_block(ext, &block.header);
+    initialize_block(ext, &block.header)?;
     let mut signed_seen = false;
     for (index, opaque) in block.extrinsics.iter().enumerate() {
         let xt = UncheckedExtrinsic::decode_body(&opaque.0).map_err(|e| {

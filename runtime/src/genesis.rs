@@ -1,6 +1,11 @@
 //! Genesis: the runtime's configuration as JSON (Substrate's
 //! `RuntimeGenesisConfig` shape, camelCase), named presets, and building the
 //! initial state from a JSON patch over the defaults.
+//!
+//! The presets endow the development accounts and name the block
+//! authorities (`aura.authorities`, sr25519 SS58 addresses): `//Alice` for
+//! `development`; `//Alice`, `//Bob`, `//Charlie` and `//Dave` for
+//! `local_testnet`.
 
 use crate::constants::DEV_ENDOWMENT;
 use crate::{Runtime, RuntimeError};
@@ -10,6 +15,7 @@ use entroos_primitives::crypto::{sr25519, DEV_ACCOUNT_NAMES};
 use entroos_primitives::{AccountId32, Header, H256};
 use entroos_support::state::Externalities;
 use entroos_support::trie::ordered_trie_root;
+use pallet_aura::AuthorityId;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -30,6 +36,9 @@ pub struct RuntimeGenesisConfig {
     /// System.
     #[serde(default)]
     pub system: SystemConfig,
+    /// Aura: the block authorities.
+    #[serde(default)]
+    pub aura: pallet_aura::GenesisConfig,
     /// Balances.
     #[serde(default)]
     pub balances: pallet_balances::GenesisConfig,
@@ -64,22 +73,37 @@ pub fn dev_accounts() -> Vec<AccountId32> {
         .collect()
 }
 
-/// The preset's configuration patch, as JSON; `None` for an unknown name.
-pub fn preset(name: &str) -> Option<Value> {
+/// The sr25519 keys of `//<name>` for each name.
+fn dev_authorities(names: &[&str]) -> Vec<AuthorityId> {
+    names
+        .iter()
+        .filter_map(|name| sr25519::Pair::from_uri(&format!("//{name}")).ok())
+        .map(|pair| AuthorityId(pair.public()))
+        .collect()
+}
+
+/// The block authorities of a preset; `None` for an unknown name.
+fn preset_authorities(name: &str) -> Option<Vec<AuthorityId>> {
     match name {
-        DEV_PRESET | LOCAL_PRESET => {
-            let balances: Vec<(AccountId32, u128)> = dev_accounts()
-                .into_iter()
-                .map(|a| (a, DEV_ENDOWMENT))
-                .collect();
-            let config = RuntimeGenesisConfig {
-                balances: pallet_balances::GenesisConfig { balances },
-                ..Default::default()
-            };
-            serde_json::to_value(config).ok()
-        }
+        DEV_PRESET => Some(dev_authorities(&["Alice"])),
+        LOCAL_PRESET => Some(dev_authorities(&["Alice", "Bob", "Charlie", "Dave"])),
         _ => None,
     }
+}
+
+/// The preset's configuration patch, as JSON; `None` for an unknown name.
+pub fn preset(name: &str) -> Option<Value> {
+    let authorities = preset_authorities(name)?;
+    let balances: Vec<(AccountId32, u128)> = dev_accounts()
+        .into_iter()
+        .map(|a| (a, DEV_ENDOWMENT))
+        .collect();
+    let config = RuntimeGenesisConfig {
+        aura: pallet_aura::GenesisConfig { authorities },
+        balances: pallet_balances::GenesisConfig { balances },
+        ..Default::default()
+    };
+    serde_json::to_value(config).ok()
 }
 
 /// Merges `patch` into `base`: objects key by key, anything else replaced.
@@ -119,6 +143,10 @@ pub fn build(
     pallet_system::BlockHash::insert(ext, &0, &GENESIS_PLACEHOLDER_HASH);
     pallet_system::ParentHash::put(ext, &GENESIS_PLACEHOLDER_HASH);
     ext.set(CODE_KEY, crate::version().encode());
+    config
+        .aura
+        .build::<Runtime>(ext)
+        .map_err(|e| RuntimeError::Genesis(e.to_string()))?;
     config
         .balances
         .build::<Runtime>(ext)

@@ -9,14 +9,17 @@
 //! |---|---|
 //! | 0 | System |
 //! | 1 | Timestamp |
+//! | 2 | Aura |
 //! | 4 | Balances |
 //! | 5 | TransactionPayment |
 //!
-//! Indices 2 and 3 are kept for consensus and finality pallets.
+//! Index 3 is kept for a finality pallet.
 //!
 //! Invariants: execution is deterministic (state, block and inherent data in;
 //! state changes and a header out); a block's state and extrinsics roots are
-//! checked against its header; an extrinsic that fails validity changes no
+//! checked against its header; a block whose slot does not follow its
+//! parent's is invalid; a failed read of the state underneath is a
+//! [`RuntimeError::Storage`], never a missing value; an extrinsic that fails validity changes no
 //! state; one whose call fails pays its fee and has its call's changes
 //! rolled back.
 
@@ -92,6 +95,8 @@ pub type Block = entroos_primitives::Block;
 pub type System = pallet_system::Pallet<Runtime>;
 /// Timestamp of this runtime.
 pub type Timestamp = pallet_timestamp::Pallet<Runtime>;
+/// Aura of this runtime.
+pub type Aura = pallet_aura::Pallet<Runtime>;
 /// Balances of this runtime.
 pub type Balances = pallet_balances::Pallet<Runtime>;
 /// TransactionPayment of this runtime.
@@ -106,6 +111,7 @@ pub fn offchain_worker(
     use entroos_support::hooks::Hooks;
     System::offchain_worker(ext, header.number, ctx);
     Timestamp::offchain_worker(ext, header.number, ctx);
+    Aura::offchain_worker(ext, header.number, ctx);
     Balances::offchain_worker(ext, header.number, ctx);
     TransactionPayment::offchain_worker(ext, header.number, ctx);
 }

@@ -2,7 +2,7 @@
 //! constants, the extrinsic format and its signed extensions. Built once.
 
 use crate::constants::pallet_index;
-use crate::{Balances, Runtime, System, Timestamp, TransactionPayment, UncheckedExtrinsic};
+use crate::{Aura, Balances, Runtime, System, Timestamp, TransactionPayment, UncheckedExtrinsic};
 use codec::Encode;
 use entroos_primitives::generic::extensions;
 use entroos_primitives::generic::EXTRINSIC_FORMAT_VERSION;
@@ -20,6 +20,7 @@ pub fn metadata() -> RuntimeMetadataPrefixed {
     let pallets = vec![
         System::pallet_metadata(pallet_index::SYSTEM),
         Timestamp::pallet_metadata(pallet_index::TIMESTAMP),
+        Aura::pallet_metadata(pallet_index::AURA),
         Balances::pallet_metadata(pallet_index::BALANCES),
         TransactionPayment::pallet_metadata(pallet_index::TRANSACTION_PAYMENT),
     ];

@@ -1,6 +1,7 @@
 //! An in-memory chain for tests and benchmarks: genesis from a preset,
 //! block building through the runtime APIs' own functions, and signing of
-//! transfers the way wallets sign them. Time advances by one slot per block.
+//! transfers the way wallets sign them. Time advances by one slot per block,
+//! and each header states its slot the way the node's author does.
 
 use crate::{api, executive, genesis, BlockError, RuntimeCall, RuntimeError, UncheckedExtrinsic};
 use codec::Encode;
@@ -9,14 +10,14 @@ use entroos_primitives::generic::extensions::AdditionalSigned;
 use entroos_primitives::generic::{signing_payload, SignedExtra};
 use entroos_primitives::validity::ApplyExtrinsicResult;
 use entroos_primitives::{
-    AccountId32, Block, BlockNumber, Era, Header, MultiAddress, MultiSignature, OpaqueExtrinsic,
-    H256,
+    AccountId32, Block, BlockNumber, Digest, DigestItem, Era, Header, MultiAddress, MultiSignature,
+    OpaqueExtrinsic, H256,
 };
 use entroos_support::state::{Externalities, InMemoryBackend, Overlay};
 use std::collections::BTreeMap;
 
-/// Milliseconds between test blocks.
-pub const SLOT_MILLIS: u64 = 1_000;
+/// Milliseconds between test blocks: one slot.
+pub const SLOT_MILLIS: u64 = crate::constants::SLOT_DURATION;
 
 /// A chain held in memory.
 pub struct TestChain {
@@ -43,7 +44,7 @@ impl TestChain {
         let mut state = InMemoryBackend::default();
         let mut overlay = Overlay::new(&state);
         genesis::build(&mut overlay, config)?;
-        let changes = overlay.into_changes();
+        let changes = overlay.try_into_changes()?;
         state.apply(changes);
         let head = genesis::header(state.root());
         let hashes = BTreeMap::from([(0, head.hash())]);
@@ -78,9 +79,10 @@ impl TestChain {
         let pending = Header {
             parent_hash: parent,
             number: self.head.number.saturating_add(1),
+            digest: slot_digest(now.checked_div(SLOT_MILLIS).unwrap_or_default()),
             ..Default::default()
         };
-        executive::initialize_block(&mut overlay, &pending);
+        executive::initialize_block(&mut overlay, &pending)?;
         let inherent =
             UncheckedExtrinsic::new_unsigned(RuntimeCall::Timestamp(pallet_timestamp::Call::set {
                 now,
@@ -105,7 +107,7 @@ impl TestChain {
             results.push(result);
         }
         let header = executive::finalize_block(&mut overlay)?;
-        let changes = overlay.into_changes();
+        let changes = overlay.try_into_changes()?;
         self.state.apply(changes);
         self.now = now;
         self.hashes.insert(header.number, header.hash());
@@ -115,6 +117,16 @@ impl TestChain {
             .filter_map(|xt| codec::Decode::decode(&mut &xt[..]).ok())
             .collect::<Vec<OpaqueExtrinsic>>();
         Ok((Block { header, extrinsics }, results))
+    }
+}
+
+/// A digest stating `slot` under Aura's engine id, as the node's author writes it.
+pub fn slot_digest(slot: u64) -> Digest {
+    Digest {
+        logs: vec![DigestItem::PreRuntime(
+            pallet_aura::ENGINE_ID,
+            pallet_aura::Slot(slot).encode(),
+        )],
     }
 }
 

@@ -45,6 +45,9 @@ fn client_visible_type_paths_are_substrates() {
         "pallet_balances::types::AccountData",
         "pallet_balances::types::BalanceLock",
         "sp_runtime::generic::era::Era",
+        "sp_consensus_aura::sr25519::app_sr25519::Public",
+        "sp_consensus_slots::Slot",
+        "bounded_collections::bounded_vec::BoundedVec",
     ] {
         assert!(paths.contains(expected), "missing {expected}");
     }
@@ -92,6 +95,7 @@ fn every_pallet_is_described_at_its_index() {
         [
             ("System", 0),
             ("Timestamp", 1),
+            ("Aura", 2),
             ("Balances", 4),
             ("TransactionPayment", 5)
         ]
@@ -142,6 +146,60 @@ fn every_pallet_is_described_at_its_index() {
     assert!(system.constants.iter().any(|c| c.name == "SS58Prefix"));
 }
 
+fn path_of(md: &frame_metadata::v14::RuntimeMetadataV14, id: u32) -> String {
+    md.types.resolve(id).unwrap().path.segments.join("::")
+}
+
+#[test]
+fn aura_storage_and_constants_are_substrates() {
+    let md = decoded();
+    let aura = md.pallets.iter().find(|p| p.name == "Aura").unwrap();
+    let storage = aura.storage.as_ref().unwrap();
+    assert_eq!(storage.prefix, "Aura");
+    let plain = |name: &str| {
+        let entry = storage.entries.iter().find(|e| e.name == name).unwrap();
+        match entry.ty {
+            frame_metadata::v14::StorageEntryType::Plain(ty) => ty.id,
+            _ => panic!("Aura.{name} is a plain value"),
+        }
+    };
+    let authorities = md.types.resolve(plain("Authorities")).unwrap();
+    assert_eq!(
+        authorities.path.segments.join("::"),
+        "bounded_collections::bounded_vec::BoundedVec"
+    );
+    let item = authorities.type_params[0].ty.unwrap().id;
+    assert_eq!(
+        path_of(&md, item),
+        "sp_consensus_aura::sr25519::app_sr25519::Public"
+    );
+    assert_eq!(
+        path_of(&md, plain("CurrentSlot")),
+        "sp_consensus_slots::Slot"
+    );
+    let constant = |name: &str| {
+        let c = aura.constants.iter().find(|c| c.name == name).unwrap();
+        c.value.clone()
+    };
+    let slot_duration = u64::decode(&mut &constant("SlotDuration")[..]).unwrap();
+    assert_eq!(slot_duration, entroos_runtime::constants::SLOT_DURATION);
+    let timestamp = md.pallets.iter().find(|p| p.name == "Timestamp").unwrap();
+    let minimum_period = timestamp
+        .constants
+        .iter()
+        .find(|c| c.name == "MinimumPeriod")
+        .unwrap();
+    assert_eq!(
+        u64::decode(&mut &minimum_period.value[..]).unwrap() * 2,
+        slot_duration,
+        "clients derive the block time from either"
+    );
+    assert_eq!(
+        u32::decode(&mut &constant("MaxAuthorities")[..]).unwrap(),
+        entroos_runtime::constants::MAX_AUTHORITIES
+    );
+}
+
 #[test]
 fn runtime_api_serves_metadata_versions() {
     let mut t = entroos_support::TestExternalities::default();
@@ -168,6 +226,17 @@ fn runtime_api_serves_metadata_versions() {
         assert!(api::call(ext, "Nope_nope", &[], None).is_err());
         assert!(api::call(ext, "Metadata_metadata_at_version", &[1, 2], None).is_err());
     });
+}
+
+#[test]
+fn every_runtime_api_method_belongs_to_an_api_the_version_lists() {
+    let apis = entroos_runtime::version().apis;
+    for method in api::METHODS {
+        let (name, _) = method.split_once('_').unwrap();
+        let id = entroos_primitives::version::api_id(name);
+        assert!(apis.iter().any(|(a, _)| *a == id), "{name} is not listed");
+    }
+    assert_eq!(apis.len(), 9);
 }
 
 /// py-substrate-interface picks its decoders by type path patterns

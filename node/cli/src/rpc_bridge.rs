@@ -3,6 +3,7 @@
 use codec::Decode;
 use entroos_client::{Client, ClientError};
 use entroos_client_api::HeaderBackend;
+use entroos_support::state::Backend;
 use entroos_primitives::version::RuntimeVersion;
 use entroos_primitives::{BlockNumber, Header, OpaqueExtrinsic, H256};
 use entroos_rpc::api::{
@@ -61,8 +62,8 @@ impl ChainApi for ClientRpc {
 
 impl StateApi for ClientRpc {
     fn storage(&self, at: H256, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
-        use entroos_support::state::Backend;
-        Ok(self.0.state_at(&at).map_err(read_error)?.get(key))
+        let state = self.0.state_at(&at).map_err(read_error)?;
+        Backend::get(&*state, key).map_err(|e| ReadError::Backend(e.to_string()))
     }
     fn keys_paged(
         &self,
@@ -71,11 +72,11 @@ impl StateApi for ClientRpc {
         start: Option<&[u8]>,
         count: usize,
     ) -> Result<Vec<Vec<u8>>, ReadError> {
-        Ok(self
-            .0
+        self.0
             .state_at(&at)
             .map_err(read_error)?
-            .keys_paged(prefix, start, count))
+            .try_keys_paged(prefix, start, count)
+            .map_err(|e| ReadError::Backend(e.to_string()))
     }
     fn call(&self, at: H256, method: &str, input: &[u8]) -> Result<Vec<u8>, ReadError> {
         self.0.call_at(&at, method, input).map_err(read_error)

@@ -1,5 +1,7 @@
 //! The state of one block, as the runtime's read-only [`Backend`]: reads,
-//! ordered iteration and roots go through `trie-db` over the database.
+//! ordered iteration and roots go through `trie-db` over the database, and
+//! a read that fails (a missing trie node, a database error) is returned as
+//! a [`BackendError`], never as an absent key.
 //! A state at a root never changes, so values read once are cached for the
 //! backend's lifetime (one block built or imported, one RPC call, or the
 //! best block's state shared until the best block changes). The cache is
@@ -9,7 +11,7 @@
 
 use entroos_db::{NodeSource, StateDb, StateDelta};
 use entroos_primitives::H256;
-use entroos_support::state::{Backend, Changes};
+use entroos_support::state::{Backend, BackendError, BackendOperation, Changes};
 use entroos_support::trie::Layout;
 use parking_lot::Mutex;
 use std::collections::HashMap;
@@ -85,14 +87,17 @@ impl TrieBackend {
         }
     }
 
-    fn read(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.with_trie(|trie| match trie.get(key) {
-            Ok(value) => value,
-            Err(e) => {
-                tracing::error!(target: "state", "reading {} at {}: {e:?}", hex::encode(key), self.root);
-                None
-            }
-        })
+    fn read(&self, key: &[u8]) -> Result<Option<Vec<u8>>, BackendError> {
+        self.with_trie(|trie| trie.get(key))
+            .map_err(|e| self.error(BackendOperation::Get(key.to_vec()), format!("{e:?}")))
+    }
+
+    fn error(&self, operation: BackendOperation, reason: String) -> BackendError {
+        BackendError {
+            root: self.root,
+            operation,
+            reason,
+        }
     }
 
     /// Entries and bytes held by the read cache.
@@ -112,19 +117,24 @@ impl TrieBackend {
     }
 
     /// Keys with `prefix`, strictly after `start` (if given), at most `count`.
-    pub fn keys_paged(&self, prefix: &[u8], start: Option<&[u8]>, count: usize) -> Vec<Vec<u8>> {
+    pub fn try_keys_paged(
+        &self,
+        prefix: &[u8],
+        start: Option<&[u8]>,
+        count: usize,
+    ) -> Result<Vec<Vec<u8>>, BackendError> {
         let mut keys = Vec::new();
         let mut cursor = match start {
             Some(s) if s > prefix => s.to_vec(),
             _ => {
-                if self.get(prefix).is_some() {
+                if Backend::get(self, prefix)?.is_some() {
                     keys.push(prefix.to_vec());
                 }
                 prefix.to_vec()
             }
         };
         while keys.len() < count {
-            match self.next_key(&cursor) {
+            match self.next_key(&cursor)? {
                 Some(next) if next.starts_with(prefix) => {
                     keys.push(next.clone());
                     cursor = next;
@@ -132,50 +142,44 @@ impl TrieBackend {
                 _ => break,
             }
         }
-        keys
+        Ok(keys)
     }
 }
 
 impl Backend for TrieBackend {
-    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, BackendError> {
         if let Some(value) = self.cache.lock().get(key) {
-            return value.clone();
+            return Ok(value.clone());
         }
-        let value = self.read(key);
+        let value = self.read(key)?;
         self.cache.lock().insert(key, value.clone());
-        value
+        Ok(value)
     }
 
-    fn next_key(&self, key: &[u8]) -> Option<Vec<u8>> {
+    fn next_key(&self, key: &[u8]) -> Result<Option<Vec<u8>>, BackendError> {
+        let failed = |e| self.error(BackendOperation::NextKey(key.to_vec()), format!("{e:?}"));
         self.with_trie(|trie| {
-            let mut iter = trie.key_iter().ok()?;
-            iter.seek(key).ok()?;
+            let mut iter = trie.key_iter().map_err(failed)?;
+            iter.seek(key).map_err(failed)?;
             for item in iter {
                 match item {
-                    Ok(k) if k.as_slice() > key => return Some(k),
+                    Ok(k) if k.as_slice() > key => return Ok(Some(k)),
                     Ok(_) => continue,
-                    Err(e) => {
-                        tracing::error!(target: "state", "iterating at {}: {e:?}", self.root);
-                        return None;
-                    }
+                    Err(e) => return Err(failed(e)),
                 }
             }
-            None
+            Ok(None)
         })
     }
 
-    fn root_with(&self, changes: &Changes) -> H256 {
-        match self.state.delta(Some(self.root), changes) {
-            Ok(delta) => {
-                let root = delta.root;
-                *self.last_delta.lock() = Some(delta);
-                root
-            }
-            Err(e) => {
-                tracing::error!(target: "state", "computing the root over {}: {e}", self.root);
-                H256::default()
-            }
-        }
+    fn root_with(&self, changes: &Changes) -> Result<H256, BackendError> {
+        let delta = self
+            .state
+            .delta(Some(self.root), changes)
+            .map_err(|e| self.error(BackendOperation::Root, e.to_string()))?;
+        let root = delta.root;
+        *self.last_delta.lock() = Some(delta);
+        Ok(root)
     }
 }
 
@@ -185,6 +189,20 @@ mod tests {
     use entroos_db::{Database, Pruning};
 
     #[test]
+    fn a_read_of_a_missing_trie_node_is_an_error_not_an_absent_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Database::open(dir.path(), Pruning::Archive).unwrap();
+        let unknown = H256([1; 32]);
+        let backend = TrieBackend::new(db.state(), unknown);
+        let error = Backend::get(&backend, b"key").unwrap_err();
+        assert_eq!(error.root, unknown);
+        assert_eq!(error.operation, BackendOperation::Get(b"key".to_vec()));
+        let error = backend.next_key(b"").unwrap_err();
+        assert_eq!(error.operation, BackendOperation::NextKey(Vec::new()));
+        assert!(backend.try_keys_paged(b"", None, 10).is_err());
+    }
+
+    #[test]
     fn the_delta_behind_a_computed_root_is_handed_over_once() {
         let db = Database::in_memory(Pruning::Archive);
         let empty = db.state().delta(None, &Changes::default()).unwrap().root;
@@ -192,7 +210,7 @@ mod tests {
         let changes: Changes = [(b"key".to_vec(), Some(b"value".to_vec()))]
             .into_iter()
             .collect();
-        let root = backend.root_with(&changes);
+        let root = backend.root_with(&changes).unwrap();
         assert_eq!(root, db.state().delta(None, &changes).unwrap().root);
         assert!(
             backend.take_delta(H256([1; 32])).is_none(),

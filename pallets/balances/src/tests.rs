@@ -119,6 +119,67 @@ fn reserve_withdraw_deposit_and_force() {
 }
 
 #[test]
+fn force_set_balance_below_the_deposit_burns_the_dust_from_issuance() {
+    let mut t = new_test_ext(&[(1, 100), (2, 100)]);
+    t.execute_with(|ext| {
+        let force = Call::force_set_balance {
+            who: MultiAddress::Id(account(1)),
+            new_free: ED - 1,
+        };
+        Balances::dispatch(ext, RawOrigin::Root, force).unwrap();
+        assert!(!pallet_system::Pallet::<Test>::account_exists(
+            ext,
+            &account(1)
+        ));
+        assert!(balances_events(ext).contains(&Event::DustLost {
+            account: account(1),
+            amount: ED - 1
+        }));
+        assert_eq!(TotalIssuance::get(ext), 100);
+        assert_eq!(sum_of_balances(ext), 100);
+    });
+}
+
+#[test]
+fn force_set_balance_reaping_with_reserved_burns_free_and_reserved() {
+    let mut t = new_test_ext(&[(1, 100), (2, 100)]);
+    t.execute_with(|ext| {
+        Balances::reserve(ext, &account(1), 5).unwrap();
+        Balances::set_free_balance(ext, &account(1), 2).unwrap();
+        assert!(!pallet_system::Pallet::<Test>::account_exists(
+            ext,
+            &account(1)
+        ));
+        assert!(balances_events(ext).contains(&Event::DustLost {
+            account: account(1),
+            amount: 7
+        }));
+        assert_eq!(TotalIssuance::get(ext), 100);
+        assert_eq!(sum_of_balances(ext), 100);
+    });
+}
+
+#[test]
+fn withdraw_and_slash_reaping_keep_issuance_equal_to_balances() {
+    let mut t = new_test_ext(&[(1, 100), (2, 100), (3, 100)]);
+    t.execute_with(|ext| {
+        Balances::withdraw(ext, &account(1), 95, Existence::AllowDeath).unwrap();
+        assert!(!pallet_system::Pallet::<Test>::account_exists(
+            ext,
+            &account(1)
+        ));
+        Balances::reserve(ext, &account(2), 95).unwrap();
+        assert_eq!(Balances::slash_reserved(ext, &account(2), 95), Ok(95));
+        assert!(!pallet_system::Pallet::<Test>::account_exists(
+            ext,
+            &account(2)
+        ));
+        assert_eq!(TotalIssuance::get(ext), 100);
+        assert_eq!(sum_of_balances(ext), 100);
+    });
+}
+
+#[test]
 fn genesis_rejects_bad_configs() {
     let mut t = entroos_support::TestExternalities::default();
     let dup = crate::GenesisConfig {
@@ -131,6 +192,56 @@ fn genesis_rejects_bad_configs() {
     assert!(t.execute_with(|ext| low.build::<Test>(ext)).is_err());
 }
 
+/// One operation of the issuance property test.
+#[derive(Clone, Debug)]
+enum Op {
+    Transfer(u8, u8, u128, bool),
+    SetFree(u8, u128),
+    Withdraw(u8, u128),
+    Deposit(u8, u128),
+    Reserve(u8, u128),
+    Unreserve(u8, u128),
+    SlashReserved(u8, u128),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let who = 1u8..5;
+    let value = 0u128..300;
+    prop_oneof![
+        (who.clone(), who.clone(), value.clone(), any::<bool>())
+            .prop_map(|(a, b, v, k)| Op::Transfer(a, b, v, k)),
+        (who.clone(), value.clone()).prop_map(|(a, v)| Op::SetFree(a, v)),
+        (who.clone(), value.clone()).prop_map(|(a, v)| Op::Withdraw(a, v)),
+        (who.clone(), value.clone()).prop_map(|(a, v)| Op::Deposit(a, v)),
+        (who.clone(), value.clone()).prop_map(|(a, v)| Op::Reserve(a, v)),
+        (who.clone(), value.clone()).prop_map(|(a, v)| Op::Unreserve(a, v)),
+        (who, value).prop_map(|(a, v)| Op::SlashReserved(a, v)),
+    ]
+}
+
+fn apply(ext: &mut dyn entroos_support::Externalities, op: Op) {
+    let _ = match op {
+        Op::Transfer(from, to, value, keep) => {
+            let existence = if keep {
+                Existence::KeepAlive
+            } else {
+                Existence::AllowDeath
+            };
+            Balances::transfer(ext, &account(from), &account(to), value, existence)
+        }
+        Op::SetFree(who, value) => Balances::set_free_balance(ext, &account(who), value),
+        Op::Withdraw(who, value) => {
+            Balances::withdraw(ext, &account(who), value, Existence::AllowDeath)
+        }
+        Op::Deposit(who, value) => Balances::deposit(ext, &account(who), value),
+        Op::Reserve(who, value) => Balances::reserve(ext, &account(who), value),
+        Op::Unreserve(who, value) => Balances::unreserve(ext, &account(who), value).map(drop),
+        Op::SlashReserved(who, value) => {
+            Balances::slash_reserved(ext, &account(who), value).map(drop)
+        }
+    };
+}
+
 proptest! {
     #[test]
     fn issuance_equals_sum_of_balances(ops in proptest::collection::vec((1u8..5, 1u8..5, 0u128..300, any::<bool>()), 1..40)) {
@@ -139,6 +250,18 @@ proptest! {
             for (from, to, value, keep) in ops {
                 let existence = if keep { Existence::KeepAlive } else { Existence::AllowDeath };
                 let _ = Balances::transfer(ext, &account(from), &account(to), value, existence);
+            }
+            prop_assert_eq!(sum_of_balances(ext), TotalIssuance::get(ext));
+            Ok(())
+        })?;
+    }
+
+    #[test]
+    fn issuance_equals_sum_of_balances_under_every_operation(ops in proptest::collection::vec(op(), 1..40)) {
+        let mut t = new_test_ext(&[(1, 1000), (2, 500), (3, 50)]);
+        t.execute_with(|ext| {
+            for op in ops {
+                apply(ext, op);
             }
             prop_assert_eq!(sum_of_balances(ext), TotalIssuance::get(ext));
             Ok(())

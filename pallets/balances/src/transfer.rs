@@ -28,7 +28,8 @@ impl<T: Config> Pallet<T> {
 
     /// Changes an account's data, reaping it (and burning the dust) when its
     /// total falls below the existential deposit. `f` receives whether the
-    /// account is new.
+    /// account is new. Callers that mint or burn adjust the issuance after
+    /// this returns, by the amount they moved: the dust is already accounted.
     pub(crate) fn mutate_account<R>(
         ext: &mut dyn Externalities,
         who: &AccountId32,
@@ -50,7 +51,7 @@ impl<T: Config> Pallet<T> {
             },
         )?;
         if let Some(dust) = dust {
-            TotalIssuance::mutate(ext, |i| *i = i.saturating_sub(dust));
+            burn(ext, dust);
             pallet_system::Pallet::<T>::deposit_event(
                 ext,
                 Event::DustLost {
@@ -139,7 +140,7 @@ impl<T: Config> Pallet<T> {
             return Ok(());
         }
         Self::mutate_account(ext, who, |data, _| Self::debit(data, amount, existence))?;
-        TotalIssuance::mutate(ext, |i| *i = i.saturating_sub(amount));
+        burn(ext, amount);
         pallet_system::Pallet::<T>::deposit_event(ext, Event::Withdraw { who: *who, amount });
         Ok(())
     }
@@ -153,9 +154,7 @@ impl<T: Config> Pallet<T> {
         if amount == 0 {
             return Ok(());
         }
-        let issuance = TotalIssuance::get(ext)
-            .checked_add(amount)
-            .ok_or(ArithmeticError::Overflow)?;
+        ensure_can_mint(ext, amount)?;
         Self::mutate_account(ext, who, |data, is_new| {
             if is_new && amount < T::EXISTENTIAL_DEPOSIT {
                 return Err(Self::error(Error::ExistentialDeposit));
@@ -166,7 +165,7 @@ impl<T: Config> Pallet<T> {
                 .ok_or(ArithmeticError::Overflow)?;
             Ok(())
         })?;
-        TotalIssuance::put(ext, &issuance);
+        mint(ext, amount);
         pallet_system::Pallet::<T>::deposit_event(ext, Event::Deposit { who: *who, amount });
         Ok(())
     }
@@ -226,7 +225,7 @@ impl<T: Config> Pallet<T> {
     ) -> Result<Balance, DispatchError> {
         let slashed = Self::mutate_account(ext, who, |data, _| Ok(take_reserved(data, amount)))?;
         if slashed > 0 {
-            TotalIssuance::mutate(ext, |i| *i = i.saturating_sub(slashed));
+            burn(ext, slashed);
             pallet_system::Pallet::<T>::deposit_event(
                 ext,
                 Event::Slashed {
@@ -238,25 +237,23 @@ impl<T: Config> Pallet<T> {
         Ok(slashed)
     }
 
-    /// Sets `who`'s free balance, adjusting issuance (root).
+    /// Sets `who`'s free balance, minting or burning the difference (root).
+    /// A total left below the existential deposit reaps the account, and its
+    /// dust leaves the issuance too.
     pub fn set_free_balance(
         ext: &mut dyn Externalities,
         who: &AccountId32,
         free: Balance,
     ) -> Result<(), DispatchError> {
         let old = Self::free_balance(ext, who);
-        let issuance = TotalIssuance::get(ext);
-        let issuance = match free >= old {
-            true => issuance
-                .checked_add(free.saturating_sub(old))
-                .ok_or(ArithmeticError::Overflow)?,
-            false => issuance.saturating_sub(old.saturating_sub(free)),
-        };
+        let (minted, burned) = (free.saturating_sub(old), old.saturating_sub(free));
+        ensure_can_mint(ext, minted)?;
         Self::mutate_account(ext, who, |data, _| {
             data.free = free;
             Ok(())
         })?;
-        TotalIssuance::put(ext, &issuance);
+        mint(ext, minted);
+        burn(ext, burned);
         let free = Self::free_balance(ext, who);
         pallet_system::Pallet::<T>::deposit_event(ext, Event::BalanceSet { who: *who, free });
         Ok(())
@@ -282,4 +279,26 @@ fn take_reserved(data: &mut AccountData, amount: Balance) -> Balance {
     let taken = amount.min(data.reserved);
     data.reserved = data.reserved.saturating_sub(taken);
     taken
+}
+
+/// Fails if minting `amount` would overflow the issuance.
+fn ensure_can_mint(ext: &dyn Externalities, amount: Balance) -> Result<(), DispatchError> {
+    TotalIssuance::get(ext)
+        .checked_add(amount)
+        .map(drop)
+        .ok_or_else(|| ArithmeticError::Overflow.into())
+}
+
+/// Adds `amount` to the issuance (checked beforehand by [`ensure_can_mint`]).
+fn mint(ext: &mut dyn Externalities, amount: Balance) {
+    if amount > 0 {
+        TotalIssuance::mutate(ext, |i| *i = i.saturating_add(amount));
+    }
+}
+
+/// Removes `amount` from the issuance.
+fn burn(ext: &mut dyn Externalities, amount: Balance) {
+    if amount > 0 {
+        TotalIssuance::mutate(ext, |i| *i = i.saturating_sub(amount));
+    }
 }

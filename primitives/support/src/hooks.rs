@@ -2,12 +2,18 @@
 
 use crate::state::Externalities;
 use entroos_primitives::{BlockNumber, Weight};
+use std::convert::Infallible;
 
 /// What a pallet does at the edges of every block.
-pub trait Hooks {
-    /// Before the block's extrinsics; returns the weight it used.
-    fn on_initialize(_ext: &mut dyn Externalities, _n: BlockNumber) -> Weight {
-        Weight::ZERO
+///
+/// `on_initialize` may refuse the block with the pallet's own error `E`
+/// (the block is then invalid); pallets that never refuse one keep the
+/// default `Infallible`.
+pub trait Hooks<E = Infallible> {
+    /// Before the block's extrinsics; returns the weight it used, or why the
+    /// block is invalid.
+    fn on_initialize(_ext: &mut dyn Externalities, _n: BlockNumber) -> Result<Weight, E> {
+        Ok(Weight::ZERO)
     }
     /// After the block's extrinsics.
     fn on_finalize(_ext: &mut dyn Externalities, _n: BlockNumber) {}

@@ -4,19 +4,22 @@
 //! reaches state.
 //!
 //! - [`state`]: the [`Externalities`](state::Externalities) trait (the only way
-//!   runtime code touches state), a transactional overlay and in-memory state.
+//!   runtime code touches state), a transactional overlay that records a
+//!   failed read of committed state as a typed error, and in-memory state.
 //! - [`storage`]: typed values, maps and double maps keyed like FRAME, so
 //!   clients compute the same keys, and their metadata.
+//! - [`bounded`]: a `Vec` whose length bound is part of its type, for storage.
 //! - [`trie`]: the Merkle-Patricia trie (Substrate's node format, blake2-256)
 //!   that yields state and extrinsics roots.
 //! - [`dispatch`]: origins, typed pallet errors, dispatch information.
-//! - [`hooks`]: block hooks, genesis building, the off-chain worker's context.
+//! - [`hooks`]: block hooks (`on_initialize` may refuse a block with a typed
+//!   error), genesis building, the off-chain worker's context.
 //! - [`metadata`]: metadata V14 helpers.
 //!
 //! Invariants: runtime code is deterministic — it receives state, time and
 //! randomness as inputs and never performs I/O; state changes inside a
-//! rolled-back storage transaction leave no trace; nothing here panics on
-//! input.
+//! rolled-back storage transaction leave no trace; a state read that fails is
+//! an error, never an absent value; nothing here panics on input.
 #![cfg_attr(
     not(test),
     deny(
@@ -29,6 +32,7 @@
     )
 )]
 
+pub mod bounded;
 pub mod dispatch;
 pub mod hooks;
 pub mod metadata;

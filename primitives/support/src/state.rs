@@ -3,16 +3,26 @@
 //! The runtime sees state only through [`Externalities`]: reads, writes,
 //! ordered key iteration, nested storage transactions and the state root.
 //! [`Overlay`] implements it over any read-only [`Backend`], keeping changes
-//! in memory until the caller takes them with [`Overlay::into_changes`]; the
-//! node backs it with its database, tests with [`InMemoryBackend`].
+//! in memory until the caller takes them with [`Overlay::try_into_changes`];
+//! the node backs it with its database, tests with [`InMemoryBackend`].
+//!
+//! A backend read can fail (a missing trie node, a database error): that is a
+//! [`BackendError`], never an absent key. Runtime code keeps reading plain
+//! `Option`s, so the overlay records the first such error and is *poisoned*:
+//! from then on every read that needs the backend answers `None`, and
+//! [`Externalities::backend_error`] tells the caller that whatever was
+//! computed since must be thrown away.
 //!
 //! Invariants: a rolled-back transaction leaves no trace; iteration is in
-//! key order; the root depends only on the final key-value set.
+//! key order; the root depends only on the final key-value set; a poisoned
+//! overlay stays poisoned.
 
 use crate::trie::trie_root;
 use codec::{Compact, Decode, Encode};
 use entroos_primitives::H256;
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
+use std::fmt;
 use std::ops::Bound;
 
 /// Nested storage transactions deeper than this are refused.
@@ -30,6 +40,42 @@ pub enum StateError {
     /// More than [`MAX_TRANSACTION_DEPTH`] nested transactions.
     #[error("storage transactions nested too deeply")]
     TooDeep,
+}
+
+/// What a backend was doing when it failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BackendOperation {
+    /// Reading the value at a key.
+    Get(Vec<u8>),
+    /// Looking for the key after a key.
+    NextKey(Vec<u8>),
+    /// Computing the root with changes applied.
+    Root,
+}
+
+impl fmt::Display for BackendOperation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BackendOperation::Get(key) => write!(f, "reading key 0x{}", hex::encode(key)),
+            BackendOperation::NextKey(key) => {
+                write!(f, "looking for the key after 0x{}", hex::encode(key))
+            }
+            BackendOperation::Root => f.write_str("computing the state root"),
+        }
+    }
+}
+
+/// Committed state could not be read: the state is unavailable or corrupt.
+/// Never means "absent"; whatever depended on the read is invalid.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{operation} in the state at root {root}: {reason}")]
+pub struct BackendError {
+    /// The root of the state being read.
+    pub root: H256,
+    /// What failed.
+    pub operation: BackendOperation,
+    /// Why, as the storage layer reported it.
+    pub reason: String,
 }
 
 /// The runtime's view of state.
@@ -53,6 +99,13 @@ pub trait Externalities {
     /// Appends an encoded item to the SCALE `Vec` stored at `key` without
     /// decoding it (a missing or malformed value is replaced by a new `Vec`).
     fn append(&mut self, key: &[u8], encoded_item: &[u8]);
+
+    /// The first error of the committed state behind these externalities,
+    /// if one occurred. Reads since then answered `None` where they needed
+    /// that state, so every result computed on them must be discarded.
+    fn backend_error(&self) -> Option<&BackendError> {
+        None
+    }
 
     /// Whether `key` has a value.
     fn exists(&self, key: &[u8]) -> bool {
@@ -86,14 +139,15 @@ pub trait Externalities {
     }
 }
 
-/// Committed state the overlay reads through to.
+/// Committed state the overlay reads through to. `Ok(None)` means absent;
+/// `Err` means the state could not be read.
 pub trait Backend {
     /// The value at `key`.
-    fn get(&self, key: &[u8]) -> Option<Vec<u8>>;
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, BackendError>;
     /// The smallest key strictly greater than `key`.
-    fn next_key(&self, key: &[u8]) -> Option<Vec<u8>>;
+    fn next_key(&self, key: &[u8]) -> Result<Option<Vec<u8>>, BackendError>;
     /// The root the state would have with `changes` applied.
-    fn root_with(&self, changes: &Changes) -> H256;
+    fn root_with(&self, changes: &Changes) -> Result<H256, BackendError>;
 }
 
 /// State held in a sorted map; its root is computed from scratch.
@@ -118,21 +172,9 @@ impl InMemoryBackend {
     pub fn root(&self) -> H256 {
         H256(trie_root(self.entries.iter()))
     }
-}
 
-impl Backend for InMemoryBackend {
-    fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.entries.get(key).cloned()
-    }
-
-    fn next_key(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.entries
-            .range::<[u8], _>((Bound::Excluded(key), Bound::Unbounded))
-            .next()
-            .map(|(k, _)| k.clone())
-    }
-
-    fn root_with(&self, changes: &Changes) -> H256 {
+    /// The root the state would have with `changes` applied.
+    fn root_with_changes(&self, changes: &Changes) -> H256 {
         if changes.is_empty() {
             return self.root();
         }
@@ -148,6 +190,66 @@ impl Backend for InMemoryBackend {
             };
         }
         H256(trie_root(merged))
+    }
+}
+
+impl Backend for InMemoryBackend {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, BackendError> {
+        Ok(self.entries.get(key).cloned())
+    }
+
+    fn next_key(&self, key: &[u8]) -> Result<Option<Vec<u8>>, BackendError> {
+        Ok(self
+            .entries
+            .range::<[u8], _>((Bound::Excluded(key), Bound::Unbounded))
+            .next()
+            .map(|(k, _)| k.clone()))
+    }
+
+    fn root_with(&self, changes: &Changes) -> Result<H256, BackendError> {
+        Ok(self.root_with_changes(changes))
+    }
+}
+
+/// In-memory state whose reads of one key fail, as a missing trie node
+/// would: for testing that a failed read aborts what depended on it.
+#[derive(Clone, Debug, Default)]
+pub struct FailingBackend {
+    /// The state.
+    pub state: InMemoryBackend,
+    /// The key whose reads fail (also when iteration reaches it).
+    pub failing_key: Vec<u8>,
+}
+
+impl FailingBackend {
+    fn error(&self, operation: BackendOperation) -> BackendError {
+        BackendError {
+            root: self.state.root(),
+            operation,
+            reason: "trie node missing".into(),
+        }
+    }
+}
+
+impl Backend for FailingBackend {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, BackendError> {
+        if key == self.failing_key.as_slice() {
+            return Err(self.error(BackendOperation::Get(key.to_vec())));
+        }
+        self.state.get(key)
+    }
+
+    fn next_key(&self, key: &[u8]) -> Result<Option<Vec<u8>>, BackendError> {
+        match self.state.next_key(key)? {
+            Some(next) if next == self.failing_key => {
+                Err(self.error(BackendOperation::NextKey(key.to_vec())))
+            }
+            next => Ok(next),
+        }
+    }
+
+    fn root_with(&self, changes: &Changes) -> Result<H256, BackendError> {
+        self.state.root_with(changes)
     }
 }
 
@@ -168,6 +270,8 @@ pub struct Overlay<'a, B: Backend> {
     backend: &'a B,
     changes: Changes,
     journals: Vec<Vec<Undo>>,
+    /// The first backend error met; set once, never cleared.
+    poisoned: OnceCell<BackendError>,
 }
 
 impl<'a, B: Backend> Overlay<'a, B> {
@@ -177,12 +281,43 @@ impl<'a, B: Backend> Overlay<'a, B> {
             backend,
             changes: Changes::new(),
             journals: Vec::new(),
+            poisoned: OnceCell::new(),
         }
     }
 
-    /// The changes made, to be committed by the caller. Open transactions count as committed.
+    /// The changes made, to be committed by the caller, unless a backend
+    /// read failed. Open transactions count as committed.
+    pub fn try_into_changes(self) -> Result<Changes, BackendError> {
+        match self.poisoned.into_inner() {
+            Some(error) => Err(error),
+            None => Ok(self.changes),
+        }
+    }
+
+    /// The changes made, whether or not a backend read failed: callers
+    /// check [`Externalities::backend_error`] (the runtime API does) first.
+    /// Open transactions count as committed.
     pub fn into_changes(self) -> Changes {
         self.changes
+    }
+
+    /// Reads through to the backend, unless poisoned; a failure poisons.
+    fn backend_read(
+        &self,
+        read: impl FnOnce(&B) -> Result<Option<Vec<u8>>, BackendError>,
+    ) -> Option<Vec<u8>> {
+        if self.poisoned.get().is_some() {
+            return None;
+        }
+        read(self.backend).unwrap_or_else(|error| {
+            self.poison(error);
+            None
+        })
+    }
+
+    fn poison(&self, error: BackendError) {
+        // Only the first error is kept: later ones may be its consequences.
+        let _first_kept = self.poisoned.set(error);
     }
 
     /// The changes made so far.
@@ -222,7 +357,7 @@ impl<B: Backend> Externalities for Overlay<'_, B> {
     fn get(&self, key: &[u8]) -> Option<Vec<u8>> {
         match self.changes.get(key) {
             Some(change) => change.clone(),
-            None => self.backend.get(key),
+            None => self.backend_read(|backend| backend.get(key)),
         }
     }
 
@@ -237,7 +372,7 @@ impl<B: Backend> Externalities for Overlay<'_, B> {
     fn next_key(&self, key: &[u8]) -> Option<Vec<u8>> {
         let mut cursor = key.to_vec();
         loop {
-            let from_backend = self.backend.next_key(&cursor);
+            let from_backend = self.backend_read(|backend| backend.next_key(&cursor));
             let from_overlay = self
                 .changes
                 .range::<[u8], _>((Bound::Excluded(cursor.as_slice()), Bound::Unbounded))
@@ -298,7 +433,19 @@ impl<B: Backend> Externalities for Overlay<'_, B> {
     }
 
     fn storage_root(&mut self) -> H256 {
-        self.backend.root_with(&self.changes)
+        if self.poisoned.get().is_some() {
+            return H256::default();
+        }
+        self.backend
+            .root_with(&self.changes)
+            .unwrap_or_else(|error| {
+                self.poison(error);
+                H256::default()
+            })
+    }
+
+    fn backend_error(&self) -> Option<&BackendError> {
+        self.poisoned.get()
     }
 
     fn append(&mut self, key: &[u8], encoded_item: &[u8]) {
@@ -417,6 +564,88 @@ mod tests {
         o.set(b"a", vec![0xff]);
         o.append(b"a", &7u16.encode());
         assert_eq!(o.get(b"a"), Some(vec![4, 7, 0]));
+    }
+
+    fn failing() -> FailingBackend {
+        FailingBackend {
+            state: backend(),
+            failing_key: b"b".to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_failed_read_is_recorded_and_poisons_the_overlay() {
+        let b = failing();
+        let mut o = Overlay::new(&b);
+        o.set(b"x", vec![1]);
+        assert_eq!(o.get(b"a"), Some(b"a".to_vec()));
+        assert_eq!(o.backend_error(), None);
+        assert_eq!(o.get(b"b"), None);
+        let error = o.backend_error().cloned().unwrap();
+        assert_eq!(error.operation, BackendOperation::Get(b"b".to_vec()));
+        assert_eq!(error.root, b.state.root());
+        assert_eq!(o.get(b"a"), None, "poisoned: the backend is not read again");
+        assert_eq!(
+            o.get(b"x"),
+            Some(vec![1]),
+            "the overlay's own writes remain"
+        );
+        assert_eq!(o.storage_root(), H256::default());
+        assert_eq!(o.backend_error(), Some(&error), "the first error is kept");
+        assert_eq!(o.try_into_changes(), Err(error));
+    }
+
+    #[test]
+    fn a_failed_iteration_poisons_the_overlay() {
+        let b = failing();
+        let mut o = Overlay::new(&b);
+        assert_eq!(o.keys_with_prefix(b""), vec![b"a".to_vec()]);
+        assert_eq!(
+            o.backend_error().map(|e| &e.operation),
+            Some(&BackendOperation::NextKey(b"a".to_vec()))
+        );
+        assert!(o.backend_error().unwrap().to_string().contains("0x61"));
+        o.set(b"y", vec![2]);
+        assert!(o.try_into_changes().is_err());
+    }
+
+    struct RootFails;
+
+    impl Backend for RootFails {
+        fn get(&self, _key: &[u8]) -> Result<Option<Vec<u8>>, BackendError> {
+            Ok(None)
+        }
+        fn next_key(&self, _key: &[u8]) -> Result<Option<Vec<u8>>, BackendError> {
+            Ok(None)
+        }
+        fn root_with(&self, _changes: &Changes) -> Result<H256, BackendError> {
+            Err(BackendError {
+                root: H256([7; 32]),
+                operation: BackendOperation::Root,
+                reason: "database closed".into(),
+            })
+        }
+    }
+
+    #[test]
+    fn a_failed_root_poisons_the_overlay() {
+        let mut o = Overlay::new(&RootFails);
+        o.set(b"k", vec![1]);
+        assert_eq!(o.storage_root(), H256::default());
+        let error = o.backend_error().cloned().unwrap();
+        assert_eq!(error.operation, BackendOperation::Root);
+        assert!(error.to_string().contains("database closed"));
+        assert_eq!(o.try_into_changes(), Err(error));
+    }
+
+    #[test]
+    fn a_healthy_overlay_hands_over_its_changes() {
+        let b = failing();
+        let mut o = Overlay::new(&b);
+        o.set(b"z", vec![1]);
+        assert_eq!(o.get(b"d"), Some(b"d".to_vec()));
+        let changes = o.try_into_changes().unwrap();
+        assert_eq!(changes.get(b"z".as_slice()), Some(&Some(vec![1])));
     }
 
     #[test]
