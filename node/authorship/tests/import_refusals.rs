@@ -200,13 +200,21 @@ fn slot_refusals_name_their_reason() {
         .unwrap();
 
     chain.clock.advance(TEST_SLOT_MILLIS);
-    let same_slot = chain.build(
-        &first.header,
-        slot,
-        (slot + 1) * TEST_SLOT_MILLIS,
-        &chain.alice,
-    );
-    let error = chain.refuse(same_slot.block);
+    let mut same_slot = chain
+        .build(
+            &first.header,
+            slot + 1,
+            (slot + 1) * TEST_SLOT_MILLIS,
+            &chain.alice,
+        )
+        .block;
+    for item in same_slot.header.digest.logs.iter_mut() {
+        if let DigestItem::PreRuntime(_, data) = item {
+            *data = codec::Encode::encode(&slot);
+        }
+    }
+    same_slot.header = resealed(same_slot.header, &chain.alice);
+    let error = chain.refuse(same_slot);
     assert!(
         matches!(error, ImportError::SlotNotIncreasing { parent, slot: s } if parent == slot && s == slot),
         "{error}"
@@ -266,7 +274,7 @@ fn body_and_execution_refusals_name_their_reason() {
     block
         .extrinsics
         .push(OpaqueExtrinsic(vec![0x0c, 0xff, 0xff, 0xff]));
-    let leaves: Vec<&[u8]> = block.extrinsics.iter().map(|xt| xt.0.as_slice()).collect();
+    let leaves: Vec<Vec<u8>> = block.extrinsics.iter().map(codec::Encode::encode).collect();
     block.header.extrinsics_root = H256(ordered_trie_root(&leaves));
     block.header = resealed(block.header, &chain.alice);
     let error = chain.refuse(block);

@@ -3,12 +3,12 @@
 use codec::Decode;
 use entroos_client::{Client, ClientError};
 use entroos_client_api::HeaderBackend;
-use entroos_support::state::Backend;
 use entroos_primitives::version::RuntimeVersion;
 use entroos_primitives::{BlockNumber, Header, OpaqueExtrinsic, H256};
 use entroos_rpc::api::{
     ChainApi, Health, NetworkApi, PoolApi, ReadError, StateApi, SubmitError, TxStatus,
 };
+use entroos_support::state::Backend;
 use entroos_txpool::{PoolError, TxPool, TxStatus as PoolStatus};
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc};

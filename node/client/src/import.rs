@@ -3,7 +3,7 @@
 use crate::state::TrieBackend;
 use crate::verify::{check_seal, check_slot};
 use crate::{storage, Client};
-use codec::Decode;
+use codec::{Decode, Encode};
 use entroos_client_api::{BlockImport, BlockOrigin, ClientError, ImportError, ImportOutcome};
 use entroos_db::{BlockCommit, StateDelta};
 use entroos_primitives::{Block, Header, H256};
@@ -149,7 +149,7 @@ impl Client {
         unsealed: Header,
         parent: &Header,
     ) -> Result<StateDelta, ImportError> {
-        let leaves: Vec<&[u8]> = block.extrinsics.iter().map(|xt| xt.0.as_slice()).collect();
+        let leaves: Vec<Vec<u8>> = block.extrinsics.iter().map(Encode::encode).collect();
         let computed = H256(ordered_trie_root(&leaves));
         if computed != block.header.extrinsics_root {
             return Err(ImportError::ExtrinsicsRootMismatch {
@@ -157,6 +157,7 @@ impl Client {
                 computed,
             });
         }
+        entroos_executor::check_body(block)?;
         let state = self.state_at(&parent.hash())?;
         let unsealed = Block {
             header: unsealed,

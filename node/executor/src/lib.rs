@@ -121,6 +121,19 @@ pub fn inherent_data(timestamp_millis: u64) -> InherentData {
     data
 }
 
+/// Checks that every extrinsic of `block`'s body decodes.
+pub fn check_body(block: &Block) -> Result<(), ImportError> {
+    for (index, xt) in block.extrinsics.iter().enumerate() {
+        entroos_runtime::UncheckedExtrinsic::decode_body(&xt.0).map_err(|e| {
+            ImportError::UndecodableBody {
+                index,
+                reason: e.to_string(),
+            }
+        })?;
+    }
+    Ok(())
+}
+
 /// Checks `block`'s inherents against the local time `now_millis` (the
 /// timestamp may not run ahead of it by more than the runtime's drift).
 pub fn check_inherents(
