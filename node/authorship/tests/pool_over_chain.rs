@@ -10,10 +10,9 @@ use entroos_executor::testing::{sign, transfer_keep_alive, SigningContext};
 use entroos_primitives::crypto::sr25519;
 use entroos_primitives::{AccountId32, H256};
 use entroos_txpool::graph::Limits;
-use entroos_txpool::{PoolError, TxPool, TxStatus};
+use entroos_txpool::{PoolError, TryRecvError, TxPool, TxStatus, Watcher};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
 
 struct Chain {
     client: Arc<Client>,
@@ -26,7 +25,7 @@ struct Chain {
 impl Chain {
     fn new() -> Self {
         let (client, clock) = dev_client(Pruning::Archive).unwrap();
-        let pool = TxPool::new(client.clone(), Limits::default());
+        let pool = TxPool::new(client.clone(), Limits::default()).with_clock(clock.clone());
         Chain {
             client,
             clock,
@@ -63,8 +62,8 @@ impl Chain {
     }
 }
 
-fn drain(receiver: &mut mpsc::UnboundedReceiver<TxStatus>) -> Vec<TxStatus> {
-    std::iter::from_fn(|| receiver.try_recv().ok()).collect()
+fn drain(watcher: &mut Watcher) -> Vec<TxStatus> {
+    std::iter::from_fn(|| watcher.try_recv().ok()).collect()
 }
 
 #[test]
@@ -169,4 +168,37 @@ fn removed_transactions_are_banned_and_their_watchers_told() {
         chain.pool.submit(transfer),
         Err(PoolError::TemporarilyBanned)
     ));
+}
+
+#[test]
+fn a_second_watch_of_a_pooled_transfer_is_refused_and_the_first_goes_on() {
+    let mut chain = Chain::new();
+    let transfer = chain.transfer(0, 1_000_000_000_000);
+    let (hash, mut first) = chain.pool.submit_and_watch(transfer.clone()).unwrap();
+    assert!(matches!(
+        chain.pool.submit_and_watch(transfer.clone()),
+        Err(PoolError::AlreadyImported)
+    ));
+    let (_, other) = chain
+        .pool
+        .submit_and_watch(chain.transfer(1, 1_000_000_000_000))
+        .unwrap();
+    drop(other);
+    assert_eq!(drain(&mut first), vec![TxStatus::Ready]);
+
+    chain.author();
+    let head = chain.client.heads().best.1;
+    assert_eq!(
+        drain(&mut first),
+        vec![TxStatus::InBlock(head), TxStatus::Finalized(head)]
+    );
+    assert_eq!(first.try_recv(), Err(TryRecvError::Ended));
+    assert_eq!(first.hash(), hash);
+    assert!(
+        matches!(
+            chain.pool.submit(transfer),
+            Err(PoolError::Invalid(reason)) if reason == "Transaction is outdated"
+        ),
+        "once included, the same transfer is stale"
+    );
 }

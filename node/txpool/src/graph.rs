@@ -6,8 +6,16 @@
 //! promote future ones; removing a ready one (other than by inclusion) demotes
 //! those that relied on it. Each tag has at most one provider: a newcomer with
 //! a higher priority usurps the holder, one with a lower or equal priority is
-//! refused. Limits on count and bytes (ready and future apart) and per sender
-//! are enforced by evicting the lowest priority, newest first.
+//! refused. Limits on count and bytes (ready and future apart) are enforced
+//! by evicting the lowest priority, newest first; a newcomer whose sender
+//! already has as many transactions as the per-sender limit allows is
+//! refused.
+//!
+//! An import is all or nothing: if the newcomer itself would be evicted, the
+//! transactions it usurped or evicted on the way are put back with their
+//! original order and validation time, and the graph is as it was. An
+//! accepted import names every transaction it pushed out ([`Imported`]), so
+//! that none leaves unannounced.
 
 use entroos_primitives::H256;
 use std::cmp::Reverse;
@@ -97,9 +105,21 @@ pub enum GraphError {
         /// The newcomer's.
         new: u64,
     },
-    /// The limits evicted it at once.
+    /// Its sender is at the per-sender limit, or it would be the first
+    /// transaction the count and byte limits evict.
     #[error("the pool is full")]
     Full,
+}
+
+/// What a block changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pruned {
+    /// Transactions of the pool the block included.
+    pub included: Vec<H256>,
+    /// Transactions it made ready.
+    pub promoted: Vec<H256>,
+    /// Transactions no longer valid at its number.
+    pub expired: Vec<H256>,
 }
 
 /// What an import changed.
@@ -184,10 +204,42 @@ impl Graph {
     }
 
     /// Imports `tx`, validated at block `at`.
+    ///
+    /// All or nothing: a refused import leaves the graph exactly as it was
+    /// (what it usurped or evicted on the way is put back), and an accepted
+    /// one lists every transaction it pushed out.
     pub fn import(&mut self, tx: Tx, at: u64) -> Result<Imported, GraphError> {
         if self.entries.contains_key(&tx.hash) {
             return Err(GraphError::AlreadyImported);
         }
+        let holders = self.holders(&tx)?;
+        if self.sender_is_full(&tx, &holders) {
+            return Err(GraphError::Full);
+        }
+        let hash = tx.hash;
+        let usurped: Vec<Entry> = holders.iter().filter_map(|h| self.take(h)).collect();
+        self.insert(tx, at);
+        let promoted = self.promote(hash);
+        let evicted = self.enforce_limits();
+        if !self.entries.contains_key(&hash) {
+            let others = evicted.into_iter().filter(|e| e.tx.hash != hash);
+            self.restore(usurped.into_iter().chain(others));
+            return Err(GraphError::Full);
+        }
+        Ok(Imported {
+            ready: self.is_ready(&hash),
+            promoted: promoted
+                .into_iter()
+                .filter(|h| *h != hash && self.is_ready(h))
+                .collect(),
+            usurped: usurped.iter().map(|e| e.tx.hash).collect(),
+            evicted: evicted.iter().map(|e| e.tx.hash).collect(),
+        })
+    }
+
+    /// The transactions `tx` would usurp: the providers of its tags, which
+    /// must all have a lower priority.
+    fn holders(&self, tx: &Tx) -> Result<BTreeSet<H256>, GraphError> {
         let holders: BTreeSet<H256> = tx
             .provides
             .iter()
@@ -198,57 +250,71 @@ impl Graph {
             .filter_map(|h| self.entries.get(h))
             .map(|e| e.tx.priority)
             .max();
-        if let Some(old) = old {
-            if old >= tx.priority {
-                return Err(GraphError::TooLowPriority {
-                    old,
-                    new: tx.priority,
-                });
-            }
+        match old {
+            Some(old) if old >= tx.priority => Err(GraphError::TooLowPriority {
+                old,
+                new: tx.priority,
+            }),
+            _ => Ok(holders),
         }
-        let mut outcome = Imported::default();
-        for holder in holders {
-            self.remove(&holder);
-            outcome.usurped.push(holder);
-        }
-        let hash = tx.hash;
-        self.insert(tx, at);
-        outcome.promoted = self.promote(hash);
-        outcome.ready = outcome.promoted.first() == Some(&hash);
-        if outcome.ready {
-            outcome.promoted.remove(0);
-        }
-        outcome.evicted = self.enforce_limits(&hash);
-        if outcome.evicted.contains(&hash) {
-            return Err(GraphError::Full);
-        }
-        Ok(outcome)
+    }
+
+    /// Whether `tx`'s sender would be over its limit once `holders` are gone.
+    fn sender_is_full(&self, tx: &Tx, holders: &BTreeSet<H256>) -> bool {
+        let Some(sender) = tx.sender else {
+            return false;
+        };
+        let leaving = holders
+            .iter()
+            .filter(|h| self.entries.get(h).and_then(|e| e.tx.sender) == Some(sender))
+            .count();
+        let pooled = self.per_sender.get(&sender).copied().unwrap_or(0);
+        pooled.saturating_sub(leaving) >= self.limits.per_sender
     }
 
     fn insert(&mut self, tx: Tx, at: u64) {
-        let hash = tx.hash;
-        for tag in &tx.provides {
-            self.providers.insert(tag.clone(), hash);
-        }
-        for tag in &tx.requires {
-            self.requirers.entry(tag.clone()).or_default().insert(hash);
-        }
-        if let Some(sender) = tx.sender {
-            *self.per_sender.entry(sender).or_default() += 1;
-        }
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1);
-        self.ranks[FUTURE].insert((tx.priority, Reverse(seq), hash));
-        self.bytes[FUTURE] = self.bytes[FUTURE].saturating_add(tx.data.len());
-        self.entries.insert(
-            hash,
-            Entry {
-                tx: Arc::new(tx),
-                seq,
-                ready: false,
-                validated_at: at,
-            },
-        );
+        self.place(Entry {
+            tx: Arc::new(tx),
+            seq,
+            ready: false,
+            validated_at: at,
+        });
+    }
+
+    /// Adds `entry` to future and to every index; [`promote`](Self::promote)
+    /// decides whether it is ready.
+    fn place(&mut self, mut entry: Entry) {
+        let hash = entry.tx.hash;
+        for tag in &entry.tx.provides {
+            self.providers.insert(tag.clone(), hash);
+        }
+        for tag in &entry.tx.requires {
+            self.requirers.entry(tag.clone()).or_default().insert(hash);
+        }
+        if let Some(sender) = entry.tx.sender {
+            let count = self.per_sender.entry(sender).or_default();
+            *count = count.saturating_add(1);
+        }
+        entry.ready = false;
+        self.ranks[FUTURE].insert((entry.tx.priority, Reverse(entry.seq), hash));
+        self.bytes[FUTURE] = self.bytes[FUTURE].saturating_add(entry.tx.data.len());
+        self.entries.insert(hash, entry);
+    }
+
+    /// Puts back entries taken out by a refused import, with their original
+    /// order and validation time, and makes ready again what was ready: the
+    /// same entries over the same chain tags are ready exactly as before.
+    fn restore(&mut self, entries: impl IntoIterator<Item = Entry>) {
+        let mut hashes = Vec::new();
+        for entry in entries {
+            hashes.push(entry.tx.hash);
+            self.place(entry);
+        }
+        for hash in hashes {
+            self.promote(hash);
+        }
     }
 
     fn set_ready(&mut self, hash: &H256, ready: bool) {
@@ -319,6 +385,11 @@ impl Graph {
 
     /// Removes `hash`; ready transactions that needed it go back to future.
     pub fn remove(&mut self, hash: &H256) -> Option<Arc<Tx>> {
+        self.take(hash).map(|e| e.tx)
+    }
+
+    /// As [`remove`](Self::remove), keeping the whole entry.
+    fn take(&mut self, hash: &H256) -> Option<Entry> {
         let entry = self.entries.remove(hash)?;
         let slot = usize::from(entry.ready);
         self.ranks[slot].remove(&(entry.tx.priority, Reverse(entry.seq), *hash));
@@ -347,17 +418,16 @@ impl Graph {
         if entry.ready {
             self.demote_dependents(&entry.tx);
         }
-        Some(entry.tx)
+        Some(entry)
     }
 
     /// Removes the transactions included in block `number`: their tags count
     /// as provided by the chain, so what needed them stays or becomes ready.
-    /// Transactions expired at `number` are dropped. Returns `(included,
-    /// expired)` of those found in the pool.
-    pub fn prune(&mut self, included: &[H256], number: u64) -> (Vec<H256>, Vec<H256>) {
+    /// Transactions expired at `number` are dropped.
+    pub fn prune(&mut self, included: &[H256], number: u64) -> Pruned {
         let cutoff = number.saturating_sub(CHAIN_TAG_BLOCKS);
         self.chain_tags.retain(|_, at| *at > cutoff);
-        let mut removed = Vec::new();
+        let mut pruned = Pruned::default();
         let mut unlocked = Vec::new();
         for hash in included {
             let Some(tx) = self.entries.get(hash).map(|e| e.tx.clone()) else {
@@ -368,21 +438,22 @@ impl Graph {
             }
             self.remove(hash);
             unlocked.extend(self.dependents(&tx));
-            removed.push(*hash);
+            pruned.included.push(*hash);
         }
         for hash in unlocked {
-            self.promote(hash);
+            pruned.promoted.extend(self.promote(hash));
         }
-        let expired: Vec<H256> = self
+        pruned.expired = self
             .entries
             .values()
             .filter(|e| e.tx.valid_till < number)
             .map(|e| e.tx.hash)
             .collect();
-        for hash in &expired {
+        for hash in &pruned.expired {
             self.remove(hash);
         }
-        (removed, expired)
+        pruned.promoted.retain(|h| self.is_ready(h));
+        pruned
     }
 
     /// Records a successful revalidation at block `at`: the new `requires`
@@ -424,40 +495,29 @@ impl Graph {
         all.into_iter().map(|e| e.tx.clone()).collect()
     }
 
-    /// Evicts until the limits hold: `newest` if its sender is over the
-    /// per-sender limit, then the lowest priority (newest first) of each queue.
-    fn enforce_limits(&mut self, newest: &H256) -> Vec<H256> {
+    /// Evicts the lowest priority (newest first) of each queue until the
+    /// count and byte limits hold; future is checked again last, since
+    /// evicting ready transactions demotes what needed them.
+    fn enforce_limits(&mut self) -> Vec<Entry> {
         let mut evicted = Vec::new();
-        let sender = self.entries.get(newest).and_then(|e| e.tx.sender);
-        if let Some(sender) = sender {
-            if self.per_sender.get(&sender).copied().unwrap_or(0) > self.limits.per_sender {
-                self.remove(newest);
-                evicted.push(*newest);
-            }
-        }
-        for (slot, count, bytes) in [
-            (FUTURE, self.limits.future_count, self.limits.future_bytes),
-            (READY, self.limits.ready_count, self.limits.ready_bytes),
-        ] {
-            while self.ranks[slot].len() > count || self.bytes[slot] > bytes {
-                let Some(&(_, _, worst)) = self.ranks[slot].iter().next() else {
+        for slot in [FUTURE, READY, FUTURE] {
+            while self.over_limit(slot) {
+                let Some(&(_, _, worst)) = self.ranks[slot].first() else {
                     break;
                 };
-                self.remove(&worst);
-                evicted.push(worst);
+                evicted.extend(self.take(&worst));
             }
         }
-        // Demotions while evicting ready may have overfilled future.
-        while self.ranks[FUTURE].len() > self.limits.future_count
-            || self.bytes[FUTURE] > self.limits.future_bytes
-        {
-            let Some(&(_, _, worst)) = self.ranks[FUTURE].iter().next() else {
-                break;
-            };
-            self.remove(&worst);
-            evicted.push(worst);
-        }
         evicted
+    }
+
+    fn over_limit(&self, slot: usize) -> bool {
+        let (count, bytes) = if slot == READY {
+            (self.limits.ready_count, self.limits.ready_bytes)
+        } else {
+            (self.limits.future_count, self.limits.future_bytes)
+        };
+        self.ranks[slot].len() > count || self.bytes[slot] > bytes
     }
 
     /// The ready transactions in the order a block should take them: highest

@@ -2,32 +2,61 @@
 //!
 //! The transaction pool: validation through the runtime's
 //! `TaggedTransactionQueue`, the dependency [`graph`], a temporary ban of
-//! invalid hashes, and status streams for watched transactions
-//! (`ready` → `inBlock` → `finalized`, or `usurped`/`dropped`/`invalid`).
+//! invalid hashes ([`bans`]), and status streams for watched transactions
+//! (`future`/`ready` → `inBlock` → `finalized`, or
+//! `usurped`/`dropped`/`invalid`).
 //!
 //! After each block, the included transactions leave (their tags count as
 //! provided by the chain), expired ones are dropped, and a bounded batch of
 //! the longest-unchecked ones is validated again against the new best state,
 //! so that revalidation costs at most a fixed share of every slot.
+//!
+//! ## Invariants
+//!
+//! - **No silent loss.** A transaction leaves the pool only with a status
+//!   to its watchers: `inBlock` (included), `usurped` (replaced by a higher
+//!   priority), `dropped` (evicted by the limits, expired, or of unknown
+//!   validity on revalidation) or `invalid` (found invalid, or removed).
+//! - **Imports are all or nothing.** A refused import changes nothing: the
+//!   graph puts back whatever it usurped or evicted on the way, so no
+//!   transaction is pushed out by an import that fails.
+//! - **Watchers are independent.** Each [`Watcher`] is one submission's
+//!   own stream. A second submission of an extrinsic that is pooled is
+//!   refused with [`PoolError::AlreadyImported`] and touches nothing; if the
+//!   runtime accepts it again after inclusion, the new submission gets a
+//!   stream of its own while the first still waits for its block's
+//!   finality. A stream ends only after its own final status (or when the
+//!   pool is gone), and a dropped [`Watcher`] is removed from the pool at
+//!   once, leaving the others.
+//! - **Statuses follow the graph.** The graph lock is held while the
+//!   statuses of a change are sent, so a transaction's statuses arrive in
+//!   the order its graph changes happened. Locks are taken graph, then
+//!   watchers; the ban list's lock is taken alone.
+//! - **Bans are bounded and timed by the injected [`Clock`].** At most
+//!   [`MAX_BANNED`] hashes for [`BAN_TIME`] each; when full, the oldest ban
+//!   is forgotten first.
 
+pub mod bans;
 pub mod graph;
 mod status;
+mod watchers;
 
 pub use status::{PoolError, TxStatus};
+pub use watchers::{TryRecvError, Watcher};
 
+use bans::BanList;
 use codec::{Decode, Encode};
-use entroos_client_api::{CallExecutor, ClientError, HeaderBackend};
+use entroos_client_api::{CallExecutor, ClientError, Clock, HeaderBackend, SystemClock};
 use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::validity::{
     TransactionSource, TransactionValidity, TransactionValidityError,
 };
 use entroos_primitives::{MultiAddress, H256};
-use graph::{Graph, GraphError, Limits, Tx};
+use graph::{Graph, Limits, Tx};
 use parking_lot::Mutex;
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
+use std::time::Duration;
+use watchers::Registry;
 
 /// How many transactions are validated again after each block.
 pub const REVALIDATE_PER_BLOCK: usize = 256;
@@ -36,15 +65,13 @@ pub const BAN_TIME: Duration = Duration::from_secs(30 * 60);
 /// The most banned hashes remembered.
 pub const MAX_BANNED: usize = 100_000;
 
-type Watchers = HashMap<H256, Vec<mpsc::UnboundedSender<TxStatus>>>;
-
 /// The pool.
 pub struct TxPool {
     client: Arc<dyn PoolChain>,
+    clock: Arc<dyn Clock>,
     graph: Mutex<Graph>,
-    banned: Mutex<HashMap<H256, Instant>>,
-    watchers: Mutex<Watchers>,
-    awaiting_finality: Mutex<Vec<(u32, H256, Vec<H256>)>>,
+    bans: Mutex<BanList>,
+    watchers: Arc<Mutex<Registry>>,
 }
 
 /// The pool's counters, for metrics.
@@ -81,15 +108,21 @@ fn sender_of(xt: &[u8]) -> Option<[u8; 32]> {
 }
 
 impl TxPool {
-    /// An empty pool over `client`'s best state.
+    /// An empty pool over `client`'s best state, timed by the system clock.
     pub fn new(client: Arc<dyn PoolChain>, limits: Limits) -> Self {
         TxPool {
             client,
+            clock: Arc::new(SystemClock),
             graph: Mutex::new(Graph::new(limits)),
-            banned: Mutex::default(),
-            watchers: Mutex::default(),
-            awaiting_finality: Mutex::default(),
+            bans: Mutex::new(BanList::new(MAX_BANNED, BAN_TIME)),
+            watchers: Arc::default(),
         }
+    }
+
+    /// The same pool timed by `clock` (bans start and end by it).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Counts and sizes.
@@ -106,27 +139,13 @@ impl TxPool {
     }
 
     fn is_banned(&self, hash: &H256) -> bool {
-        let mut banned = self.banned.lock();
-        match banned.get(hash) {
-            Some(at) if at.elapsed() < BAN_TIME => true,
-            Some(_) => {
-                banned.remove(hash);
-                false
-            }
-            None => false,
-        }
+        let now = self.clock.now_millis();
+        self.bans.lock().is_banned(hash, now)
     }
 
     fn ban(&self, hashes: impl IntoIterator<Item = H256>) {
-        let mut banned = self.banned.lock();
-        if banned.len() >= MAX_BANNED {
-            banned.retain(|_, at| at.elapsed() < BAN_TIME);
-            if banned.len() >= MAX_BANNED {
-                banned.clear();
-            }
-        }
-        let now = Instant::now();
-        banned.extend(hashes.into_iter().map(|h| (h, now)));
+        let now = self.clock.now_millis();
+        self.bans.lock().ban(hashes, now);
     }
 
     /// Validates `xt` on the best state.
@@ -176,63 +195,46 @@ impl TxPool {
         Ok((tx, number))
     }
 
-    fn import(&self, tx: Tx, at: u32) -> Result<(H256, bool), PoolError> {
+    /// Imports `tx` into the graph and tells the watchers of what it
+    /// changed; then, still under the locks, `then` gets the registry and
+    /// the new transaction's first status.
+    fn import<R>(
+        &self,
+        tx: Tx,
+        at: u32,
+        then: impl FnOnce(&mut Registry, TxStatus) -> R,
+    ) -> Result<R, PoolError> {
         let hash = tx.hash;
-        let imported = self
-            .graph
-            .lock()
-            .import(tx, u64::from(at))
-            .map_err(|e| match e {
-                GraphError::AlreadyImported => PoolError::AlreadyImported,
-                GraphError::TooLowPriority { old, new } => PoolError::TooLowPriority(old, new),
-                GraphError::Full => PoolError::PoolFull,
-            })?;
-        self.notify_many(&imported.promoted, TxStatus::Ready);
-        self.notify_many(&imported.usurped, TxStatus::Usurped(hash));
-        self.notify_many(&imported.evicted, TxStatus::Dropped);
-        Ok((hash, imported.ready))
-    }
-
-    fn notify_many(&self, hashes: &[H256], status: TxStatus) {
-        if hashes.is_empty() {
-            return;
-        }
+        let mut graph = self.graph.lock();
+        let imported = graph.import(tx, u64::from(at))?;
         let mut watchers = self.watchers.lock();
-        for hash in hashes {
-            notify(&mut watchers, hash, status.clone());
-        }
+        watchers.tell_pooled(&imported.promoted, &TxStatus::Ready);
+        watchers.tell_pooled(&imported.usurped, &TxStatus::Usurped(hash));
+        watchers.tell_pooled(&imported.evicted, &TxStatus::Dropped);
+        let first = if imported.ready {
+            TxStatus::Ready
+        } else {
+            TxStatus::Future
+        };
+        Ok(then(&mut watchers, first))
     }
 
     /// Validates and adds a transaction; returns its hash.
     pub fn submit(&self, xt: Vec<u8>) -> Result<H256, PoolError> {
         let (tx, at) = self.check(xt)?;
-        Ok(self.import(tx, at)?.0)
+        let hash = tx.hash;
+        self.import(tx, at, |_, _| ())?;
+        Ok(hash)
     }
 
-    /// As [`submit`](Self::submit), with a status stream.
-    pub fn submit_and_watch(
-        &self,
-        xt: Vec<u8>,
-    ) -> Result<(H256, mpsc::UnboundedReceiver<TxStatus>), PoolError> {
+    /// As [`submit`](Self::submit), with the submission's own status stream,
+    /// which starts with `future` or `ready`.
+    pub fn submit_and_watch(&self, xt: Vec<u8>) -> Result<(H256, Watcher), PoolError> {
         let (tx, at) = self.check(xt)?;
         let hash = tx.hash;
-        let (sender, receiver) = mpsc::unbounded_channel();
-        self.watchers.lock().entry(hash).or_default().push(sender);
-        match self.import(tx, at) {
-            Ok((_, ready)) => {
-                let status = if ready {
-                    TxStatus::Ready
-                } else {
-                    TxStatus::Future
-                };
-                notify(&mut self.watchers.lock(), &hash, status);
-                Ok((hash, receiver))
-            }
-            Err(e) => {
-                self.watchers.lock().remove(&hash);
-                Err(e)
-            }
-        }
+        let (id, receiver) = self.import(tx, at, |watchers, first| watchers.watch(hash, first))?;
+        let watcher = Watcher::new(hash, id, receiver, Arc::downgrade(&self.watchers));
+        Ok((hash, watcher))
     }
 
     /// The encoded transactions, ready ones first in block order.
@@ -260,16 +262,21 @@ impl TxPool {
 
     /// Removes transactions by hash (and bans them); returns those found.
     pub fn remove(&self, hashes: &[H256]) -> Vec<H256> {
-        let removed: Vec<H256> = {
-            let mut graph = self.graph.lock();
-            hashes
-                .iter()
-                .filter(|h| graph.remove(h).is_some())
-                .copied()
-                .collect()
-        };
+        let removed = self.remove_and_tell(hashes, &TxStatus::Invalid);
         self.ban(removed.iter().copied());
-        self.notify_many(&removed, TxStatus::Invalid);
+        removed
+    }
+
+    /// Removes those of `hashes` in the pool and tells their watchers
+    /// `status`; returns those removed.
+    fn remove_and_tell(&self, hashes: &[H256], status: &TxStatus) -> Vec<H256> {
+        let mut graph = self.graph.lock();
+        let removed: Vec<H256> = hashes
+            .iter()
+            .filter(|h| graph.remove(h).is_some())
+            .copied()
+            .collect();
+        self.watchers.lock().tell_pooled(&removed, status);
         removed
     }
 
@@ -300,19 +307,15 @@ impl TxPool {
     /// Reacts to a new best block: removes what it included, drops expired
     /// transactions, revalidates a batch, and tells watchers.
     pub fn on_block(&self, number: u32, block: H256, included: &[H256]) {
-        let (removed, expired) = self.graph.lock().prune(included, u64::from(number));
-        self.notify_many(&removed, TxStatus::InBlock(block));
-        self.notify_many(&expired, TxStatus::Dropped);
-        let watched: Vec<H256> = {
-            let watchers = self.watchers.lock();
-            removed
-                .iter()
-                .filter(|h| watchers.contains_key(h))
-                .copied()
-                .collect()
-        };
-        if !watched.is_empty() {
-            self.awaiting_finality.lock().push((number, block, watched));
+        {
+            let mut graph = self.graph.lock();
+            let pruned = graph.prune(included, u64::from(number));
+            let mut watchers = self.watchers.lock();
+            for hash in &pruned.included {
+                watchers.included(hash, number, block);
+            }
+            watchers.tell_pooled(&pruned.promoted, &TxStatus::Ready);
+            watchers.tell_pooled(&pruned.expired, &TxStatus::Dropped);
         }
         self.revalidate(number);
     }
@@ -323,14 +326,9 @@ impl TxPool {
     fn revalidate(&self, number: u32) {
         let batch = self.graph.lock().stalest(REVALIDATE_PER_BLOCK);
         for tx in batch {
-            let result = self.validate(&tx.data);
-            let status = match result {
+            let status = match self.validate(&tx.data) {
                 Ok((Ok(valid), _)) => {
-                    let promoted =
-                        self.graph
-                            .lock()
-                            .refresh(&tx.hash, valid.requires, u64::from(number));
-                    self.notify_many(&promoted, TxStatus::Ready);
+                    self.refresh(&tx.hash, valid.requires, number);
                     continue;
                 }
                 Ok((Err(TransactionValidityError::Invalid(_)), _)) => {
@@ -339,37 +337,24 @@ impl TxPool {
                 }
                 Ok((Err(TransactionValidityError::Unknown(_)), _)) | Err(_) => TxStatus::Dropped,
             };
-            if self.graph.lock().remove(&tx.hash).is_some() {
-                self.notify_many(&[tx.hash], status);
-            }
+            self.remove_and_tell(&[tx.hash], &status);
         }
+    }
+
+    fn refresh(&self, hash: &H256, requires: Vec<graph::Tag>, number: u32) {
+        let mut graph = self.graph.lock();
+        let promoted = graph.refresh(hash, requires, u64::from(number));
+        self.watchers
+            .lock()
+            .tell_pooled(&promoted, &TxStatus::Ready);
     }
 
     /// Reacts to finality: watchers of transactions in blocks up to
     /// `number` hear `finalized` and their streams end.
     pub fn on_finalized(&self, number: u32) {
-        let done: Vec<(H256, Vec<H256>)> = {
-            let mut waiting = self.awaiting_finality.lock();
-            let (done, keep): (Vec<_>, Vec<_>) =
-                waiting.drain(..).partition(|(n, _, _)| *n <= number);
-            *waiting = keep;
-            done.into_iter()
-                .map(|(_, block, txs)| (block, txs))
-                .collect()
-        };
-        for (block, txs) in done {
-            self.notify_many(&txs, TxStatus::Finalized(block));
-        }
+        self.watchers.lock().finalized(number);
     }
 }
 
-/// Sends `status` to the watchers of `hash`; a final status ends them.
-fn notify(watchers: &mut Watchers, hash: &H256, status: TxStatus) {
-    let last = status.is_final();
-    if let Some(list) = watchers.get_mut(hash) {
-        list.retain(|w| w.send(status.clone()).is_ok());
-        if last || list.is_empty() {
-            watchers.remove(hash);
-        }
-    }
-}
+#[cfg(test)]
+mod tests;

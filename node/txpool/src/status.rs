@@ -1,5 +1,6 @@
 //! What the pool tells watchers and submitters.
 
+use crate::graph::GraphError;
 use entroos_primitives::H256;
 
 /// A watched transaction's status, in the order Substrate reports them.
@@ -68,4 +69,14 @@ pub enum PoolError {
     /// The pool is full.
     #[error("transaction pool is full")]
     PoolFull,
+}
+
+impl From<GraphError> for PoolError {
+    fn from(e: GraphError) -> Self {
+        match e {
+            GraphError::AlreadyImported => PoolError::AlreadyImported,
+            GraphError::TooLowPriority { old, new } => PoolError::TooLowPriority(old, new),
+            GraphError::Full => PoolError::PoolFull,
+        }
+    }
 }
