@@ -129,7 +129,12 @@ impl PoolApi for PoolRpc {
         let (hash, mut statuses) = self.0.submit_and_watch(extrinsic).map_err(submit_error)?;
         let (sender, receiver) = mpsc::unbounded_channel();
         tokio::spawn(async move {
-            while let Some(status) = statuses.recv().await {
+            loop {
+                let status = tokio::select! {
+                    status = statuses.recv() => status,
+                    _ = sender.closed() => None,
+                };
+                let Some(status) = status else { break };
                 if sender.send(tx_status(status)).is_err() {
                     break;
                 }

@@ -2,7 +2,7 @@ use super::*;
 
 fn spec_file(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../chain-specs")
+        .join("../../chain-specs")
         .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
