@@ -15,7 +15,7 @@ test('metadata is V14 and every pallet lists its items', () => {
   assert.equal(metadata.version, 14);
   const pallets = metadata.asLatest.pallets;
   const names = pallets.map((p) => p.name.toString());
-  assert.deepEqual(names, ['System', 'Timestamp', 'Balances', 'TransactionPayment']);
+  assert.deepEqual(names, ['System', 'Timestamp', 'Aura', 'Balances', 'TransactionPayment']);
   for (const pallet of pallets) {
     const section = pallet.name.toString().replace(/^./, (c) => c.toLowerCase());
     const listing = {
