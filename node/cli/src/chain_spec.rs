@@ -7,35 +7,80 @@
 //! balances above 2^53 (zombienet writes bare integers such as `1e21`) are
 //! read as `u128` without passing through a float.
 
+use codec::{DecodeAll, Encode};
 use entroos_executor::genesis::{self, RuntimeGenesisConfig, CODE_KEY};
 use entroos_executor::genesis::{SS58_PREFIX, TOKEN_DECIMALS, TOKEN_SYMBOL};
-use entroos_primitives::H256;
+use entroos_primitives::{RuntimeVersion, H256};
 use entroos_support::state::{Changes, InMemoryBackend};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Chain spec errors.
 #[derive(Debug, thiserror::Error)]
 pub enum ChainSpecError {
     /// The file cannot be read.
-    #[error("reading chain spec {path}: {source}")]
+    #[error("cannot read chain spec {}", path.display())]
     Io {
         /// The file.
-        path: String,
+        path: PathBuf,
         /// The cause.
         source: std::io::Error,
     },
+    /// A file's content is refused.
+    #[error("in chain spec file {}", path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Why it is refused.
+        source: Box<ChainSpecError>,
+    },
     /// The JSON does not have the chain spec's shape.
-    #[error("chain spec is not valid: {0}")]
+    #[error("chain spec is not valid")]
     Json(#[from] serde_json::Error),
-    /// The genesis section is missing or has an unknown form.
-    #[error("chain spec genesis: {0}")]
-    Genesis(String),
+    /// `chainType` is not one of Substrate's chain types.
+    #[error("chainType {0} is not one of \"Development\", \"Local\", \"Live\" or {{\"Custom\": \"<name>\"}}")]
+    ChainType(Value),
+    /// `properties` is not a JSON object.
+    #[error("properties must be a JSON object (such as {{\"tokenSymbol\": \"ENT\"}}), not {0}")]
+    Properties(Value),
+    /// The genesis section has none of the known forms.
+    #[error("chain spec genesis: expected genesis.runtimeGenesis.patch, genesis.runtimeGenesis.config or genesis.raw.top")]
+    GenesisForm,
+    /// A raw genesis key or value is not hex.
+    #[error("chain spec genesis: raw {what} {text:?} is not hex")]
+    Hex {
+        /// `key` or `value`.
+        what: &'static str,
+        /// The text.
+        text: String,
+        /// The decoder's error.
+        source: hex::FromHexError,
+    },
+    /// A raw genesis without runtime code.
+    #[error("chain spec genesis: genesis.raw.top has no :code entry")]
+    NoCode,
+    /// A raw genesis whose `:code` is not this node's runtime.
+    #[error("chain spec genesis: :code is {found}, but this node runs {expected}; write the spec with this node's `build-spec --raw`")]
+    Code {
+        /// What the spec's `:code` holds.
+        found: String,
+        /// This node's runtime.
+        expected: String,
+    },
+    /// The patch does not describe a runtime configuration.
+    #[error("chain spec genesis: runtimeGenesis.patch")]
+    Patch(#[source] serde_json::Error),
+    /// The runtime refused to build the genesis.
+    #[error("chain spec genesis")]
+    Build(#[source] genesis::GenesisError),
+    /// The runtime has no such preset.
+    #[error("the runtime has no genesis preset {0:?}")]
+    NoPreset(String),
     /// No built-in chain has this name.
-    #[error("unknown chain {0:?}: use dev, local or the path of a chain spec file")]
+    #[error("unknown chain {0:?}: the built-in chains are dev and local (and dev-raw, local-raw); give a chain spec file as a path (with a / or ending in .json)")]
     UnknownChain(String),
 }
 
@@ -95,6 +140,36 @@ fn live() -> Value {
     Value::String("Live".into())
 }
 
+/// Substrate's `ChainType`, in its JSON form: `"Development"`, `"Local"`,
+/// `"Live"` or `{"Custom": "<name>"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ChainType {
+    /// A development chain that runs mainly on one node.
+    Development,
+    /// A chain run locally on several nodes for tests.
+    Local,
+    /// A live chain.
+    Live,
+    /// Any other kind.
+    Custom(String),
+}
+
+impl SpecInfo {
+    /// Refuses a `chainType` Substrate would not read and `properties` that
+    /// are not an object; rewrites `chainType` in its canonical JSON form.
+    fn validate(&mut self) -> Result<(), ChainSpecError> {
+        let chain_type: ChainType = serde_json::from_value(self.chain_type.clone())
+            .map_err(|_| ChainSpecError::ChainType(self.chain_type.clone()))?;
+        self.chain_type = serde_json::to_value(&chain_type)?;
+        match &self.properties {
+            Some(properties) if !properties.is_object() => {
+                Err(ChainSpecError::Properties(properties.clone()))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RuntimeGenesisJson {
@@ -136,9 +211,19 @@ struct SpecJson {
 #[serde(transparent)]
 struct SpecInfoRef(serde_json::Map<String, Value>);
 
-fn hex_decode(what: &str, text: &str) -> Result<Vec<u8>, ChainSpecError> {
-    hex::decode(text.trim_start_matches("0x"))
-        .map_err(|e| ChainSpecError::Genesis(format!("{what} {text:?} is not hex: {e}")))
+fn hex_decode(what: &'static str, text: &str) -> Result<Vec<u8>, ChainSpecError> {
+    hex::decode(text.trim_start_matches("0x")).map_err(|source| ChainSpecError::Hex {
+        what,
+        text: text.into(),
+        source,
+    })
+}
+
+/// Whether `--chain` names a file rather than a built-in chain.
+fn names_a_file(chain: &str) -> bool {
+    chain.contains(['/', std::path::MAIN_SEPARATOR])
+        || chain.ends_with(".json")
+        || Path::new(chain).exists()
 }
 
 impl ChainSpec {
@@ -155,7 +240,7 @@ impl ChainSpec {
                 "Local",
                 genesis::LOCAL_PRESET,
             )?,
-            _ if Path::new(chain).is_file() => return Self::from_file(Path::new(chain)),
+            _ if names_a_file(chain) => return Self::from_file(Path::new(chain)),
             _ => return Err(ChainSpecError::UnknownChain(chain.into())),
         };
         if raw {
@@ -165,8 +250,10 @@ impl ChainSpec {
         }
     }
 
-    /// A spec from its parts; builds (and so checks) the genesis storage.
-    pub fn new(info: SpecInfo, genesis: Genesis) -> Result<Self, ChainSpecError> {
+    /// A spec from its parts; checks the chain type and properties, and
+    /// builds (and so checks) the genesis storage.
+    pub fn new(mut info: SpecInfo, genesis: Genesis) -> Result<Self, ChainSpecError> {
+        info.validate()?;
         let storage = build_storage(&genesis)?;
         Ok(ChainSpec {
             info,
@@ -177,7 +264,12 @@ impl ChainSpec {
 
     /// Whether this is a development chain (`chainType` `Development`).
     pub fn is_development(&self) -> bool {
-        self.info.chain_type == Value::String("Development".into())
+        self.chain_type() == ChainType::Development
+    }
+
+    /// The chain type.
+    pub fn chain_type(&self) -> ChainType {
+        serde_json::from_value(self.info.chain_type.clone()).unwrap_or(ChainType::Live)
     }
 
     fn builtin(
@@ -186,9 +278,8 @@ impl ChainSpec {
         chain_type: &str,
         preset: &str,
     ) -> Result<Self, ChainSpecError> {
-        let patch = genesis::preset(preset).ok_or_else(|| {
-            ChainSpecError::Genesis(format!("the runtime has no preset {preset}"))
-        })?;
+        let patch =
+            genesis::preset(preset).ok_or_else(|| ChainSpecError::NoPreset(preset.into()))?;
         let patch = serde_json::value::to_raw_value(&patch)?;
         let info = SpecInfo {
             name: name.into(),
@@ -211,10 +302,13 @@ impl ChainSpec {
     /// Reads a spec file.
     pub fn from_file(path: &Path) -> Result<Self, ChainSpecError> {
         let text = std::fs::read_to_string(path).map_err(|source| ChainSpecError::Io {
-            path: path.display().to_string(),
+            path: path.to_path_buf(),
             source,
         })?;
-        Self::from_json(&text)
+        Self::from_json(&text).map_err(|e| ChainSpecError::File {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        })
     }
 
     /// Parses a spec.
@@ -225,21 +319,31 @@ impl ChainSpec {
             (Some(raw), _) => {
                 let mut top = BTreeMap::new();
                 for (key, value) in raw.top {
-                    top.insert(hex_decode("raw key", &key)?, hex_decode("raw value", &value)?);
+                    top.insert(hex_decode("key", &key)?, hex_decode("value", &value)?);
                 }
                 Genesis::Raw(top)
             }
-            (None, Some(RuntimeGenesisJson { patch: Some(patch), .. })) => Genesis::Patch(patch),
-            (None, Some(RuntimeGenesisJson { config: Some(config), .. })) => Genesis::Patch(config),
-            _ => return Err(ChainSpecError::Genesis("expected genesis.runtimeGenesis.patch, genesis.runtimeGenesis.config or genesis.raw.top".into())),
+            (
+                None,
+                Some(RuntimeGenesisJson {
+                    patch: Some(patch), ..
+                }),
+            ) => Genesis::Patch(patch),
+            (
+                None,
+                Some(RuntimeGenesisJson {
+                    config: Some(config),
+                    ..
+                }),
+            ) => Genesis::Patch(config),
+            _ => return Err(ChainSpecError::GenesisForm),
         };
         Self::new(info, genesis)
     }
 
     /// The runtime configuration a patch describes.
     pub fn runtime_config(patch: &RawValue) -> Result<RuntimeGenesisConfig, ChainSpecError> {
-        serde_json::from_str(patch.get())
-            .map_err(|e| ChainSpecError::Genesis(format!("runtimeGenesis.patch: {e}")))
+        serde_json::from_str(patch.get()).map_err(ChainSpecError::Patch)
     }
 
     /// The genesis storage.
@@ -282,10 +386,7 @@ impl ChainSpec {
             },
             Genesis::Patch(patch) => GenesisJson {
                 runtime_genesis: Some(RuntimeGenesisJson {
-                    code: Some(format!(
-                        "0x{}",
-                        hex::encode(codec::Encode::encode(&genesis::version()))
-                    )),
+                    code: Some(format!("0x{}", hex::encode(genesis::version().encode()))),
                     patch: Some(patch),
                     config: None,
                 }),
@@ -320,11 +421,7 @@ impl ChainSpec {
 fn build_storage(genesis: &Genesis) -> Result<Changes, ChainSpecError> {
     match genesis {
         Genesis::Raw(top) => {
-            if !top.contains_key(CODE_KEY) {
-                return Err(ChainSpecError::Genesis(
-                    "genesis.raw.top has no :code entry".into(),
-                ));
-            }
+            check_code(top.get(CODE_KEY).ok_or(ChainSpecError::NoCode)?)?;
             Ok(top
                 .iter()
                 .map(|(k, v)| (k.clone(), Some(v.clone())))
@@ -332,9 +429,66 @@ fn build_storage(genesis: &Genesis) -> Result<Changes, ChainSpecError> {
         }
         Genesis::Patch(patch) => {
             let config = ChainSpec::runtime_config(patch)?;
-            genesis::storage(&config).map_err(|e| ChainSpecError::Genesis(e.to_string()))
+            genesis::storage(&config).map_err(ChainSpecError::Build)
         }
     }
+}
+
+/// Refuses runtime code other than this node's runtime (whose `:code` is
+/// its encoded version, as `build-spec --raw` writes it).
+fn check_code(code: &[u8]) -> Result<(), ChainSpecError> {
+    let expected = genesis::version();
+    if code == expected.encode().as_slice() {
+        return Ok(());
+    }
+    let (found, expected) = match RuntimeVersion::decode_all(&mut &code[..]) {
+        Ok(found) => describe_difference(&found, &expected),
+        Err(_) => (describe_unknown_code(code), describe_version(&expected)),
+    };
+    Err(ChainSpecError::Code { found, expected })
+}
+
+/// Two versions in as much detail as it takes to tell them apart.
+fn describe_difference(found: &RuntimeVersion, expected: &RuntimeVersion) -> (String, String) {
+    let (short_found, short_expected) = (describe_version(found), describe_version(expected));
+    if short_found != short_expected {
+        return (short_found, short_expected);
+    }
+    let detail = |v: &RuntimeVersion| {
+        format!(
+            "{} (impl {} version {}, authoring version {}, transaction version {}, system version {}, runtime APIs {})",
+            describe_version(v),
+            v.impl_name,
+            v.impl_version,
+            v.authoring_version,
+            v.transaction_version,
+            v.system_version,
+            v.apis
+                .iter()
+                .map(|(id, version)| format!("0x{}:{version}", hex::encode(id)))
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+    };
+    (detail(found), detail(expected))
+}
+
+fn describe_version(version: &RuntimeVersion) -> String {
+    format!(
+        "spec {} version {}",
+        version.spec_name, version.spec_version
+    )
+}
+
+fn describe_unknown_code(code: &[u8]) -> String {
+    const SHOWN: usize = 16;
+    let shown = code.get(..SHOWN).unwrap_or(code);
+    let more = if code.len() > SHOWN { "…" } else { "" };
+    format!(
+        "{} bytes (0x{}{more}) that are not a runtime version",
+        code.len(),
+        hex::encode(shown)
+    )
 }
 
 #[cfg(test)]

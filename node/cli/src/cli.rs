@@ -8,6 +8,12 @@ use std::path::PathBuf;
 /// The slot length when `--slot-millis` is not given.
 pub const DEFAULT_SLOT_MILLIS: u64 = 1000;
 
+/// The shortest slot `--slot-millis` accepts.
+pub const MIN_SLOT_MILLIS: u64 = 100;
+
+/// The longest slot `--slot-millis` accepts (one hour).
+pub const MAX_SLOT_MILLIS: u64 = 3_600_000;
+
 /// The EntroOS node.
 #[derive(Debug, Parser)]
 #[command(
@@ -186,8 +192,13 @@ pub struct RunArgs {
     /// Transactions one sender may have in the pool.
     #[arg(long, value_name = "COUNT", default_value_t = 512)]
     pub pool_sender_limit: usize,
-    /// Slot length in milliseconds (the chain's block time).
-    #[arg(long, value_name = "MS", default_value_t = DEFAULT_SLOT_MILLIS)]
+    /// Slot length in milliseconds (the chain's block time), 100 to 3600000.
+    #[arg(
+        long,
+        value_name = "MS",
+        default_value_t = DEFAULT_SLOT_MILLIS,
+        value_parser = clap::value_parser!(u64).range(MIN_SLOT_MILLIS..=MAX_SLOT_MILLIS)
+    )]
     pub slot_millis: u64,
     /// The libp2p node key (hex ed25519 seed).
     #[arg(long, value_name = "KEY")]
@@ -302,7 +313,8 @@ pub struct ImportArgs {
 pub enum KeyCommand {
     /// Generates a random phrase and prints its keys.
     Generate(KeyOutput),
-    /// Prints the keys of a secret URI (phrase, seed or `//Dev` path).
+    /// Prints the keys of a secret URI (phrase, seed or `//Dev` path) or of
+    /// an SS58 address.
     Inspect(InspectArgs),
 }
 
@@ -318,15 +330,16 @@ pub struct KeyOutput {
     /// Words in the generated phrase (12, 15, 18, 21 or 24).
     #[arg(long, short = 'w', default_value_t = 12)]
     pub words: usize,
-    /// The SS58 network prefix.
-    #[arg(long, default_value_t = 42)]
-    pub network: u16,
+    /// The SS58 network: a prefix 0..=16383 other than the reserved 46 and 47,
+    /// or polkadot, kusama, substrate (default: substrate, or an address's own).
+    #[arg(long, value_parser = crate::keys::parse_network)]
+    pub network: Option<u16>,
 }
 
 /// `key inspect`.
 #[derive(Debug, Clone, Args)]
 pub struct InspectArgs {
-    /// The secret URI.
+    /// The secret URI, or an SS58 address.
     pub uri: String,
     /// Output options.
     #[command(flatten)]

@@ -1,9 +1,10 @@
 //! `entroos-node`: parses the command line, sets up logging, and runs the
-//! node or a subcommand. Errors end here as one line on stderr and exit 1.
+//! node or a subcommand. Errors end here as one line on stderr and exit 1:
+//! the error, then each cause not already in the text before it.
 
 use anyhow::Context;
 use clap::Parser;
-use entroos_node::cli::{Cli, Command, KeyCommand, LogFormat, SharedArgs};
+use entroos_node::cli::{Cli, Command, ExportArgs, ImportArgs, KeyCommand, LogFormat, SharedArgs};
 use entroos_node::{blocks, chain_spec::ChainSpec, keys, service};
 use std::io::Write;
 
@@ -27,9 +28,26 @@ fn init_logging(shared: &SharedArgs) {
 fn main() {
     let cli = Cli::parse();
     if let Err(error) = run_command(cli) {
-        eprintln!("Error: {error:#}");
+        eprintln!("Error: {}", report(&error));
         std::process::exit(1);
     }
+}
+
+/// The error and its causes on one line, each cause once: a cause whose
+/// text the messages before it already carry is left out.
+fn report(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let message = cause.to_string();
+        if text.contains(&message) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&message);
+    }
+    text
 }
 
 fn run_command(cli: Cli) -> anyhow::Result<()> {
@@ -75,52 +93,13 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             eprintln!("{:?} removed.", db);
             Ok(())
         }
-        Some(Command::ExportBlocks(args)) => {
-            init_logging(&args.shared);
-            let (_, client) = service::open_client(
-                &args.shared,
-                &args.shared.base_path(),
-                &args.state_pruning,
-                entroos_node::cli::DEFAULT_SLOT_MILLIS,
-            )?;
-            let count = match &args.output {
-                Some(path) => blocks::export(
-                    &client,
-                    args.from,
-                    args.to,
-                    args.json,
-                    &mut std::io::BufWriter::new(std::fs::File::create(path)?),
-                )?,
-                None => blocks::export(
-                    &client,
-                    args.from,
-                    args.to,
-                    args.json,
-                    &mut std::io::stdout().lock(),
-                )?,
-            };
-            eprintln!("Exported {count} blocks");
-            Ok(())
-        }
-        Some(Command::ImportBlocks(args)) => {
-            init_logging(&args.shared);
-            let (_, client) = service::open_client(
-                &args.shared,
-                &args.shared.base_path(),
-                &args.state_pruning,
-                entroos_node::cli::DEFAULT_SLOT_MILLIS,
-            )?;
-            let count = match &args.input {
-                Some(path) => blocks::import(&client, args.json, &mut std::fs::File::open(path)?)?,
-                None => blocks::import(&client, args.json, &mut std::io::stdin().lock())?,
-            };
-            eprintln!("Imported {count} blocks; best #{}", client.heads().best.0);
-            Ok(())
-        }
+        Some(Command::ExportBlocks(args)) => export_blocks(&args),
+        Some(Command::ImportBlocks(args)) => import_blocks(&args),
         Some(Command::Key(KeyCommand::Generate(out))) => {
             let phrase = keys::generate_phrase(out.words)?;
-            let text = keys::inspect(&phrase, &out.scheme, out.network, out.output_type == "json")?;
-            if out.output_type == "json" {
+            let json = out.output_type == "json";
+            let text = keys::inspect(&phrase, &out.scheme, out.network, json)?;
+            if json {
                 println!("{text}");
             } else {
                 print!(
@@ -131,18 +110,53 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Some(Command::Key(KeyCommand::Inspect(args))) => {
-            print!(
-                "{}",
-                keys::inspect(
-                    &args.uri,
-                    &args.output.scheme,
-                    args.output.network,
-                    args.output.output_type == "json"
-                )?
-            );
+            let json = args.output.output_type == "json";
+            let text = keys::inspect(&args.uri, &args.output.scheme, args.output.network, json)?;
+            if json {
+                println!("{text}");
+            } else {
+                print!("{text}");
+            }
             Ok(())
         }
     }
+}
+
+/// `export-blocks`: refuses a base path without this chain's database
+/// rather than opening (and so creating) one.
+fn export_blocks(args: &ExportArgs) -> anyhow::Result<()> {
+    init_logging(&args.shared);
+    let spec = ChainSpec::load(&args.shared.chain_name())?;
+    let db = service::chain_dir(&args.shared.base_path(), &spec)
+        .join("db")
+        .join("full");
+    blocks::require_database(&db, &spec.info.id)?;
+    let (_, client) = service::open_client(
+        &args.shared,
+        &args.shared.base_path(),
+        &args.state_pruning,
+        entroos_node::cli::DEFAULT_SLOT_MILLIS,
+    )?;
+    let mut out = blocks::create_output(args.output.as_deref())?;
+    let count = blocks::export(&client, args.from, args.to, args.json, &mut out)?;
+    eprintln!("Exported {count} blocks");
+    Ok(())
+}
+
+/// `import-blocks`: opens the input before the database, so that a
+/// missing file leaves no database behind.
+fn import_blocks(args: &ImportArgs) -> anyhow::Result<()> {
+    init_logging(&args.shared);
+    let mut input = blocks::open_input(args.input.as_deref())?;
+    let (_, client) = service::open_client(
+        &args.shared,
+        &args.shared.base_path(),
+        &args.state_pruning,
+        entroos_node::cli::DEFAULT_SLOT_MILLIS,
+    )?;
+    let count = blocks::import(&client, args.json, &mut input)?;
+    eprintln!("Imported {count} blocks; best #{}", client.heads().best.0);
+    Ok(())
 }
 
 async fn run(args: entroos_node::cli::RunArgs) -> anyhow::Result<()> {
@@ -164,5 +178,23 @@ async fn wait_for_signal() {
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = term.recv() => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::report;
+
+    #[derive(Debug, thiserror::Error)]
+    #[error("rocksdb: {0}")]
+    struct Repeats(#[source] std::io::Error);
+
+    #[test]
+    fn a_cause_already_in_the_message_is_printed_once() {
+        let io = std::io::Error::other("lock held");
+        let error = anyhow::Error::new(Repeats(io)).context("opening the database");
+        assert_eq!(report(&error), "opening the database: rocksdb: lock held");
+        let fresh = anyhow::Error::new(std::io::Error::other("denied")).context("reading x");
+        assert_eq!(report(&fresh), "reading x: denied");
     }
 }

@@ -3,14 +3,24 @@
 //! Names follow Substrate's (`substrate_` prefix) so that zombienet and
 //! existing dashboards read them: process start time, best and finalized
 //! height, peers, ready transactions and block import time.
+//!
+//! The server is bounded: at most [`Limits::max_connections`] connections
+//! are served at once (more are closed as soon as they are accepted), a
+//! client has [`Limits::request_timeout`] to send its request and as long to
+//! take the response, and failing `accept` calls (such as running out of
+//! file descriptors) are retried after a growing pause, never in a busy loop.
 
 use entroos_client::Client;
 use entroos_txpool::TxPool;
 use std::fmt::Write;
+use std::future::Future;
+use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
 
 /// What the metrics are read from.
 pub struct Sources {
@@ -110,36 +120,312 @@ pub fn render(sources: &Sources) -> String {
     out
 }
 
-/// Serves `/metrics` on `addr` until the task is dropped.
+/// How much the metrics server serves, and for how long.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// The most connections served at once.
+    pub max_connections: usize,
+    /// How long a client has to send its request, and to take the response.
+    pub request_timeout: Duration,
+    /// The first pause after a failed `accept`; it doubles up to [`MAX_ACCEPT_BACKOFF`].
+    pub accept_backoff: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_connections: 64,
+            request_timeout: Duration::from_secs(10),
+            accept_backoff: Duration::from_millis(10),
+        }
+    }
+}
+
+/// The longest pause between failing `accept` calls.
+pub const MAX_ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
+
+/// The largest request head read; the request line is all that is used.
+const MAX_REQUEST_BYTES: usize = 8192;
+
+/// The pause before the next `accept` after a failure: doubling from the
+/// first pause up to [`MAX_ACCEPT_BACKOFF`], back to the first on success.
+#[derive(Debug)]
+pub struct Backoff {
+    first: Duration,
+    next: Duration,
+}
+
+impl Backoff {
+    /// A backoff starting at `first`.
+    pub fn new(first: Duration) -> Self {
+        Backoff { first, next: first }
+    }
+
+    /// The pause after one more failure.
+    pub fn failed(&mut self) -> Duration {
+        let pause = self.next;
+        self.next = self.next.saturating_mul(2).min(MAX_ACCEPT_BACKOFF);
+        pause
+    }
+
+    /// An `accept` succeeded.
+    pub fn succeeded(&mut self) {
+        self.next = self.first;
+    }
+}
+
+/// Where connections come from (a TCP listener; tests inject failures).
+pub trait Accept: Send + 'static {
+    /// The next connection.
+    fn accept(&mut self) -> impl Future<Output = io::Result<TcpStream>> + Send;
+}
+
+impl Accept for TcpListener {
+    async fn accept(&mut self) -> io::Result<TcpStream> {
+        TcpListener::accept(self).await.map(|(stream, _)| stream)
+    }
+}
+
+/// The metrics text to serve.
+pub type Render = Arc<dyn Fn() -> String + Send + Sync>;
+
+/// Serves `/metrics` on `addr` with the default [`Limits`] until the task is dropped.
 pub async fn serve(
     addr: SocketAddr,
     sources: Arc<Sources>,
-) -> std::io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+) -> io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
+    serve_with(addr, Arc::new(move || render(&sources)), Limits::default()).await
+}
+
+/// Serves `render`'s text at `/metrics` on `addr` within `limits`.
+pub async fn serve_with(
+    addr: SocketAddr,
+    render: Render,
+    limits: Limits,
+) -> io::Result<(SocketAddr, tokio::task::JoinHandle<()>)> {
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
-    let task = tokio::spawn(async move {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else {
+    Ok((local, tokio::spawn(accept_loop(listener, render, limits))))
+}
+
+/// Accepts connections and serves each on its own task, within `limits`.
+pub async fn accept_loop(mut listener: impl Accept, render: Render, limits: Limits) {
+    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let mut backoff = Backoff::new(limits.accept_backoff);
+    loop {
+        let stream = match listener.accept().await {
+            Ok(stream) => stream,
+            Err(e) if is_per_connection(&e) => continue,
+            Err(e) => {
+                let pause = backoff.failed();
+                tracing::warn!(target: "metrics", "Accepting a connection failed: {e}; retrying in {pause:?}");
+                tokio::time::sleep(pause).await;
                 continue;
-            };
-            let sources = sources.clone();
-            tokio::spawn(async move {
-                let mut buf = [0u8; 2048];
-                let Ok(read) = stream.read(&mut buf).await else {
-                    return;
-                };
-                let request = String::from_utf8_lossy(buf.get(..read).unwrap_or_default());
-                let path = request.split_whitespace().nth(1).unwrap_or("");
-                let (status, body) = if path == "/metrics" || path.starts_with("/metrics?") {
-                    ("200 OK", render(&sources))
-                } else {
-                    ("404 Not Found", "not found: try /metrics\n".to_string())
-                };
-                let response = format!("HTTP/1.1 {status}\r\ncontent-type: text/plain; version=0.0.4\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len());
-                let _ = stream.write_all(response.as_bytes()).await;
-                let _ = stream.shutdown().await;
-            });
+            }
+        };
+        backoff.succeeded();
+        let Ok(permit) = permits.clone().try_acquire_owned() else {
+            tracing::debug!(target: "metrics", "{} connections open: closing a new one", limits.max_connections);
+            continue;
+        };
+        let render = render.clone();
+        tokio::spawn(async move {
+            let _ = serve_connection(stream, &*render, limits.request_timeout).await;
+            drop(permit);
+        });
+    }
+}
+
+/// Errors that concern one connection only, not the listener.
+fn is_per_connection(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+            | io::ErrorKind::ConnectionRefused
+    )
+}
+
+async fn serve_connection(
+    mut stream: TcpStream,
+    render: &(dyn Fn() -> String + Send + Sync),
+    timeout: Duration,
+) -> io::Result<()> {
+    let request = tokio::time::timeout(timeout, read_request(&mut stream))
+        .await
+        .map_err(|_| io::Error::from(io::ErrorKind::TimedOut))??;
+    let response = respond(&request, render);
+    tokio::time::timeout(timeout, async {
+        stream.write_all(response.as_bytes()).await?;
+        stream.shutdown().await
+    })
+    .await
+    .map_err(|_| io::Error::from(io::ErrorKind::TimedOut))?
+}
+
+/// Reads until the end of the request head, the size limit, or EOF.
+async fn read_request(stream: &mut TcpStream) -> io::Result<Vec<u8>> {
+    let mut request = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !request.windows(4).any(|w| w == b"\r\n\r\n") && request.len() < MAX_REQUEST_BYTES {
+        let read = stream.read(&mut buf).await?;
+        if read == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
         }
-    });
-    Ok((local, task))
+        request.extend_from_slice(buf.get(..read).unwrap_or_default());
+    }
+    Ok(request)
+}
+
+fn respond(request: &[u8], render: &(dyn Fn() -> String + Send + Sync)) -> String {
+    let request = String::from_utf8_lossy(request);
+    let path = request.split_whitespace().nth(1).unwrap_or("");
+    let (status, body) = if path == "/metrics" || path.starts_with("/metrics?") {
+        ("200 OK", render())
+    } else {
+        ("404 Not Found", "not found: try /metrics\n".to_string())
+    };
+    format!("HTTP/1.1 {status}\r\ncontent-type: text/plain; version=0.0.4\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}", body.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Instant;
+    use tokio::sync::Notify;
+
+    const GUARD: Duration = Duration::from_secs(20);
+
+    async fn start(limits: Limits) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+        let render: Render = Arc::new(|| "substrate_test 1\n".to_string());
+        serve_with("127.0.0.1:0".parse().unwrap(), render, limits)
+            .await
+            .unwrap()
+    }
+
+    /// Reads until the server closes the connection; what it sent.
+    async fn read_to_close(stream: &mut TcpStream) -> String {
+        let mut response = Vec::new();
+        let read = tokio::time::timeout(GUARD, stream.read_to_end(&mut response)).await;
+        assert!(read.is_ok(), "the server did not close the connection");
+        String::from_utf8_lossy(&response).into_owned()
+    }
+
+    async fn scrape(addr: SocketAddr) -> io::Result<String> {
+        let mut stream = TcpStream::connect(addr).await?;
+        stream
+            .write_all(b"GET /metrics HTTP/1.1\r\nhost: x\r\n\r\n")
+            .await?;
+        Ok(read_to_close(&mut stream).await)
+    }
+
+    #[tokio::test]
+    async fn serves_metrics_and_404s_the_rest() {
+        let (addr, task) = start(Limits::default()).await;
+        let response = scrape(addr).await.unwrap();
+        assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+        assert!(response.ends_with("substrate_test 1\n"), "{response}");
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        // The request arrives in pieces.
+        stream.write_all(b"GET /other HT").await.unwrap();
+        stream.write_all(b"TP/1.1\r\n\r\n").await.unwrap();
+        assert!(read_to_close(&mut stream).await.starts_with("HTTP/1.1 404"));
+        task.abort();
+    }
+
+    #[tokio::test]
+    async fn a_silent_or_slow_client_is_closed_after_the_timeout() {
+        let timeout = Duration::from_millis(300);
+        let (addr, task) = start(Limits {
+            request_timeout: timeout,
+            ..Limits::default()
+        })
+        .await;
+        let started = Instant::now();
+        let mut silent = TcpStream::connect(addr).await.unwrap();
+        let mut slow = TcpStream::connect(addr).await.unwrap();
+        slow.write_all(b"GET /metr").await.unwrap();
+        assert_eq!(read_to_close(&mut silent).await, "");
+        assert_eq!(read_to_close(&mut slow).await, "");
+        assert!(started.elapsed() >= timeout, "{:?}", started.elapsed());
+        assert!(scrape(addr).await.unwrap().starts_with("HTTP/1.1 200"));
+        task.abort();
+    }
+
+    #[tokio::test]
+    async fn connections_beyond_the_cap_are_closed_until_one_ends() {
+        let (addr, task) = start(Limits {
+            max_connections: 3,
+            request_timeout: Duration::from_secs(60),
+            ..Limits::default()
+        })
+        .await;
+        let mut idle = Vec::new();
+        for _ in 0..3 {
+            idle.push(TcpStream::connect(addr).await.unwrap());
+        }
+        for _ in 0..2 {
+            let mut over = TcpStream::connect(addr).await.unwrap();
+            assert_eq!(read_to_close(&mut over).await, "", "served beyond the cap");
+        }
+        drop(idle.pop());
+        let deadline = Instant::now() + GUARD;
+        loop {
+            match scrape(addr).await {
+                Ok(response) if response.starts_with("HTTP/1.1 200") => break,
+                _ => assert!(Instant::now() < deadline, "a freed place was not reused"),
+            }
+            tokio::task::yield_now().await;
+        }
+        task.abort();
+    }
+
+    /// An acceptor that always fails as a process out of file descriptors does.
+    struct OutOfFiles {
+        calls: Arc<AtomicUsize>,
+        enough: usize,
+        done: Arc<Notify>,
+    }
+
+    impl Accept for OutOfFiles {
+        async fn accept(&mut self) -> io::Result<TcpStream> {
+            tokio::task::yield_now().await;
+            if self.calls.fetch_add(1, Ordering::SeqCst) + 1 == self.enough {
+                self.done.notify_one();
+            }
+            Err(io::Error::from_raw_os_error(24))
+        }
+    }
+
+    #[tokio::test]
+    async fn failing_accepts_back_off_instead_of_spinning() {
+        let (calls, done) = (Arc::new(AtomicUsize::new(0)), Arc::new(Notify::new()));
+        let acceptor = OutOfFiles {
+            calls: calls.clone(),
+            enough: 5,
+            done: done.clone(),
+        };
+        let limits = Limits {
+            accept_backoff: Duration::from_millis(20),
+            ..Limits::default()
+        };
+        let started = Instant::now();
+        let task = tokio::spawn(accept_loop(acceptor, Arc::new(String::new), limits));
+        tokio::time::timeout(GUARD, done.notified()).await.unwrap();
+        let elapsed = started.elapsed();
+        task.abort();
+        // Pauses of 20, 40, 80 and 160 ms separate the five attempts.
+        assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
+        assert!(calls.load(Ordering::SeqCst) <= 6);
+    }
+
+    #[test]
+    fn the_backoff_doubles_up_to_a_second_and_resets() {
+        let mut backoff = Backoff::new(Duration::from_millis(10));
+        let pauses: Vec<u128> = (0..9).map(|_| backoff.failed().as_millis()).collect();
+        assert_eq!(pauses, [10, 20, 40, 80, 160, 320, 640, 1000, 1000]);
+        backoff.succeeded();
+        assert_eq!(backoff.failed(), Duration::from_millis(10));
+    }
 }
