@@ -1,24 +1,24 @@
-//! The slot timer: a thread of its own that wakes at every slot boundary
+//! The slot timer: a thread of its own (started through the node's
+//! [`Spawner`]) that wakes at every slot boundary
 //! and asks `entroos-authorship` to author the slot, so that no RPC or
 //! network load on the async workers can delay or starve block production.
 
 use entroos_authorship::{author_slot, AuthorStats, SlotOutcome};
 use entroos_client::Client;
-use entroos_client_api::{slot_at, Clock};
+use entroos_client_api::{slot_at, Clock, Spawner};
 use entroos_primitives::crypto::sr25519;
 use entroos_txpool::TxPool;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// The longest one sleep lasts, so that a stop request is seen promptly.
 const MAX_NAP: Duration = Duration::from_millis(100);
 
-/// A running slot timer.
+/// A running slot timer; dropping it stops the thread after the slot in
+/// progress (the spawner joins it).
 pub struct Authoring {
     stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
 }
 
 /// What the slot timer needs.
@@ -35,24 +35,11 @@ pub struct AuthoringParts {
 
 impl Authoring {
     /// Starts the slot timer thread.
-    pub fn start(parts: AuthoringParts) -> std::io::Result<Self> {
+    pub fn start(parts: AuthoringParts, spawner: &dyn Spawner) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
-        let thread = std::thread::Builder::new()
-            .name("slot-author".into())
-            .spawn(move || run(parts, &flag))?;
-        Ok(Authoring {
-            stop,
-            thread: Some(thread),
-        })
-    }
-
-    /// Stops the thread after the slot in progress.
-    pub fn stop(mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        spawner.spawn_blocking("slot-author", Box::new(move || run(parts, &flag)));
+        Authoring { stop }
     }
 }
 

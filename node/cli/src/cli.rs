@@ -5,9 +5,6 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// The slot length when `--slot-millis` is not given.
-pub const DEFAULT_SLOT_MILLIS: u64 = 1000;
-
 /// The shortest slot `--slot-millis` accepts.
 pub const MIN_SLOT_MILLIS: u64 = 100;
 
@@ -192,14 +189,14 @@ pub struct RunArgs {
     /// Transactions one sender may have in the pool.
     #[arg(long, value_name = "COUNT", default_value_t = 512)]
     pub pool_sender_limit: usize,
-    /// Slot length in milliseconds (the chain's block time), 100 to 3600000.
+    /// Slot length in milliseconds, 100 to 3600000, overriding the
+    /// runtime's (`AuraApi_slot_duration`); every node of a chain must agree.
     #[arg(
         long,
         value_name = "MS",
-        default_value_t = DEFAULT_SLOT_MILLIS,
         value_parser = clap::value_parser!(u64).range(MIN_SLOT_MILLIS..=MAX_SLOT_MILLIS)
     )]
-    pub slot_millis: u64,
+    pub slot_millis: Option<u64>,
     /// The libp2p node key (hex ed25519 seed).
     #[arg(long, value_name = "KEY")]
     pub node_key: Option<String>,

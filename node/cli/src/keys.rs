@@ -12,9 +12,6 @@ use std::path::{Path, PathBuf};
 /// Key errors.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    /// A secret URI the key could not be derived from (the deriver's message).
-    #[error("{0}")]
-    Uri(String),
     /// A secret URI, seed or address that does not parse.
     #[error(transparent)]
     Crypto(#[from] entroos_primitives::Error),

@@ -23,3 +23,4 @@ pub mod keys;
 pub mod metrics;
 pub mod rpc_bridge;
 pub mod service;
+pub mod tasks;

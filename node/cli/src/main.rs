@@ -135,7 +135,7 @@ fn export_blocks(args: &ExportArgs) -> anyhow::Result<()> {
         &args.shared,
         &args.shared.base_path(),
         &args.state_pruning,
-        entroos_node::cli::DEFAULT_SLOT_MILLIS,
+        None,
     )?;
     let mut out = blocks::create_output(args.output.as_deref())?;
     let count = blocks::export(&client, args.from, args.to, args.json, &mut out)?;
@@ -152,7 +152,7 @@ fn import_blocks(args: &ImportArgs) -> anyhow::Result<()> {
         &args.shared,
         &args.shared.base_path(),
         &args.state_pruning,
-        entroos_node::cli::DEFAULT_SLOT_MILLIS,
+        None,
     )?;
     let count = blocks::import(&client, args.json, &mut input)?;
     eprintln!("Imported {count} blocks; best #{}", client.heads().best.0);

@@ -8,6 +8,7 @@ use crate::cli::{RpcMethodsArg, RunArgs, SharedArgs};
 use crate::keys::{self, KeyError};
 use crate::metrics;
 use crate::rpc_bridge::{ClientRpc, PoolRpc, Standalone};
+use crate::tasks::TaskManager;
 use entroos_authorship::AuthorStats;
 use entroos_client::{Client, ClientConfig, ClientError, LongestChain};
 use entroos_client_api::SystemClock;
@@ -39,7 +40,7 @@ pub enum ServiceError {
     #[error("{0}")]
     Config(String),
     /// A socket or file.
-    #[error("{what}: {source}")]
+    #[error("{what}")]
     Io {
         /// What was being done.
         what: String,
@@ -75,7 +76,7 @@ pub fn open_client(
     shared: &SharedArgs,
     base: &Path,
     pruning: &str,
-    slot_millis: u64,
+    slot_millis: Option<u64>,
 ) -> Result<(ChainSpec, Arc<Client>), ServiceError> {
     let spec = ChainSpec::load(&shared.chain_name())?;
     let db_path = chain_dir(base, &spec).join("db").join("full");
@@ -104,9 +105,8 @@ pub struct Service {
     /// The metrics address, if served.
     pub metrics_addr: Option<SocketAddr>,
     rpc: entroos_rpc::ServerHandle,
-    tasks: Vec<tokio::task::JoinHandle<()>>,
+    tasks: TaskManager,
     authoring: Option<Authoring>,
-    shutdown: tokio::sync::watch::Sender<bool>,
     _tmp: Option<tempfile::TempDir>,
 }
 
@@ -121,8 +121,7 @@ fn authoring_key(
         .or(if args.shared.dev { Some("Alice") } else { None });
     if let Some(name) = name {
         return Ok(Some(
-            sr25519::Pair::from_uri(&format!("//{name}"))
-                .map_err(|e| KeyError::Uri(e.to_string()))?,
+            sr25519::Pair::from_uri(&format!("//{name}")).map_err(KeyError::from)?,
         ));
     }
     if !args.validator && !dev {
@@ -189,14 +188,9 @@ impl Service {
         let limits = Limits::new(args.pool_limit, args.pool_kbytes, args.pool_sender_limit);
         let pool = Arc::new(TxPool::new(client.clone(), limits));
         let key = authoring_key(&args, &spec, &base)?;
-        let (shutdown, _) = tokio::sync::watch::channel(false);
-        let mut tasks = Vec::new();
+        let tasks = TaskManager::new(tokio::runtime::Handle::current());
 
-        let node_key = args.node_key.clone().unwrap_or_else(|| {
-            hex::encode(entroos_primitives::hashing::blake2_256(
-                base.to_string_lossy().as_bytes(),
-            ))
-        });
+        let node_key = keys::node_key_hex(args.node_key.as_deref(), &base, &spec.info.id)?;
         let network = Standalone {
             peer_id: keys::peer_id(&node_key)?,
             listen: args.listen_addr.clone(),
@@ -270,7 +264,7 @@ impl Service {
                         source,
                     })?;
             tracing::info!(target: "service", "Prometheus exporter started at {addr}/metrics");
-            tasks.push(task);
+            tasks.adopt("prometheus", task);
             Some(addr)
         };
 
@@ -283,10 +277,7 @@ impl Service {
                     key,
                     stats: author_stats.unwrap_or_default(),
                 };
-                Some(Authoring::start(parts).map_err(|source| ServiceError::Io {
-                    what: "starting the slot author thread".into(),
-                    source,
-                })?)
+                Some(Authoring::start(parts, &tasks))
             }
             None => None,
         };
@@ -298,7 +289,6 @@ impl Service {
             rpc,
             tasks,
             authoring,
-            shutdown,
             _tmp: tmp,
         })
     }
@@ -306,16 +296,10 @@ impl Service {
     /// Stops every task and the RPC server; the database closes when the
     /// last handle is dropped.
     pub async fn stop(self) {
-        let _ = self.shutdown.send(true);
-        if let Some(authoring) = self.authoring {
-            tokio::task::block_in_place(|| authoring.stop());
-        }
+        drop(self.authoring);
         let _ = self.rpc.stop();
         self.rpc.stopped().await;
-        for task in self.tasks {
-            task.abort();
-            let _ = task.await;
-        }
+        self.tasks.shutdown().await;
         tracing::info!(target: "service", "Stopped at best #{}", self.client.heads().best.0);
     }
 }

@@ -27,7 +27,7 @@ pub use clock::{slot_at, Clock, ManualClock, SystemClock};
 pub use error::{BoxError, ClientError, ImportError, SealError};
 pub use traits::{
     BlockImport, BlockOrigin, CallExecutor, ChainHeads, Finalizer, HeaderBackend, ImportOutcome,
-    Spawner,
+    Spawner, Task,
 };
 
 /// The consensus engine id of EntroOS's digests (pre-runtime slot and seal).

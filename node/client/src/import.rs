@@ -127,7 +127,7 @@ impl Client {
     /// The slot and the seal; returns the header without the seal.
     fn check_consensus(&self, header: &Header, parent: &Header) -> Result<Header, ImportError> {
         let now = self.config.clock.now_millis();
-        let slot = check_slot(header, parent, now, self.config.slot_millis)?;
+        let slot = check_slot(header, parent, now, self.slot_millis)?;
         let authorities = self.authorities_at(&parent.hash())?;
         Ok(check_seal(header, slot, &authorities)?)
     }

@@ -34,6 +34,7 @@ pub use entroos_client_api::{ClientError, ImportError, ENGINE_ID};
 pub use fork_choice::{ForkChoice, LongestChain};
 pub use import::ImportStats;
 
+use codec::Decode;
 use entroos_client_api::{CallExecutor, ChainHeads, Clock, Finalizer, HeaderBackend};
 use entroos_db::{BlockCommit, Database, DbError, Pruning};
 use entroos_primitives::{BlockNumber, Header, OpaqueExtrinsic, H256};
@@ -53,8 +54,9 @@ pub(crate) fn storage(e: DbError) -> ClientError {
 
 /// How the client checks blocks.
 pub struct ClientConfig {
-    /// The slot length in milliseconds.
-    pub slot_millis: u64,
+    /// The slot length in milliseconds; `None` takes the runtime's
+    /// (`AuraApi_slot_duration` at genesis).
+    pub slot_millis: Option<u64>,
     /// The local clock.
     pub clock: Arc<dyn Clock>,
     /// Fork choice.
@@ -65,6 +67,7 @@ pub struct ClientConfig {
 pub struct Client {
     db: Database,
     config: ClientConfig,
+    slot_millis: u64,
     heads: RwLock<ChainHeads>,
     stats: RwLock<ImportStats>,
     import_lock: Mutex<()>,
@@ -103,8 +106,9 @@ impl Client {
         let (best, _) = broadcast::channel(256);
         let (finalized, _) = broadcast::channel(256);
         let (imported, _) = broadcast::channel(256);
-        Ok(Client {
+        let mut client = Client {
             db,
+            slot_millis: config.slot_millis.unwrap_or(0),
             config,
             heads: RwLock::new(heads),
             stats: RwLock::default(),
@@ -113,7 +117,28 @@ impl Client {
             finalized,
             imported,
             best_state: Mutex::new(None),
-        })
+        };
+        if client.config.slot_millis.is_none() {
+            client.slot_millis = client.runtime_slot_millis(&heads.genesis)?;
+        }
+        Ok(client)
+    }
+
+    /// The slot length the runtime declares at block `at`.
+    fn runtime_slot_millis(&self, at: &H256) -> Result<u64, ClientError> {
+        let method = "AuraApi_slot_duration";
+        let output = self.call_at(at, method, &[])?;
+        let millis = u64::decode(&mut &output[..]).map_err(|e| ClientError::BadCallOutput {
+            method: method.into(),
+            reason: e.to_string(),
+        })?;
+        if millis == 0 {
+            return Err(ClientError::BadCallOutput {
+                method: method.into(),
+                reason: "a slot of 0 ms".into(),
+            });
+        }
+        Ok(millis)
     }
 
     /// The head pointers.
@@ -133,7 +158,7 @@ impl Client {
 
     /// The slot length in milliseconds.
     pub fn slot_millis(&self) -> u64 {
-        self.config.slot_millis
+        self.slot_millis
     }
 
     /// The local clock.

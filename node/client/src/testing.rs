@@ -22,7 +22,7 @@ pub fn dev_client_on(db: Database) -> Result<(Arc<Client>, Arc<ManualClock>), Cl
             source: Box::new(e),
         })?;
     let config = ClientConfig {
-        slot_millis: TEST_SLOT_MILLIS,
+        slot_millis: Some(TEST_SLOT_MILLIS),
         clock: clock.clone(),
         fork_choice: Box::new(LongestChain),
     };
