@@ -10,6 +10,11 @@
 //! `AuraApi_slot_duration` returns the slot duration in milliseconds (a
 //! SCALE `u64`, Substrate's `SlotDuration`); `AuraApi_authorities` the
 //! authority set (a SCALE `Vec` of 32-byte sr25519 public keys).
+//!
+//! Metadata V15 describes every method of [`METHODS`] (its inputs' names and
+//! types, its output type) under the same API and method names.
+
+pub mod types;
 
 use crate::executive;
 use crate::genesis;
@@ -19,19 +24,21 @@ use crate::{Aura, Block, Runtime, RuntimeError, System, TransactionPayment, Unch
 use codec::{Decode, DecodeLimit, Encode};
 use entroos_primitives::dispatch::RuntimeDispatchInfo;
 use entroos_primitives::validity::TransactionSource;
-use entroos_primitives::{AccountId32, Header, H256, MAX_DECODE_DEPTH};
+use entroos_primitives::{AccountId32, ExtrinsicInclusionMode, Header, H256, MAX_DECODE_DEPTH};
 use entroos_support::dispatch::GetDispatchInfo;
 use entroos_support::hooks::OffchainContext;
 use entroos_support::state::Externalities;
+use types::{OpaqueMetadata, PresetId, SlotDuration};
 
-/// Every method [`call`] answers.
+/// Every method [`call`] answers (it refuses any other), in the order of
+/// Substrate's API traits.
 pub const METHODS: [&str; 22] = [
     "Core_version",
     "Core_execute_block",
     "Core_initialize_block",
     "Metadata_metadata",
-    "Metadata_metadata_versions",
     "Metadata_metadata_at_version",
+    "Metadata_metadata_versions",
     "BlockBuilder_apply_extrinsic",
     "BlockBuilder_finalize_block",
     "BlockBuilder_inherent_extrinsics",
@@ -81,6 +88,9 @@ fn dispatch(
     input: &[u8],
     offchain: Option<&mut dyn OffchainContext>,
 ) -> Result<Vec<u8>, RuntimeError> {
+    if !METHODS.contains(&method) {
+        return Err(RuntimeError::UnknownApi(method.into()));
+    }
     let out = match method {
         "Core_version" => crate::version().encode(),
         "Core_execute_block" => {
@@ -91,15 +101,14 @@ fn dispatch(
         "Core_initialize_block" => {
             let header: Header = args(method, input)?;
             executive::initialize_block(ext, &header)?;
-            // ExtrinsicInclusionMode::AllExtrinsics
-            vec![0]
+            ExtrinsicInclusionMode::AllExtrinsics.encode()
         }
-        "Metadata_metadata" => metadata::encoded().encode(),
-        "Metadata_metadata_versions" => metadata::SUPPORTED_VERSIONS.to_vec().encode(),
+        "Metadata_metadata" => OpaqueMetadata(metadata::encoded()).encode(),
         "Metadata_metadata_at_version" => {
             let version: u32 = args(method, input)?;
-            metadata::at_version(version).encode()
+            metadata::at_version(version).map(OpaqueMetadata).encode()
         }
+        "Metadata_metadata_versions" => metadata::SUPPORTED_VERSIONS.to_vec().encode(),
         "BlockBuilder_apply_extrinsic" => {
             let xt: UncheckedExtrinsic = args(method, input)?;
             executive::apply_extrinsic(ext, xt).encode()
@@ -149,17 +158,17 @@ fn dispatch(
         }
         "GenesisBuilder_build_state" => build_state(ext, method, input)?.encode(),
         "GenesisBuilder_get_preset" => {
-            let id: Option<Vec<u8>> = args(method, input)?;
+            let id: Option<PresetId> = args(method, input)?;
             get_preset(id).encode()
         }
         "GenesisBuilder_preset_names" => genesis::preset_names()
             .into_iter()
-            .map(|n| n.as_bytes().to_vec())
+            .map(|n| PresetId(n.as_bytes().to_vec()))
             .collect::<Vec<_>>()
             .encode(),
         "AuraApi_slot_duration" => {
             let () = args(method, input)?;
-            Aura::slot_duration().encode()
+            SlotDuration(Aura::slot_duration()).encode()
         }
         "AuraApi_authorities" => {
             let () = args(method, input)?;
@@ -199,10 +208,10 @@ fn build_state(
     Ok(result.map_err(|e| e.to_string()))
 }
 
-fn get_preset(id: Option<Vec<u8>>) -> Option<Vec<u8>> {
+fn get_preset(id: Option<PresetId>) -> Option<Vec<u8>> {
     let value = match id {
         None => serde_json::to_value(genesis::RuntimeGenesisConfig::default()).ok()?,
-        Some(id) => genesis::preset(std::str::from_utf8(&id).ok()?)?,
+        Some(PresetId(id)) => genesis::preset(std::str::from_utf8(&id).ok()?)?,
     };
     serde_json::to_vec(&value).ok()
 }

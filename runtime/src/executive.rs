@@ -18,17 +18,24 @@ use entroos_primitives::validity::{
     ApplyExtrinsicResult, InvalidTransaction, TransactionSource, TransactionValidity,
     UnknownTransaction, ValidTransaction,
 };
-use entroos_primitives::{BlockNumber, Digest, Header, Weight, H256};
+use entroos_primitives::{BlockNumber, Digest, DigestItem, Header, Weight, H256};
 use entroos_support::dispatch::{GetDispatchInfo, RawOrigin};
 use entroos_support::hooks::Hooks;
 use entroos_support::state::Externalities;
 use entroos_support::trie::ordered_trie_root;
 use pallet_system::{BlockWeight, Config as _};
 
-/// Starts a block: sets number, parent hash and digest, runs `on_initialize`
-/// (in pallet index order). Fails if a pallet refuses the block.
+/// Starts a block: sets number, parent hash and the header's pre-runtime
+/// digest items (the runtime deposits the others itself, as in Substrate),
+/// runs `on_initialize` (in pallet index order). Fails if a pallet refuses
+/// the block.
 pub fn initialize_block(ext: &mut dyn Externalities, header: &Header) -> Result<(), BlockError> {
-    System::initialize(ext, header.number, header.parent_hash, &header.digest);
+    System::initialize(
+        ext,
+        header.number,
+        header.parent_hash,
+        &pre_runtime_digest(&header.digest),
+    );
     let hooks_weight = all_pallets_on_initialize(ext, header.number)?;
     let base = Runtime::block_weights()
         .base_block
@@ -36,6 +43,17 @@ pub fn initialize_block(ext: &mut dyn Externalities, header: &Header) -> Result<
     BlockWeight::mutate(ext, |w| w.mandatory = w.mandatory.saturating_add(base));
     System::note_finished_initialize(ext);
     Ok(())
+}
+
+fn pre_runtime_digest(digest: &Digest) -> Digest {
+    Digest {
+        logs: digest
+            .logs
+            .iter()
+            .filter(|item| matches!(item, DigestItem::PreRuntime(..)))
+            .cloned()
+            .collect(),
+    }
 }
 
 fn all_pallets_on_initialize(

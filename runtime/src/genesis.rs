@@ -19,8 +19,10 @@ use pallet_aura::AuthorityId;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The well-known key of the runtime's identity (a native runtime has no code blob).
-pub const CODE_KEY: &[u8] = b":code";
+/// The well-known key of the runtime's identity: it holds the SCALE
+/// [`RuntimeVersion`](entroos_primitives::version::RuntimeVersion) (a native
+/// runtime has no code blob).
+pub use pallet_system::CODE_KEY;
 /// The placeholder hash FRAME stores for block 0 until block 1 records the real one.
 pub const GENESIS_PLACEHOLDER_HASH: H256 = H256([0x69; 32]);
 

@@ -3,10 +3,30 @@
 
 use crate::{RuntimeCall, Timestamp, UncheckedExtrinsic};
 use codec::{Decode, Encode};
+use scale_info::build::Fields;
+use scale_info::{Path, Type, TypeInfo};
 use std::collections::BTreeMap;
 
 /// Inherent data by identifier.
 pub type InherentData = BTreeMap<[u8; 8], Vec<u8>>;
+
+/// How metadata describes [`InherentData`]: Substrate's
+/// `sp_inherents::InherentData`, a struct whose one field `data` is the map
+/// (so the encoding is the map's). Never constructed.
+pub enum InherentDataType {}
+
+impl TypeInfo for InherentDataType {
+    type Identity = Self;
+    fn type_info() -> Type {
+        Type::builder()
+            .path(Path::new("InherentData", "sp_inherents"))
+            .composite(Fields::named().field(|f| {
+                f.ty::<InherentData>()
+                    .name("data")
+                    .type_name("BTreeMap<InherentIdentifier, Vec<u8>>")
+            }))
+    }
+}
 
 /// How far a block's time may run ahead of the checker's, in milliseconds.
 pub const MAX_TIMESTAMP_DRIFT_MILLIS: u64 = 30_000;
@@ -20,6 +40,24 @@ pub struct CheckInherentsResult {
     pub fatal_error: bool,
     /// Errors by inherent identifier.
     pub errors: InherentData,
+}
+
+impl TypeInfo for CheckInherentsResult {
+    type Identity = Self;
+    fn type_info() -> Type {
+        Type::builder()
+            .path(Path::new("CheckInherentsResult", "sp_inherents"))
+            .composite(
+                Fields::named()
+                    .field(|f| f.ty::<bool>().name("okay").type_name("bool"))
+                    .field(|f| f.ty::<bool>().name("fatal_error").type_name("bool"))
+                    .field(|f| {
+                        f.ty::<InherentDataType>()
+                            .name("errors")
+                            .type_name("InherentData")
+                    }),
+            )
+    }
 }
 
 /// The inherent extrinsics for `data`, in order.

@@ -3,7 +3,9 @@
 //! The pallets composed into one state-transition function, reached by the
 //! node only through [`api::call`]: SCALE in, SCALE out, under Substrate's
 //! runtime API names (`Core_version`, `BlockBuilder_apply_extrinsic`, …), so
-//! that the node and `state_call` use one path.
+//! that the node and `state_call` use one path. Clients read it through
+//! [`metadata`]: V14 by default, V15 (which adds the runtime APIs and the
+//! outer enums) on request.
 //!
 //! | index | pallet |
 //! |---|---|

@@ -25,6 +25,19 @@ fn paths(types: &PortableRegistry) -> BTreeSet<String> {
         .collect()
 }
 
+/// blake2-256 of the V14 bytes (`state_getMetadata`, `Metadata_metadata`).
+/// A change here is a change every client sees: update the hash only for a
+/// deliberate change of a pallet's calls, storage, events, errors or
+/// constants, or of the extrinsic format.
+const V14_BLAKE2_256: &str = "ed81d191f27b086935aedbe12e66b27948006787d1515a957ba5c4a0e764b5c7";
+
+#[test]
+fn v14_bytes_are_unchanged() {
+    let encoded = entroos_runtime::metadata::encoded();
+    let hash = entroos_primitives::hashing::blake2_256(encoded);
+    assert_eq!(hex::encode(hash), V14_BLAKE2_256);
+}
+
 #[test]
 fn client_visible_type_paths_are_substrates() {
     let md = decoded();
@@ -205,7 +218,10 @@ fn runtime_api_serves_metadata_versions() {
     let mut t = entroos_support::TestExternalities::default();
     t.execute_with(|ext| {
         let versions = api::call(ext, "Metadata_metadata_versions", &[], None).unwrap();
-        assert_eq!(Vec::<u32>::decode(&mut &versions[..]).unwrap(), vec![14]);
+        assert_eq!(
+            Vec::<u32>::decode(&mut &versions[..]).unwrap(),
+            vec![14, 15]
+        );
         let at = api::call(
             ext,
             "Metadata_metadata_at_version",

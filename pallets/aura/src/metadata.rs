@@ -40,4 +40,8 @@ impl<T: Config> PalletMetadataProvider for Pallet<T> {
             index,
         }
     }
+
+    fn pallet_docs() -> Vec<&'static str> {
+        vec!["Who may author blocks, and the slot of the current block."]
+    }
 }

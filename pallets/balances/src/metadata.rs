@@ -38,4 +38,11 @@ impl<T: Config> PalletMetadataProvider for Pallet<T> {
             index,
         }
     }
+
+    fn pallet_docs() -> Vec<&'static str> {
+        vec![
+            "The native token: free and reserved balances kept in `System.Account`,",
+            "total issuance, the existential deposit, locks, and transfers.",
+        ]
+    }
 }

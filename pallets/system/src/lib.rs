@@ -12,6 +12,9 @@
 //! - `BlockHash` holds the last `BLOCK_HASH_COUNT` block hashes (and block 0's).
 //! - An account exists while it has providers or sufficients; when both reach
 //!   zero its entry is removed and `KilledAccount` emitted.
+//! - A block whose execution changes `:code` (the runtime's identity) ends
+//!   with a `RuntimeEnvironmentUpdated` digest item and a `CodeUpdated`
+//!   event, as in Substrate; no other block has either.
 
 #![cfg_attr(
     not(test),
@@ -38,7 +41,7 @@ include!("records.rs");
 
 use codec::{Decode, Encode, FullCodec, MaxEncodedLen};
 use entroos_primitives::dispatch::{DispatchError, DispatchInfo};
-use entroos_primitives::hashing::{Blake2_128Concat, Twox64Concat};
+use entroos_primitives::hashing::{blake2_256, Blake2_128Concat, Twox64Concat};
 use entroos_primitives::version::RuntimeVersion;
 use entroos_primitives::{AccountId32, BlockNumber, Digest, DigestItem, Nonce, Weight, H256};
 use entroos_support::metadata::constant;
@@ -55,6 +58,15 @@ use std::marker::PhantomData;
 
 /// The pallet's storage prefix.
 pub const PALLET: &str = "System";
+
+/// The well-known key of the runtime's identity (`:code`).
+pub const CODE_KEY: &[u8] = b":code";
+
+/// Where the block keeps, from [`Pallet::initialize`] to
+/// [`Pallet::finalize`], the SCALE `Option<H256>` blake2-256 hash of `:code`
+/// as the block found it. Unhashed and transient, like Substrate's
+/// `:extrinsic_index`: no finalized state holds it.
+pub const CODE_HASH_AT_BLOCK_START_KEY: &[u8] = b":code_hash_at_block_start";
 
 /// What the runtime provides to System.
 pub trait Config: 'static {
@@ -197,6 +209,27 @@ impl<T: Config> Pallet<T> {
         BlockWeight::kill(ext);
         AllExtrinsicsLen::kill(ext);
         ExtrinsicCount::kill(ext);
+        let code_hash = Self::code_hash(ext).encode();
+        ext.set(CODE_HASH_AT_BLOCK_START_KEY, code_hash);
+    }
+
+    /// The blake2-256 hash of `:code`, if set.
+    fn code_hash(ext: &dyn Externalities) -> Option<H256> {
+        ext.get(CODE_KEY).map(|code| H256(blake2_256(&code)))
+    }
+
+    /// Deposits `RuntimeEnvironmentUpdated` in the digest and emits
+    /// `CodeUpdated` if `:code` differs from its value when the block
+    /// started, and forgets that value.
+    fn note_code_change(ext: &mut dyn Externalities) {
+        let Some(at_start) = ext.get(CODE_HASH_AT_BLOCK_START_KEY) else {
+            return;
+        };
+        ext.clear(CODE_HASH_AT_BLOCK_START_KEY);
+        if at_start != Self::code_hash(ext).encode() {
+            Self::deposit_log(ext, DigestItem::RuntimeEnvironmentUpdated);
+            Self::deposit_system_event(ext, Event::CodeUpdated);
+        }
     }
 
     /// Moves to the extrinsics phase.
@@ -245,9 +278,12 @@ impl<T: Config> Pallet<T> {
         ExecutionPhase::put(ext, &Phase::Finalization);
     }
 
-    /// Ends the block: prunes old hashes and clears per-block data. Returns
-    /// the block's number, parent hash, digest and extrinsics in order.
+    /// Ends the block: notes a change of `:code` (a `RuntimeEnvironmentUpdated`
+    /// digest item and a `CodeUpdated` event), prunes old hashes and clears
+    /// per-block data. Returns the block's number, parent hash, digest and
+    /// extrinsics in order.
     pub fn finalize(ext: &mut dyn Externalities) -> (BlockNumber, H256, Digest, Vec<Vec<u8>>) {
+        Self::note_code_change(ext);
         let number = Number::get(ext);
         let count = ExtrinsicCount::get(ext).unwrap_or(0);
         let extrinsics = (0..count)

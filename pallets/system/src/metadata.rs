@@ -75,4 +75,13 @@ impl<T: Config> PalletMetadataProvider for Pallet<T> {
             index,
         }
     }
+
+    fn pallet_docs() -> Vec<&'static str> {
+        vec![
+            "The base of every runtime: accounts (nonce, reference counts and the",
+            "balance data other pallets keep there), the block's number, parent hash,",
+            "digest and events, block hashes for mortality checks, and the block's",
+            "consumed weight and length.",
+        ]
+    }
 }

@@ -171,4 +171,12 @@ impl<T: Config> PalletMetadataProvider for Pallet<T> {
             index,
         }
     }
+
+    fn pallet_docs() -> Vec<&'static str> {
+        vec![
+            "The block's time, set once per block by the `set` inherent (unsigned,",
+            "mandatory, first in the block). It must grow by at least `MinimumPeriod`",
+            "per block.",
+        ]
+    }
 }

@@ -26,4 +26,12 @@ impl<T: Config> PalletMetadataProvider for Pallet<T> {
             index,
         }
     }
+
+    fn pallet_docs() -> Vec<&'static str> {
+        vec![
+            "Fees for signed extrinsics: a base fee, a length fee and a weight fee",
+            "scaled by a multiplier that follows block fullness, plus the tip.",
+            "Fees are withdrawn before dispatch and burned.",
+        ]
+    }
 }

@@ -177,7 +177,11 @@ pub struct DispatchInfo {
 }
 
 /// `TransactionPaymentApi_query_info`'s answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[scale_info(
+    replace_segment("entroos_primitives", "pallet_transaction_payment"),
+    replace_segment("dispatch", "types")
+)]
 pub struct RuntimeDispatchInfo {
     /// The call's weight.
     pub weight: Weight,
@@ -188,7 +192,11 @@ pub struct RuntimeDispatchInfo {
 }
 
 /// The parts of an inclusion fee.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[scale_info(
+    replace_segment("entroos_primitives", "pallet_transaction_payment"),
+    replace_segment("dispatch", "types")
+)]
 pub struct InclusionFee {
     /// The base fee of any extrinsic.
     pub base_fee: u128,
@@ -199,7 +207,11 @@ pub struct InclusionFee {
 }
 
 /// `TransactionPaymentApi_query_fee_details`'s answer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[scale_info(
+    replace_segment("entroos_primitives", "pallet_transaction_payment"),
+    replace_segment("dispatch", "types")
+)]
 pub struct FeeDetails {
     /// None for unsigned extrinsics, which pay nothing.
     pub inclusion_fee: Option<InclusionFee>,

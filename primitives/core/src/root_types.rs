@@ -97,3 +97,14 @@ pub struct RuntimeDbWeight {
     pub write: u64,
 }
 
+
+/// Which extrinsics a block may contain, as `Core_initialize_block` answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[scale_info(replace_segment("entroos_primitives", "sp_runtime"))]
+pub enum ExtrinsicInclusionMode {
+    /// Inherents and transactions.
+    #[default]
+    AllExtrinsics,
+    /// Inherents only.
+    OnlyInherents,
+}

@@ -2,9 +2,14 @@
 //! Display texts are Substrate's, since clients show them to users.
 
 use codec::{Decode, Encode};
+use scale_info::TypeInfo;
 
 /// Where a transaction came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[scale_info(
+    replace_segment("entroos_primitives", "sp_runtime"),
+    replace_segment("validity", "transaction_validity")
+)]
 pub enum TransactionSource {
     /// Already in a block.
     InBlock,
@@ -15,7 +20,11 @@ pub enum TransactionSource {
 }
 
 /// A transaction that can never become valid as it is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, thiserror::Error)]
+#[scale_info(
+    replace_segment("entroos_primitives", "sp_runtime"),
+    replace_segment("validity", "transaction_validity")
+)]
 pub enum InvalidTransaction {
     /// The call is not expected.
     #[error("Transaction call is not expected")]
@@ -59,7 +68,11 @@ pub enum InvalidTransaction {
 }
 
 /// A transaction whose validity cannot be decided now.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, thiserror::Error)]
+#[scale_info(
+    replace_segment("entroos_primitives", "sp_runtime"),
+    replace_segment("validity", "transaction_validity")
+)]
 pub enum UnknownTransaction {
     /// A lookup failed.
     #[error("Could not lookup information required to validate the transaction")]
@@ -73,7 +86,11 @@ pub enum UnknownTransaction {
 }
 
 /// Why a transaction is not valid.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, thiserror::Error)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, thiserror::Error)]
+#[scale_info(
+    replace_segment("entroos_primitives", "sp_runtime"),
+    replace_segment("validity", "transaction_validity")
+)]
 pub enum TransactionValidityError {
     /// Never valid.
     #[error("Invalid Transaction: {0}")]
@@ -96,7 +113,11 @@ impl From<UnknownTransaction> for TransactionValidityError {
 }
 
 /// What the pool needs to order a valid transaction.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[scale_info(
+    replace_segment("entroos_primitives", "sp_runtime"),
+    replace_segment("validity", "transaction_validity")
+)]
 pub struct ValidTransaction {
     /// Higher goes first.
     pub priority: u64,

@@ -14,7 +14,7 @@
 //! - [`dispatch`]: origins, typed pallet errors, dispatch information.
 //! - [`hooks`]: block hooks (`on_initialize` may refuse a block with a typed
 //!   error), genesis building, the off-chain worker's context.
-//! - [`metadata`]: metadata V14 helpers.
+//! - [`metadata`]: how a pallet describes itself in the runtime metadata.
 //!
 //! Invariants: runtime code is deterministic — it receives state, time and
 //! randomness as inputs and never performs I/O; state changes inside a

@@ -1,4 +1,5 @@
-//! Helpers for describing pallets in runtime metadata V14.
+//! Helpers for describing pallets in runtime metadata: V14's pallet
+//! description, plus the pallet documentation V15 adds.
 
 use codec::Encode;
 use frame_metadata::v14::{PalletConstantMetadata, PalletMetadata};
@@ -23,4 +24,9 @@ pub fn constant<T: Encode + TypeInfo + 'static>(
 pub trait PalletMetadataProvider {
     /// The pallet's metadata at runtime index `index`.
     fn pallet_metadata(index: u8) -> PalletMetadata<MetaForm>;
+
+    /// The pallet's documentation (metadata V15 onward); none by default.
+    fn pallet_docs() -> Vec<&'static str> {
+        Vec::new()
+    }
 }

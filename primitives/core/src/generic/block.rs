@@ -37,6 +37,7 @@ impl<'de> Deserialize<'de> for OpaqueExtrinsic {
 
 /// A block.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo, Serialize, Deserialize)]
+#[scale_info(replace_segment("entroos_primitives", "sp_runtime"))]
 pub struct Block<Extrinsic = OpaqueExtrinsic> {
     /// The header.
     pub header: Header,
