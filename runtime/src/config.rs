@@ -20,7 +20,8 @@ pub const RUNTIME_APIS: [(&str, u32); 9] = [
     ("AuraApi", 1),
 ];
 
-/// Bumped whenever behaviour changes; nodes refuse blocks of a spec they do not know.
+/// Bumped whenever behaviour changes; `:code` holds the encoded version, and a
+/// raw chain spec whose `:code` is another spec is refused at start.
 pub const SPEC_VERSION: u32 = 100;
 /// Bumped whenever call indices or the extrinsic format change.
 pub const TRANSACTION_VERSION: u32 = 1;
