@@ -267,6 +267,3 @@ impl Database {
         StateDb::new(self.clone())
     }
 }
-
-#[cfg(test)]
-mod tests;

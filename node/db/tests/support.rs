@@ -75,3 +75,10 @@ pub fn read(db: &Database, root: H256, key: &[u8]) -> Option<Vec<u8>> {
     let trie = TrieDBBuilder::<Layout>::new(&source, &root.0).build();
     trie.get(key).unwrap()
 }
+
+/// Commits a child of `parent` with `state` changes as the new best and finalized block.
+pub fn finalized_child(db: &Database, parent: &Header, state: &Changes) -> Header {
+    let header = child(db, parent, state, 0, true);
+    db.finalize(&header.hash(), None).unwrap();
+    header
+}
