@@ -75,11 +75,13 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
         Some(Command::PurgeChain(args)) => {
             init_logging(&args.shared);
             let spec = ChainSpec::load(&args.shared.chain_name())?;
-            let db = service::chain_dir(&args.shared.base_path(), &spec).join("db");
+            let chain = service::chain_dir(&args.shared.base_path(), &spec);
+            let db = chain.join("db");
             if !db.exists() {
                 eprintln!("{} did not exist.", db.display());
                 return Ok(());
             }
+            let _lock = entroos_db::DirLock::acquire(&chain)?;
             if !args.yes {
                 eprint!("Are you sure to remove {:?}? [y/N]: ", db);
                 let mut answer = String::new();

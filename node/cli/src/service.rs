@@ -12,7 +12,7 @@ use crate::tasks::TaskManager;
 use entroos_authorship::AuthorStats;
 use entroos_client::{Client, ClientConfig, ClientError, LongestChain};
 use entroos_client_api::SystemClock;
-use entroos_db::{Database, DbError, Pruning};
+use entroos_db::{Database, DbError, DirLock, Pruning};
 use entroos_primitives::crypto::sr25519;
 use entroos_rpc::{RpcConfig, RpcMethods, SystemInfo};
 use entroos_txpool::{graph::Limits, TxPool};
@@ -71,7 +71,14 @@ pub fn chain_dir(base: &Path, spec: &ChainSpec) -> PathBuf {
     base.join("chains").join(&spec.info.id)
 }
 
-/// Opens the chain's database and client (used by the node and the block subcommands).
+/// The database directory of a chain's data directory.
+pub fn db_dir(chain_dir: &Path) -> PathBuf {
+    chain_dir.join("db").join("full")
+}
+
+/// Opens the chain's database and client (used by the node and the block
+/// subcommands), holding the chain directory's lock for as long as the
+/// client lives; a damaged or mismatched database is refused unchanged.
 pub fn open_client(
     shared: &SharedArgs,
     base: &Path,
@@ -79,12 +86,10 @@ pub fn open_client(
     slot_millis: Option<u64>,
 ) -> Result<(ChainSpec, Arc<Client>), ServiceError> {
     let spec = ChainSpec::load(&shared.chain_name())?;
-    let db_path = chain_dir(base, &spec).join("db").join("full");
-    std::fs::create_dir_all(&db_path).map_err(|source| ServiceError::Io {
-        what: format!("creating {}", db_path.display()),
-        source,
-    })?;
-    let db = Database::open(&db_path, parse_pruning(pruning)?)?;
+    let pruning = parse_pruning(pruning)?;
+    let chain = chain_dir(base, &spec);
+    let lock = DirLock::acquire(&chain)?;
+    let db = Database::open(&db_dir(&chain), pruning)?.holding(lock);
     let config = ClientConfig {
         slot_millis,
         clock: Arc::new(SystemClock),

@@ -35,10 +35,21 @@
 //! ## Atomicity
 //! Every import, reorg and finalization is one atomic write; a write that
 //! moves finality is synced, so a crash loses at most non-finalized blocks.
+//!
+//! ## Opening
+//! [`Database::open`] refuses, with a typed [`DbError`] naming the problem
+//! and the fix, and without changing any file, a database that is damaged
+//! (files without `CURRENT`, column families missing, heads, bodies, state
+//! roots or canonical lookup entries missing), of another layout version or
+//! pruning mode, or behind its finality record: a file beside the database
+//! directory (`<dir>.finalized`) rewritten durably each time finality moves.
+//! A [`DirLock`] keeps a second process away from a chain's directory.
 
 mod commit;
 mod hashdb;
 mod kv;
+mod lock;
+mod open;
 mod rocks;
 mod tree;
 
@@ -46,12 +57,14 @@ pub use commit::{BlockCommit, StateDelta};
 pub use entroos_client_api::ChainHeads;
 pub use hashdb::{NodeSource, StateDb};
 pub use kv::{Column, KeyValue, MemoryKv, Op, Transaction};
+pub use lock::{DirLock, LOCK_FILE};
+pub use open::{Inconsistency, FINALITY_RECORD_SUFFIX};
 pub use rocks::{RocksKv, RocksOptions};
 pub use tree::FinalizeOutcome;
 
 use codec::{Decode, Encode};
 use entroos_primitives::{BlockNumber, Header, OpaqueExtrinsic, H256};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The version of the layout above, recorded at genesis.
@@ -108,6 +121,135 @@ pub enum DbError {
         /// Why not.
         reason: &'static str,
     },
+    /// The directory holds files but no `CURRENT`: a new database would be
+    /// created over them.
+    #[error("database files present in {path} but CURRENT missing: the database is damaged; restore it from a backup, or run purge-chain to start over / re-sync")]
+    CurrentMissing {
+        /// The database directory.
+        path: PathBuf,
+    },
+    /// RocksDB refused to read the database.
+    #[error("cannot open the database at {path}: {source}; if its files are damaged, restore them from a backup, or run purge-chain to start over / re-sync")]
+    Unopenable {
+        /// The database directory.
+        path: PathBuf,
+        /// RocksDB's reason.
+        source: rocksdb::Error,
+    },
+    /// Column families are missing from the database's MANIFEST.
+    #[error("the database at {path} is damaged: its MANIFEST lacks the column families {missing}; restore it from a backup, or run purge-chain to start over / re-sync")]
+    ColumnsMissing {
+        /// The database directory.
+        path: PathBuf,
+        /// The missing column families, comma-separated.
+        missing: String,
+    },
+    /// The database has a genesis but no layout version: an older layout.
+    #[error("the database at {path} has an older layout (no schema version recorded; this node reads version {expected}): run purge-chain to start over / re-sync")]
+    UnversionedLayout {
+        /// The database directory.
+        path: PathBuf,
+        /// The version this node reads.
+        expected: u32,
+    },
+    /// The database has another layout version.
+    #[error("the database at {path} has layout version {found}, this node reads version {expected}: run the node release that wrote it, or run purge-chain to start over / re-sync")]
+    SchemaMismatch {
+        /// The database directory.
+        path: PathBuf,
+        /// The recorded version.
+        found: u32,
+        /// The version this node reads.
+        expected: u32,
+    },
+    /// The database was created with another pruning mode.
+    #[error("pruning mode mismatch: the database at {path} was created with --state-pruning {recorded}, not {requested}: pass --state-pruning {recorded}, or run purge-chain to start over with {requested}")]
+    PruningMismatch {
+        /// The database directory.
+        path: PathBuf,
+        /// The mode recorded at genesis.
+        recorded: Pruning,
+        /// The mode asked for.
+        requested: Pruning,
+    },
+    /// An entry the open checks read is missing or does not match.
+    #[error("the database at {path} is inconsistent: {problem}; restore it from a backup, or run purge-chain to start over / re-sync")]
+    Inconsistent {
+        /// The database directory.
+        path: PathBuf,
+        /// What is wrong.
+        problem: Inconsistency,
+    },
+    /// The database's finalized head is behind its finality record.
+    #[error("finalized block #{recorded} ({recorded_hash}) recorded in {record}, but the database's finalized head is #{found}: the database lost finalized blocks (a damaged write-ahead log, or an older copy); restore it from a backup, or run purge-chain to start over / re-sync (after restoring an older backup on purpose, delete {record})")]
+    FinalizedLost {
+        /// The finality record.
+        record: PathBuf,
+        /// The recorded finalized number.
+        recorded: BlockNumber,
+        /// The recorded finalized hash.
+        recorded_hash: H256,
+        /// The database's finalized number.
+        found: BlockNumber,
+    },
+    /// The database's canonical block at the recorded finalized height is another block.
+    #[error("finalized block #{number} recorded in {record} is {recorded_hash}, but the database's block #{number} is {found_hash}: the database is not the one finalized here; restore it from a backup, or run purge-chain to start over / re-sync")]
+    FinalizedReplaced {
+        /// The finality record.
+        record: PathBuf,
+        /// The recorded finalized number.
+        number: BlockNumber,
+        /// The recorded finalized hash.
+        recorded_hash: H256,
+        /// The database's canonical hash at that number.
+        found_hash: H256,
+    },
+    /// The database directory is empty but a finality record exists.
+    #[error("finalized block #{recorded} ({recorded_hash}) recorded in {record}, but the database at {path} is empty: it was deleted or its volume is not mounted; mount or restore it, or run purge-chain to start over / re-sync")]
+    DatabaseMissing {
+        /// The database directory.
+        path: PathBuf,
+        /// The finality record.
+        record: PathBuf,
+        /// The recorded finalized number.
+        recorded: BlockNumber,
+        /// The recorded finalized hash.
+        recorded_hash: H256,
+    },
+    /// The finality record does not parse.
+    #[error("the finality record {record} is unreadable: {reason}; if the database itself is sound, delete the record (it is written again at start), else restore from a backup or run purge-chain")]
+    RecordUnreadable {
+        /// The finality record.
+        record: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// Writing the finality record failed.
+    #[error("writing the finality record {record}: {source}")]
+    RecordWrite {
+        /// The finality record.
+        record: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Another process holds the lock.
+    #[error("the database at {path} is in use by another process ({holder}); stop it first")]
+    InUse {
+        /// The locked directory.
+        path: PathBuf,
+        /// `pid N`, or `pid unknown`.
+        holder: String,
+    },
+    /// A file or directory could not be read or created.
+    #[error("{what} {path}: {source}")]
+    Io {
+        /// What was being done.
+        what: &'static str,
+        /// The file or directory.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
 }
 
 pub(crate) fn corrupt(what: &'static str) -> impl FnOnce(codec::Error) -> DbError {
@@ -133,18 +275,17 @@ pub(crate) mod meta {
 pub struct Database {
     pub(crate) kv: Arc<dyn KeyValue>,
     pruning: Pruning,
+    pub(crate) record: Option<Arc<open::FinalityRecord>>,
+    pub(crate) lock: Option<Arc<DirLock>>,
 }
 
 impl Database {
-    /// Opens (creating if needed) the RocksDB database in `path`.
+    /// Opens the RocksDB database in `path`, creating it only in an empty
+    /// directory. An existing database is first checked without writing
+    /// and refused if damaged, of another layout or pruning mode, or
+    /// behind its finality record.
     pub fn open(path: &Path, pruning: Pruning) -> Result<Self, DbError> {
-        let kv = RocksKv::open(
-            path,
-            RocksOptions {
-                create_if_missing: true,
-            },
-        )?;
-        Ok(Self::with_store(Arc::new(kv), pruning))
+        open::open(path, pruning)
     }
 
     /// A database in memory.
@@ -154,7 +295,18 @@ impl Database {
 
     /// A database over any store.
     pub fn with_store(kv: Arc<dyn KeyValue>, pruning: Pruning) -> Self {
-        Database { kv, pruning }
+        Database {
+            kv,
+            pruning,
+            record: None,
+            lock: None,
+        }
+    }
+
+    /// This database, keeping `lock` held for as long as any of its handles lives.
+    pub fn holding(mut self, lock: DirLock) -> Self {
+        self.lock = Some(Arc::new(lock));
+        self
     }
 
     /// The store underneath.

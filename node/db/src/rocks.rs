@@ -1,8 +1,17 @@
 //! The RocksDB store: one column family per [`Column`].
+//!
+//! Opened with paranoid checks and point-in-time WAL recovery (a damaged
+//! log tail is dropped, never skipped over). [`RocksKv::open_read_only`]
+//! and [`RocksKv::column_families`] read a database without writing any of
+//! its files; [`crate::Database::open`] uses them to check a database
+//! before opening it for writing, since a writable open rewrites the
+//! MANIFEST and flushes the recovered log even when it then fails.
 
 use crate::kv::{Column, KeyValue, Op, Transaction};
 use crate::DbError;
-use rocksdb::{ColumnFamilyDescriptor, IteratorMode, Options, WriteBatch, WriteOptions, DB};
+use rocksdb::{
+    ColumnFamilyDescriptor, DBRecoveryMode, IteratorMode, Options, WriteBatch, WriteOptions, DB,
+};
 use std::path::Path;
 
 /// The chain database on disk.
@@ -13,23 +22,47 @@ pub struct RocksKv {
 /// How a RocksDB store is opened.
 #[derive(Clone, Copy, Debug)]
 pub struct RocksOptions {
-    /// Create the database if the directory holds none.
+    /// Create the database (and its column families) if the directory
+    /// holds none; a directory holding files without `CURRENT` is refused.
     pub create_if_missing: bool,
 }
 
+fn options(create: bool) -> Options {
+    let mut options = Options::default();
+    options.create_if_missing(create);
+    options.create_missing_column_families(create);
+    options.set_paranoid_checks(true);
+    options.set_wal_recovery_mode(DBRecoveryMode::PointInTime);
+    options.set_max_open_files(512);
+    options
+}
+
+fn descriptors() -> impl Iterator<Item = ColumnFamilyDescriptor> {
+    Column::ALL
+        .iter()
+        .map(|c| ColumnFamilyDescriptor::new(c.name(), Options::default()))
+}
+
 impl RocksKv {
-    /// Opens the store in `path`.
+    /// Opens the store in `path` for reading and writing.
     pub fn open(path: &Path, how: RocksOptions) -> Result<Self, DbError> {
-        let mut options = Options::default();
-        options.create_if_missing(how.create_if_missing);
-        options.create_missing_column_families(true);
-        options.set_paranoid_checks(true);
-        options.set_max_open_files(512);
-        let columns = Column::ALL
-            .iter()
-            .map(|c| ColumnFamilyDescriptor::new(c.name(), Options::default()));
-        let db = DB::open_cf_descriptors(&options, path, columns)?;
+        if how.create_if_missing {
+            crate::open::refuse_files_without_current(path)?;
+        }
+        let db = DB::open_cf_descriptors(&options(how.create_if_missing), path, descriptors())?;
         Ok(RocksKv { db })
+    }
+
+    /// Opens the existing store in `path` for reading only; no file of the
+    /// database is created, changed or removed.
+    pub fn open_read_only(path: &Path) -> Result<Self, DbError> {
+        let db = DB::open_cf_descriptors_read_only(&options(false), path, descriptors(), false)?;
+        Ok(RocksKv { db })
+    }
+
+    /// The column families the database's MANIFEST lists (read only).
+    pub fn column_families(path: &Path) -> Result<Vec<String>, DbError> {
+        Ok(DB::list_cf(&options(false), path)?)
     }
 
     fn column(&self, column: Column) -> Result<&rocksdb::ColumnFamily, DbError> {

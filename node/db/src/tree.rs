@@ -165,6 +165,7 @@ impl Database {
         outcome.pruned_below = self.prune(&mut tx, &mut rc, header.number)?;
         self.write_refcounts(&mut tx, rc)?;
         self.kv.write(tx, true)?;
+        self.after_finalize(header.number, *hash)?;
         Ok(outcome)
     }
 
