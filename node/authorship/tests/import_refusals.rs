@@ -26,7 +26,7 @@ struct Chain {
 impl Chain {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let db = Database::open(dir.path(), Pruning::Keep(4)).unwrap();
+        let db = Database::open(&dir.path().join("db"), Pruning::Keep(4)).unwrap();
         let (client, clock) = dev_client_on(db.clone()).unwrap();
         Chain {
             _dir: dir,

@@ -177,9 +177,10 @@ pub struct RunArgs {
     /// Do not serve Prometheus metrics.
     #[arg(long)]
     pub no_prometheus: bool,
-    /// `archive`, or the number of recent finalized blocks whose state is kept.
-    #[arg(long, value_name = "MODE", default_value = "256")]
-    pub state_pruning: String,
+    /// `archive`, or the number of recent finalized blocks whose state is
+    /// kept (default: the database's own mode, 256 for a new database).
+    #[arg(long, value_name = "MODE")]
+    pub state_pruning: Option<String>,
     /// Ready transactions the pool holds.
     #[arg(long, value_name = "COUNT", default_value_t = 8192)]
     pub pool_limit: usize,
@@ -284,9 +285,9 @@ pub struct ExportArgs {
     /// Write JSON instead of SCALE.
     #[arg(long)]
     pub json: bool,
-    /// `archive` or N, as when the node ran.
-    #[arg(long, default_value = "256")]
-    pub state_pruning: String,
+    /// `archive` or N (default: the database's own mode).
+    #[arg(long, value_name = "MODE")]
+    pub state_pruning: Option<String>,
 }
 
 /// `import-blocks`.
@@ -300,9 +301,9 @@ pub struct ImportArgs {
     /// The input is JSON.
     #[arg(long)]
     pub json: bool,
-    /// `archive` or N.
-    #[arg(long, default_value = "256")]
-    pub state_pruning: String,
+    /// `archive` or N (default: the database's own mode, 256 for a new database).
+    #[arg(long, value_name = "MODE")]
+    pub state_pruning: Option<String>,
 }
 
 /// `key`.

@@ -136,7 +136,7 @@ fn export_blocks(args: &ExportArgs) -> anyhow::Result<()> {
     let (_, client) = service::open_client(
         &args.shared,
         &args.shared.base_path(),
-        &args.state_pruning,
+        args.state_pruning.as_deref(),
         None,
     )?;
     let mut out = blocks::create_output(args.output.as_deref())?;
@@ -153,7 +153,7 @@ fn import_blocks(args: &ImportArgs) -> anyhow::Result<()> {
     let (_, client) = service::open_client(
         &args.shared,
         &args.shared.base_path(),
-        &args.state_pruning,
+        args.state_pruning.as_deref(),
         None,
     )?;
     let count = blocks::import(&client, args.json, &mut input)?;

@@ -49,6 +49,9 @@ pub enum ServiceError {
     },
 }
 
+/// The pruning mode of a new database when `--state-pruning` is not given.
+pub const DEFAULT_PRUNING: Pruning = Pruning::Keep(256);
+
 /// Parses `--state-pruning`.
 pub fn parse_pruning(text: &str) -> Result<Pruning, ServiceError> {
     match text {
@@ -82,13 +85,16 @@ pub fn db_dir(chain_dir: &Path) -> PathBuf {
 pub fn open_client(
     shared: &SharedArgs,
     base: &Path,
-    pruning: &str,
+    pruning: Option<&str>,
     slot_millis: Option<u64>,
 ) -> Result<(ChainSpec, Arc<Client>), ServiceError> {
     let spec = ChainSpec::load(&shared.chain_name())?;
-    let pruning = parse_pruning(pruning)?;
     let chain = chain_dir(base, &spec);
     let lock = DirLock::acquire(&chain)?;
+    let pruning = match pruning {
+        Some(text) => parse_pruning(text)?,
+        None => Database::recorded_pruning(&db_dir(&chain))?.unwrap_or(DEFAULT_PRUNING),
+    };
     let db = Database::open(&db_dir(&chain), pruning)?.holding(lock);
     let config = ClientConfig {
         slot_millis,
@@ -182,8 +188,12 @@ impl Service {
             Some(dir) => dir.path().to_path_buf(),
             None => args.shared.base_path(),
         };
-        let (spec, client) =
-            open_client(&args.shared, &base, &args.state_pruning, args.slot_millis)?;
+        let (spec, client) = open_client(
+            &args.shared,
+            &base,
+            args.state_pruning.as_deref(),
+            args.slot_millis,
+        )?;
         let heads = client.heads();
         tracing::info!(target: "service", "Chain: {} ({}), base path {}", spec.info.name, spec.info.id, base.display());
         if let Some(name) = &args.name {

@@ -191,7 +191,7 @@ mod tests {
     #[test]
     fn a_read_of_a_missing_trie_node_is_an_error_not_an_absent_key() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Database::open(dir.path(), Pruning::Archive).unwrap();
+        let db = Database::open(&dir.path().join("db"), Pruning::Archive).unwrap();
         let unknown = H256([1; 32]);
         let backend = TrieBackend::new(db.state(), unknown);
         let error = Backend::get(&backend, b"key").unwrap_err();

@@ -288,6 +288,12 @@ impl Database {
         open::open(path, pruning)
     }
 
+    /// The pruning mode the database in `path` was created with, or `None`
+    /// if there is no database there yet; nothing is written.
+    pub fn recorded_pruning(path: &Path) -> Result<Option<Pruning>, DbError> {
+        open::recorded_pruning(path)
+    }
+
     /// A database in memory.
     pub fn in_memory(pruning: Pruning) -> Self {
         Self::with_store(Arc::new(MemoryKv::default()), pruning)

@@ -129,6 +129,18 @@ pub(crate) fn open(path: &Path, pruning: Pruning) -> Result<Database, DbError> {
     Ok(db)
 }
 
+/// The pruning mode an existing database in `path` was created with
+/// (`None` for no database yet), read without writing any of its files.
+pub(crate) fn recorded_pruning(path: &Path) -> Result<Option<Pruning>, DbError> {
+    if inspect(path)? == DirState::Empty {
+        return Ok(None);
+    }
+    check_columns(path)?;
+    let kv = RocksKv::open_read_only(path).map_err(located(path))?;
+    let probe = Database::with_store(Arc::new(kv), Pruning::Archive);
+    probe.meta::<Pruning>(meta::PRUNING).map_err(located(path))
+}
+
 /// Checks an existing database without writing any of its files.
 fn check_existing(
     path: &Path,

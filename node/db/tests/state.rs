@@ -12,7 +12,7 @@ use support::*;
 #[test]
 fn roots_match_the_in_memory_trie_and_old_states_stay_readable_in_archive() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Database::open(dir.path(), Pruning::Archive).unwrap();
+    let db = Database::open(&dir.path().join("db"), Pruning::Archive).unwrap();
     let big = vec![7u8; 100];
     let g = genesis(&db, &changes(&[(b"a", Some(b"1")), (b"b", Some(&big))]));
     let expected = trie_root(vec![
@@ -33,7 +33,7 @@ fn roots_match_the_in_memory_trie_and_old_states_stay_readable_in_archive() {
 #[test]
 fn pruning_keeps_the_window_and_frees_the_rest() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Database::open(dir.path(), Pruning::Keep(2)).unwrap();
+    let db = Database::open(&dir.path().join("db"), Pruning::Keep(2)).unwrap();
     let mut head = genesis(&db, &changes(&[(b"k", Some(b"0"))]));
     let mut roots = vec![head.state_root];
     for i in 1..6u8 {
@@ -63,10 +63,10 @@ fn pruning_keeps_the_window_and_frees_the_rest() {
 #[test]
 fn reopening_with_another_genesis_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let db = Database::open(dir.path(), Pruning::Archive).unwrap();
+    let db = Database::open(&dir.path().join("db"), Pruning::Archive).unwrap();
     let g = genesis(&db, &changes(&[(b"a", Some(b"1"))]));
     drop(db);
-    let db = Database::open(dir.path(), Pruning::Archive).unwrap();
+    let db = Database::open(&dir.path().join("db"), Pruning::Archive).unwrap();
     assert!(db.check_genesis(g.hash()).unwrap());
     assert!(matches!(
         db.check_genesis(H256([9; 32])),

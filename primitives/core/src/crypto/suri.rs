@@ -127,7 +127,7 @@ pub fn mini_secret_from_entropy(
     entropy: &[u8],
     password: &str,
 ) -> Result<Zeroizing<[u8; 32]>, Error> {
-    if entropy.len() < 16 || entropy.len() > 32 || entropy.len() % 4 != 0 {
+    if entropy.len() < 16 || entropy.len() > 32 || !entropy.len().is_multiple_of(4) {
         return Err(Error::SecretUri(
             "entropy must be 16 to 32 bytes, a multiple of 4".into(),
         ));
