@@ -421,7 +421,7 @@ fn a_database_in_use_is_reported_once() {
     let dir = tempfile::tempdir().expect("tempdir");
     let running = Node::start(dir.path(), &[]);
     let stderr = refused(&["export-blocks", "--dev", "--base-path", text(dir.path())]);
-    assert!(stderr.contains("rocksdb"), "{stderr}");
-    assert_once(&stderr, "While lock file");
+    assert!(stderr.contains("stop it first"), "{stderr}");
+    assert_once(&stderr, "is in use by another process");
     drop(running);
 }

@@ -55,7 +55,8 @@ pub(crate) fn storage(e: DbError) -> ClientError {
 /// How the client checks blocks.
 pub struct ClientConfig {
     /// The slot length in milliseconds; `None` takes the runtime's
-    /// (`AuraApi_slot_duration` at genesis).
+    /// (`AuraApi_slot_duration` at the finalized block, whose state is
+    /// always kept).
     pub slot_millis: Option<u64>,
     /// The local clock.
     pub clock: Arc<dyn Clock>,
@@ -119,7 +120,7 @@ impl Client {
             best_state: Mutex::new(None),
         };
         if client.config.slot_millis.is_none() {
-            client.slot_millis = client.runtime_slot_millis(&heads.genesis)?;
+            client.slot_millis = client.runtime_slot_millis(&heads.finalized.1)?;
         }
         Ok(client)
     }
