@@ -23,6 +23,8 @@ ensure_toolchain() {
   # Debian's RocksDB is linked instead of building the bundled C++ (see
   # .cargo/config.toml); bindgen needs libclang for its headers.
   apt_install build-essential pkg-config librocksdb-dev libclang-dev
+  # The wasm workloads are rebuilt and compared by a test (workloads/build.sh).
+  apt_install clang lld
   # CI keeps one target directory across runs on the same machine.
   if [ "${CI:-}" = "true" ] && [ -z "${CARGO_TARGET_DIR:-}" ]; then
     export CARGO_TARGET_DIR="$HOME/.cache/entroos/target"

@@ -1,0 +1,222 @@
+//! Metered wasm execution against native Rust on the supply-chain verifier
+//! and the hash kernel, on both backends; compile time per module; the cost
+//! of a cache hit. Ends with a summary table of ratios.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use criterion::Criterion;
+use entroos_executor_wasm::{Backend, Executor, ExecutorConfig, Exit, Limits, PreparedModule};
+
+#[path = "../tests/common/native.rs"]
+mod native;
+
+const BACKENDS: [(Backend, &str); 2] = [
+    (Backend::Cranelift, "cranelift"),
+    (Backend::Singlepass, "singlepass"),
+];
+
+fn workload(name: &str) -> Vec<u8> {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../../workloads/wasm/{name}.wasm"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+}
+
+fn executor(backend: Backend, cache_entries: usize) -> Executor {
+    Executor::new(ExecutorConfig {
+        backend,
+        cache_entries,
+        ..ExecutorConfig::default()
+    })
+}
+
+fn limits() -> Limits {
+    Limits {
+        fuel: u64::MAX,
+        ..Limits::default()
+    }
+}
+
+/// About 150 KiB: 2000 steps of 8 readings, an unbroken chain, all in range.
+fn shipment() -> Vec<u8> {
+    let mut text = String::new();
+    let mut seed = 0x9e37_79b9_u32;
+    for i in 0..2000 {
+        let readings: Vec<String> = (0..8)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (20 + (seed >> 16) % 61).to_string()
+            })
+            .collect();
+        text.push_str(&format!(
+            "VAX-0042|handler-{i}|handler-{}|DEPOT-{}|{}\n",
+            i + 1,
+            i % 7,
+            readings.join(",")
+        ));
+    }
+    text.into_bytes()
+}
+
+/// 64 KiB of data hashed 16 times: 1 MiB through FNV-1a.
+fn hash_job() -> Vec<u8> {
+    let data: Vec<u8> = (0..65_536u32)
+        .map(|i| (i.wrapping_mul(31) >> 3) as u8)
+        .collect();
+    native::hash_input(16, &data)
+}
+
+struct Kernel {
+    name: &'static str,
+    module: &'static str,
+    input: Vec<u8>,
+    native: fn(&[u8]) -> native::NativeRun,
+}
+
+fn kernels() -> [Kernel; 2] {
+    [
+        Kernel {
+            name: "supply_chain",
+            module: "supply_chain",
+            input: shipment(),
+            native: native::supply_chain,
+        },
+        Kernel {
+            name: "hash_kernel",
+            module: "hash_kernel",
+            input: hash_job(),
+            native: native::hash_kernel,
+        },
+    ]
+}
+
+fn prepared(backend: Backend, module: &str) -> (Executor, PreparedModule) {
+    let executor = executor(backend, 8);
+    let prepared = executor.prepare(&workload(module)).expect("valid workload");
+    (executor, prepared)
+}
+
+fn check_agreement(kernel: &Kernel) {
+    let expected = (kernel.native)(&kernel.input);
+    for (backend, _) in BACKENDS {
+        let (executor, module) = prepared(backend, kernel.module);
+        let outcome = executor
+            .run_prepared(&module, &kernel.input, &limits())
+            .expect("runs");
+        assert_eq!(
+            (outcome.exit, &outcome.output),
+            (Exit::Exited(expected.exit), &expected.output)
+        );
+    }
+}
+
+fn execution(c: &mut Criterion) {
+    for kernel in kernels() {
+        check_agreement(&kernel);
+        let mut group = c.benchmark_group(format!("execute/{}", kernel.name));
+        group.bench_function("native", |b| {
+            b.iter(|| (kernel.native)(black_box(&kernel.input)))
+        });
+        for (backend, label) in BACKENDS {
+            let (executor, module) = prepared(backend, kernel.module);
+            group.bench_function(format!("wasm-metered/{label}"), |b| {
+                b.iter(|| executor.run_prepared(&module, black_box(&kernel.input), &limits()))
+            });
+        }
+        group.finish();
+    }
+}
+
+fn compile(c: &mut Criterion) {
+    let mut group = c.benchmark_group("compile");
+    for module in ["supply_chain", "hash_kernel"] {
+        let bytes = workload(module);
+        for (backend, label) in BACKENDS {
+            let uncached = executor(backend, 0);
+            group.bench_function(format!("{module}/{label}"), |b| {
+                b.iter(|| uncached.prepare(black_box(&bytes)))
+            });
+        }
+    }
+    group.finish();
+}
+
+fn cache_hit(c: &mut Criterion) {
+    let mut group = c.benchmark_group("cache_hit");
+    let bytes = workload("supply_chain");
+    let (executor, _) = prepared(Backend::Cranelift, "supply_chain");
+    group.bench_function("prepare/supply_chain", |b| {
+        b.iter(|| executor.prepare(black_box(&bytes)))
+    });
+    let empty = executor
+        .prepare(&wasmer::wat2wasm(br#"(module (func (export "_start")))"#).expect("wat"))
+        .expect("valid");
+    group.bench_function("run/empty_module", |b| {
+        b.iter(|| executor.run_prepared(&empty, b"", &limits()))
+    });
+    group.finish();
+}
+
+/// The fastest of `runs` timings of `f`.
+fn fastest(runs: usize, mut f: impl FnMut()) -> Duration {
+    (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn summary() {
+    println!("\nsummary (fastest of 30 runs; wasm = instantiate + metered run of a cached module)");
+    println!(
+        "{:<14} {:>12} {:>12} {:>8} {:>12} {:>8} {:>14}",
+        "kernel", "native", "cranelift", "ratio", "singlepass", "ratio", "fuel"
+    );
+    for kernel in kernels() {
+        let native = fastest(30, || {
+            drop(black_box((kernel.native)(black_box(&kernel.input))))
+        });
+        let mut cells = Vec::new();
+        let mut fuel = 0;
+        for (backend, _) in BACKENDS {
+            let (executor, module) = prepared(backend, kernel.module);
+            fuel = executor
+                .run_prepared(&module, &kernel.input, &limits())
+                .expect("runs")
+                .fuel_used;
+            let wasm = fastest(30, || {
+                drop(black_box(executor.run_prepared(
+                    &module,
+                    &kernel.input,
+                    &limits(),
+                )))
+            });
+            cells.push((wasm, wasm.as_secs_f64() / native.as_secs_f64()));
+        }
+        println!(
+            "{:<14} {:>12?} {:>12?} {:>7.2}x {:>12?} {:>7.2}x {:>14}",
+            kernel.name, native, cells[0].0, cells[0].1, cells[1].0, cells[1].1, fuel
+        );
+    }
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .configure_from_args()
+}
+
+fn main() {
+    let mut criterion = config();
+    execution(&mut criterion);
+    compile(&mut criterion);
+    cache_hit(&mut criterion);
+    criterion.final_summary();
+    summary();
+}
