@@ -23,8 +23,8 @@ else
   cargo test --workspace --locked --no-fail-fast
 fi
 
-step "benches compile"
-cargo bench --workspace --locked --no-run
+step "benches compile and link (dev profile; scripts/bench-* and cargo bench measure in release)"
+cargo test --workspace --locked --benches --no-run
 
 step "ecosystem clients (polkadot.js, sidecar, py-substrate-interface, subxt) against a running node"
 target_dir="${CARGO_TARGET_DIR:-target}"
