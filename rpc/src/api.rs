@@ -38,6 +38,8 @@ pub trait ChainApi: Send + Sync + 'static {
     fn body(&self, hash: H256) -> Result<Option<Vec<OpaqueExtrinsic>>, ReadError>;
     /// A block's encoded justification.
     fn justification(&self, hash: H256) -> Result<Option<Vec<u8>>, ReadError>;
+    /// The blocks without children: the tips of every kept branch.
+    fn leaves(&self) -> Result<Vec<H256>, ReadError>;
     /// New best blocks.
     fn subscribe_best(&self) -> broadcast::Receiver<Header>;
     /// Newly finalized blocks.
@@ -45,6 +47,9 @@ pub trait ChainApi: Send + Sync + 'static {
     /// Every imported block.
     fn subscribe_imported(&self) -> broadcast::Receiver<Header>;
 }
+
+/// Storage entries: keys and their values.
+pub type Pairs = Vec<(Vec<u8>, Vec<u8>)>;
 
 /// Reads state and calls the runtime at a block.
 pub trait StateApi: Send + Sync + 'static {
@@ -62,6 +67,31 @@ pub trait StateApi: Send + Sync + 'static {
     fn call(&self, at: H256, method: &str, input: &[u8]) -> Result<Vec<u8>, ReadError>;
     /// The runtime version at a block.
     fn runtime_version(&self, at: H256) -> Result<RuntimeVersion, ReadError>;
+    /// The trie nodes that prove the values (or absence) of `keys` against
+    /// the block's state root, each once, in no particular order.
+    fn read_proof(&self, at: H256, keys: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, ReadError>;
+    /// The Merkle value (the node itself if inline, else its hash) of the
+    /// trie node at `key`, or of its closest descendant; `None` if the trie
+    /// has nothing at or under `key`.
+    fn closest_merkle_value(&self, at: H256, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError>;
+    /// Keys with `prefix` after `start` and their values, at most `count`,
+    /// in key order.
+    fn pairs_paged(
+        &self,
+        at: H256,
+        prefix: &[u8],
+        start: Option<&[u8]>,
+        count: usize,
+    ) -> Result<Pairs, ReadError> {
+        let keys = self.keys_paged(at, prefix, start, count)?;
+        let mut pairs = Vec::with_capacity(keys.len());
+        for key in keys {
+            if let Some(value) = self.storage(at, &key)? {
+                pairs.push((key, value));
+            }
+        }
+        Ok(pairs)
+    }
 }
 
 /// A transaction's status, in Substrate's JSON shape.

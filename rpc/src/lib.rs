@@ -1,10 +1,14 @@
 //! # EntroOS JSON-RPC
 //!
 //! Substrate's legacy JSON-RPC surface (`system_*`, `chain_*`, `state_*`,
-//! `author_*`), with its aliases, notification names and error codes, served
-//! over WebSocket and HTTP on one port. It depends only on the narrow traits
-//! of [`api`] — chain reader, state reader, transaction pool, network status —
-//! which the node implements; nothing here knows the node's types.
+//! `author_*`), with its aliases, notification names and error codes, and
+//! the new API of `paritytech/json-rpc-interface-spec` (`chainHead_v1_*`,
+//! `chainSpec_v1_*`, `transaction_v1_*`, `transactionWatch_v1_*`,
+//! `archive_v1_*`; see [`SpecV2Config`]), served over WebSocket and HTTP on
+//! one port. It depends only on the narrow traits of [`api`] — chain
+//! reader, state reader, transaction pool, network status — which the node
+//! implements; nothing here knows the node's types. [`trie`] reads proofs
+//! and Merkle values from any store of trie nodes.
 //!
 //! Parameters are accepted the way clients send them: absent, `[]`, shorter
 //! than the arity or `null` for "not given"; block numbers as numbers or hex;
@@ -12,25 +16,43 @@
 //! bytes, an odd digit count as if led by a zero); hashes with or without
 //! `0x`.
 //!
-//! Node reads and runtime calls never run on the async workers: methods run
-//! on the blocking pool, and so does every read a subscription makes. Work
+//! Node reads and runtime calls never run on the async workers: methods that
+//! read run on the blocking pool, and so does every read a subscription or
+//! a `chainHead_v1` operation makes. Work
 //! a client can make large is bounded: storage queries read at most
 //! [`MAX_QUERY_KEYS`] keys, `state_queryStorage` (unsafe, as in Substrate)
 //! at most [`MAX_QUERY_BLOCKS`] blocks, `state_getKeysPaged` at most
 //! [`MAX_KEYS_PAGE`] keys, and a batch at most [`RpcConfig::max_batch_len`]
-//! calls.
+//! calls. The new API is bounded per subscription and per connection by
+//! [`SpecV2Config`] (pinned blocks, queued notifications, operations,
+//! storage pages, broadcasts); a follow subscription that would exceed a
+//! bound ends with the spec's `stop` event.
 
 pub mod api;
+mod archive;
 mod author;
 mod chain;
+mod chain_head;
+mod chain_spec;
 pub mod error;
 mod params;
 mod server;
+mod spec_v2;
 mod state;
 mod system;
 mod tasks;
+mod transaction;
+pub mod trie;
 
 pub use api::{ChainApi, NetworkApi, PoolApi, StateApi, SubmitError, SystemInfo, TxStatus};
 pub use jsonrpsee::server::ServerHandle;
 pub use server::{build_module, start, Cors, Deps, RpcConfig, RpcMethods};
+pub use spec_v2::error::{
+    DUPLICATE_HASHES, INVALID_BLOCK, INVALID_CONTINUE, NO_RUNTIME, TOO_MANY_FOLLOWS,
+};
+pub use spec_v2::{
+    SpecV2Config, BROADCAST_RETRIES, MAX_BROADCASTS_PER_CONNECTION, MAX_FOLLOWS_PER_CONNECTION,
+    MAX_LAGGING_DISTANCE, MAX_ONGOING_OPERATIONS, MAX_PINNED_BLOCKS, MAX_QUEUED_EVENTS,
+    STORAGE_ITEMS_PER_PAGE,
+};
 pub use state::{MAX_KEYS_PAGE, MAX_QUERY_BLOCKS, MAX_QUERY_KEYS};

@@ -2,6 +2,7 @@
 //! HTTP on one port.
 
 use crate::api::{ChainApi, NetworkApi, PoolApi, StateApi, SystemInfo};
+use crate::spec_v2::SpecV2Config;
 use jsonrpsee::server::{
     BatchRequestConfig, RandomStringIdProvider, Server, ServerConfig, ServerHandle,
 };
@@ -23,6 +24,10 @@ pub struct Deps {
     pub info: SystemInfo,
     /// Whether unsafe methods are refused.
     pub deny_unsafe: bool,
+    /// The groups of the new JSON-RPC API to serve, and their limits;
+    /// `None` serves none of them (`--rpc-disable-spec-v2`), so that
+    /// clients stay on the legacy methods.
+    pub spec_v2: Option<SpecV2Config>,
 }
 
 /// Which methods are served (`--rpc-methods`).
@@ -137,13 +142,19 @@ impl Cors {
     }
 }
 
-/// The module with every method and `rpc_methods`.
+/// The module with every method and `rpc_methods`, which lists every
+/// method registered: the new API's groups appear only when registered,
+/// and each is registered whole.
 pub fn build_module(deps: Deps) -> Result<RpcModule<Deps>, jsonrpsee::core::RegisterMethodError> {
+    let spec_v2 = deps.spec_v2.clone();
     let mut module = RpcModule::new(deps);
     crate::system::register(&mut module)?;
     crate::chain::register(&mut module)?;
     crate::state::register(&mut module)?;
     crate::author::register(&mut module)?;
+    if let Some(config) = &spec_v2 {
+        crate::spec_v2::register(&mut module, config)?;
+    }
     let mut names: Vec<String> = module.method_names().map(str::to_string).collect();
     names.push("rpc_methods".into());
     names.sort();

@@ -168,6 +168,9 @@ pub struct RunArgs {
     /// The largest RPC response, in MiB.
     #[arg(long, value_name = "MiB", default_value_t = 15)]
     pub rpc_max_response_size: u32,
+    /// Serve none of the new JSON-RPC API (chainHead_v1, chainSpec_v1, transaction_v1, transactionWatch_v1, archive_v1): clients then use the legacy methods.
+    #[arg(long)]
+    pub rpc_disable_spec_v2: bool,
     /// Prometheus port.
     #[arg(long, value_name = "PORT", default_value_t = 9615)]
     pub prometheus_port: u16,

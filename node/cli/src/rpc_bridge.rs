@@ -1,12 +1,14 @@
 //! The node's parts seen through the RPC crate's narrow traits.
 
 use codec::Decode;
+use entroos_client::state::TrieBackend;
 use entroos_client::{Client, ClientError};
 use entroos_client_api::HeaderBackend;
+use entroos_db::NodeSource;
 use entroos_primitives::version::RuntimeVersion;
 use entroos_primitives::{BlockNumber, Header, OpaqueExtrinsic, H256};
 use entroos_rpc::api::{
-    ChainApi, Health, NetworkApi, PoolApi, ReadError, StateApi, SubmitError, TxStatus,
+    ChainApi, Health, NetworkApi, Pairs, PoolApi, ReadError, StateApi, SubmitError, TxStatus,
 };
 use entroos_support::state::Backend;
 use entroos_txpool::{PoolError, TxPool, TxStatus as PoolStatus};
@@ -26,6 +28,30 @@ fn read_error(e: ClientError) -> ReadError {
 
 /// The chain and its state, for RPC.
 pub struct ClientRpc(pub Arc<Client>);
+
+impl ClientRpc {
+    fn state(&self, at: H256) -> Result<Arc<TrieBackend>, ReadError> {
+        self.0.state_at(&at).map_err(read_error)
+    }
+
+    /// Runs a trie read over the database's nodes at `at`'s state root; a
+    /// database failure met on the way is reported as such, not as the
+    /// missing node `trie-db` saw.
+    fn with_trie<T>(
+        &self,
+        at: H256,
+        read: impl FnOnce(&NodeSource<'_>, H256) -> Result<T, entroos_rpc::trie::TrieReadError>,
+    ) -> Result<T, ReadError> {
+        let root = self.state(at)?.root();
+        let nodes = self.0.db().state();
+        let source = NodeSource::new(&nodes);
+        let result = read(&source, root);
+        if let Some(failure) = source.failure() {
+            return Err(ReadError::Backend(failure.to_string()));
+        }
+        result.map_err(|e| ReadError::Backend(e.to_string()))
+    }
+}
 
 impl ChainApi for ClientRpc {
     fn genesis_hash(&self) -> H256 {
@@ -49,6 +75,9 @@ impl ChainApi for ClientRpc {
     fn justification(&self, hash: H256) -> Result<Option<Vec<u8>>, ReadError> {
         HeaderBackend::justification(&*self.0, &hash).map_err(read_error)
     }
+    fn leaves(&self) -> Result<Vec<H256>, ReadError> {
+        self.0.leaves().map_err(read_error)
+    }
     fn subscribe_best(&self) -> broadcast::Receiver<Header> {
         self.0.subscribe_best()
     }
@@ -62,8 +91,7 @@ impl ChainApi for ClientRpc {
 
 impl StateApi for ClientRpc {
     fn storage(&self, at: H256, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
-        let state = self.0.state_at(&at).map_err(read_error)?;
-        Backend::get(&*state, key).map_err(|e| ReadError::Backend(e.to_string()))
+        Backend::get(&*self.state(at)?, key).map_err(|e| ReadError::Backend(e.to_string()))
     }
     fn keys_paged(
         &self,
@@ -72,9 +100,7 @@ impl StateApi for ClientRpc {
         start: Option<&[u8]>,
         count: usize,
     ) -> Result<Vec<Vec<u8>>, ReadError> {
-        self.0
-            .state_at(&at)
-            .map_err(read_error)?
+        self.state(at)?
             .try_keys_paged(prefix, start, count)
             .map_err(|e| ReadError::Backend(e.to_string()))
     }
@@ -84,6 +110,36 @@ impl StateApi for ClientRpc {
     fn runtime_version(&self, at: H256) -> Result<RuntimeVersion, ReadError> {
         let encoded = self.call(at, "Core_version", &[])?;
         RuntimeVersion::decode(&mut &encoded[..]).map_err(|e| ReadError::Execution(e.to_string()))
+    }
+    fn read_proof(&self, at: H256, keys: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, ReadError> {
+        self.with_trie(at, |nodes, root| {
+            entroos_rpc::trie::read_proof(nodes, root, keys)
+        })
+    }
+    fn closest_merkle_value(&self, at: H256, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
+        self.with_trie(at, |nodes, root| {
+            entroos_rpc::trie::closest_merkle_value(nodes, root, key)
+        })
+    }
+    fn pairs_paged(
+        &self,
+        at: H256,
+        prefix: &[u8],
+        start: Option<&[u8]>,
+        count: usize,
+    ) -> Result<Pairs, ReadError> {
+        let backend = |e: entroos_support::state::BackendError| ReadError::Backend(e.to_string());
+        let state = self.state(at)?;
+        let keys = state
+            .try_keys_paged(prefix, start, count)
+            .map_err(backend)?;
+        let mut pairs = Vec::with_capacity(keys.len());
+        for key in keys {
+            if let Some(value) = Backend::get(&*state, &key).map_err(backend)? {
+                pairs.push((key, value));
+            }
+        }
+        Ok(pairs)
     }
 }
 

@@ -248,6 +248,8 @@ impl Service {
             network: Arc::new(network),
             info,
             deny_unsafe: methods == RpcMethods::Safe,
+            spec_v2: (!args.rpc_disable_spec_v2)
+                .then(|| entroos_rpc::SpecV2Config::new(client.db().pruning() == Pruning::Archive)),
         };
         let module =
             entroos_rpc::build_module(deps).map_err(|e| ServiceError::Config(e.to_string()))?;

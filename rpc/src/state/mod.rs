@@ -102,7 +102,22 @@ fn register_reads(
         keys_paged(&d, &Args::parse(&p)?)
     })?;
     module.register_alias("state_getKeysPagedAt", "state_getKeysPaged")?;
+    module.register_blocking_method("state_getReadProof", |p, d, _| {
+        read_proof(&d, &Args::parse(&p)?)
+    })?;
     Ok(())
+}
+
+/// `state_getReadProof`: `[keys, hash?]`, at most [`MAX_QUERY_KEYS`] keys;
+/// Substrate's `ReadProof` `{at, proof}`, the proof being the trie nodes
+/// that prove every key's value (or absence) against the block's state
+/// root.
+fn read_proof(d: &Deps, args: &Args) -> Result<serde_json::Value, ErrorObjectOwned> {
+    let keys = query::keys_arg(args, 0)?;
+    let at = at_or_best(d, args.hash(1)?);
+    let proof = d.state.read_proof(at, &keys)?;
+    let proof: Vec<String> = proof.iter().map(|node| to_hex(node)).collect();
+    Ok(serde_json::json!({ "at": at, "proof": proof }))
 }
 
 fn register_runtime(

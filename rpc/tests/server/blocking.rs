@@ -34,6 +34,7 @@ fn every_method(genesis: Value) -> Vec<(&'static str, Value)> {
         ("state_call", json!(["Core_version", "0x"])),
         ("state_callAt", json!(["Core_version", "0x", genesis])),
         ("state_subscribeStorage", json!([[KEY]])),
+        ("state_getReadProof", json!([[KEY]])),
         ("author_submitExtrinsic", json!(["0x01"])),
         ("author_submitAndWatchExtrinsic", json!(["0x02"])),
         ("author_removeExtrinsic", json!([[{ "hash": genesis }]])),

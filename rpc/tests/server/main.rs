@@ -2,10 +2,14 @@
 //! runs, subscriptions over HTTP, request ids and hex parameters, each
 //! compared with what a Substrate node answers.
 
+mod archive;
 mod batch;
 mod blocking;
+mod chain_head;
 mod hex_params;
 mod http_subscriptions;
 mod queries;
+mod read_proof;
 mod request_ids;
 mod support;
+mod transactions;

@@ -1,20 +1,50 @@
 //! An in-memory node behind the RPC traits: a tree of blocks, each with its
-//! storage and runtime version, head notifications, and a pool that keeps
-//! what it is given. It records every trait call (what, and on which
-//! thread) and every byte string it receives, so tests can check where node
-//! work ran and which bytes reached the node.
+//! storage (in a real trie, whose root is the header's state root) and
+//! runtime version, head notifications, finality that discards other
+//! branches, and a pool that follows a script. It records every trait call
+//! (what, and on which thread) and every byte string it receives, so tests
+//! can check where node work ran and which bytes reached the node.
 
 use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::version::{api_id, RuntimeVersion};
 use entroos_primitives::{BlockNumber, Digest, Header, OpaqueExtrinsic, H256};
 use entroos_rpc::api::{Health, ReadError};
 use entroos_rpc::{ChainApi, NetworkApi, PoolApi, StateApi, SubmitError, TxStatus};
+use entroos_support::trie::{Blake2Hasher, Layout};
+use memory_db::{HashKey, MemoryDB};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::thread::ThreadId;
 use tokio::sync::{broadcast, mpsc};
+use trie_db::{TrieDBMutBuilder, TrieMut};
 
 type Storage = BTreeMap<Vec<u8>, Vec<u8>>;
+
+/// Trie nodes in memory.
+pub type Nodes = MemoryDB<Blake2Hasher, HashKey<Blake2Hasher>, Vec<u8>>;
+
+/// The trie of `storage`: its nodes and root.
+pub fn trie(storage: &BTreeMap<Vec<u8>, Vec<u8>>) -> (Nodes, H256) {
+    let mut nodes = Nodes::default();
+    let mut root = [0u8; 32];
+    {
+        let mut trie = TrieDBMutBuilder::<Layout>::new(&mut nodes, &mut root).build();
+        for (key, value) in storage {
+            trie.insert(key, value)
+                .expect("an in-memory trie takes every insert");
+        }
+    }
+    (nodes, H256(root))
+}
+
+/// What the pool does with the next submissions.
+#[derive(Clone, Debug)]
+pub enum PoolScript {
+    /// Accepts, sending these statuses at once; the watcher stays open.
+    Accept(Vec<TxStatus>),
+    /// Refuses with this error.
+    Refuse(SubmitError),
+}
 
 struct Block {
     header: Header,
@@ -50,6 +80,19 @@ pub struct Memory {
     best: broadcast::Sender<Header>,
     finalized: broadcast::Sender<Header>,
     imported: broadcast::Sender<Header>,
+    script: Mutex<PoolScript>,
+    watchers: Mutex<Vec<mpsc::UnboundedSender<TxStatus>>>,
+    gate: (Mutex<bool>, Condvar),
+}
+
+/// Key iterations wait while this lives.
+pub struct Hold<'a>(&'a Memory);
+
+impl Drop for Hold<'_> {
+    fn drop(&mut self) {
+        *lock(&self.0.gate.0) = false;
+        self.0.gate.1.notify_all();
+    }
 }
 
 /// The first key of the genesis state, and its value.
@@ -78,12 +121,19 @@ fn version(spec_version: u32) -> RuntimeVersion {
 impl Memory {
     /// A chain of one block, holding [`GENESIS_KEY`].
     pub fn new() -> Memory {
-        let header = header(H256([0; 32]), 0, 0);
+        Memory::with_capacity(1024)
+    }
+
+    /// [`Memory::new`] whose head notification channels hold `capacity`
+    /// headers (a subscriber further behind misses some).
+    pub fn with_capacity(capacity: usize) -> Memory {
+        let storage = Storage::from([(GENESIS_KEY.to_vec(), b"wasm".to_vec())]);
+        let header = header(H256([0; 32]), 0, &storage, 0);
         let genesis = header.hash();
         let block = Block {
             header,
             body: Vec::new(),
-            storage: Storage::from([(GENESIS_KEY.to_vec(), b"wasm".to_vec())]),
+            storage,
             version: version(1),
         };
         Memory {
@@ -94,10 +144,44 @@ impl Memory {
                 finalized: genesis,
             }),
             log: Mutex::new(Log::default()),
-            best: broadcast::channel(1024).0,
-            finalized: broadcast::channel(1024).0,
-            imported: broadcast::channel(1024).0,
+            best: broadcast::channel(capacity).0,
+            finalized: broadcast::channel(capacity).0,
+            imported: broadcast::channel(capacity).0,
+            script: Mutex::new(PoolScript::Accept(vec![TxStatus::Ready])),
+            watchers: Mutex::new(Vec::new()),
+            gate: (Mutex::new(false), Condvar::new()),
         }
+    }
+
+    /// Holds every key iteration (`keys_paged`, and so descendant storage
+    /// queries) until the guard is dropped.
+    pub fn hold_iterations(&self) -> Hold<'_> {
+        *lock(&self.gate.0) = true;
+        Hold(self)
+    }
+
+    /// Sets what the pool does with the next submissions.
+    pub fn script_pool(&self, script: PoolScript) {
+        *lock(&self.script) = script;
+    }
+
+    /// Sends `status` to every open watcher.
+    pub fn notify_watchers(&self, status: TxStatus) {
+        lock(&self.watchers).retain(|w| w.send(status.clone()).is_ok());
+    }
+
+    /// Whether the node was given `bytes` (as a key, input, extrinsic…).
+    pub fn received(&self, bytes: &[u8]) -> bool {
+        lock(&self.log).bytes.iter().any(|b| b == bytes)
+    }
+
+    /// How many submissions the pool received (watched or not).
+    pub fn submissions(&self) -> usize {
+        lock(&self.log)
+            .calls
+            .iter()
+            .filter(|(what, _)| what.starts_with("pool.submit"))
+            .count()
     }
 
     /// The genesis hash.
@@ -113,38 +197,88 @@ impl Memory {
     /// Imports a child of the best block with `changes` applied (a `None`
     /// value deletes) and, if given, a new runtime version; it becomes best.
     pub fn push(&self, changes: &[(&[u8], Option<&[u8]>)], spec_version: Option<u32>) -> H256 {
+        self.push_block(changes, spec_version, None)
+    }
+
+    /// [`Memory::push`] with the given body (else one extrinsic: the
+    /// block number).
+    pub fn push_block(
+        &self,
+        changes: &[(&[u8], Option<&[u8]>)],
+        spec_version: Option<u32>,
+        body: Option<Vec<OpaqueExtrinsic>>,
+    ) -> H256 {
         let parent = self.best_hash();
-        let hash = self.import(parent, changes, spec_version);
-        let header = {
-            let mut chain = lock(&self.chain);
-            chain.best = hash;
-            chain.blocks.get(&hash).map(|b| b.header.clone())
-        };
-        if let Some(header) = header {
-            let _ = self.imported.send(header.clone());
-            let _ = self.best.send(header);
-        }
+        let hash = self.import(parent, changes, spec_version, body);
+        lock(&self.chain).best = hash;
+        self.announce(hash, true);
         hash
     }
 
     /// Imports a child of `parent` that does not become best.
     pub fn fork(&self, parent: H256, changes: &[(&[u8], Option<&[u8]>)]) -> H256 {
-        self.import(parent, changes, None)
+        let hash = self.import(parent, changes, None, None);
+        self.announce(hash, false);
+        hash
+    }
+
+    /// Makes `hash` the best block.
+    pub fn set_best(&self, hash: H256) {
+        lock(&self.chain).best = hash;
+        if let Some(header) = self.header_of(hash) {
+            let _ = self.best.send(header);
+        }
+    }
+
+    fn header_of(&self, hash: H256) -> Option<Header> {
+        lock(&self.chain)
+            .blocks
+            .get(&hash)
+            .map(|b| b.header.clone())
+    }
+
+    fn announce(&self, hash: H256, best: bool) {
+        if let Some(header) = self.header_of(hash) {
+            let _ = self.imported.send(header.clone());
+            if best {
+                let _ = self.best.send(header);
+            }
+        }
     }
 
     /// Finalizes the best block.
     pub fn finalize_best(&self) {
+        self.finalize(self.best_hash());
+    }
+
+    /// Finalizes `hash` (on the best chain) as the node does: every block
+    /// that is neither its ancestor nor its descendant is discarded, and
+    /// one notification is sent, for `hash`.
+    pub fn finalize(&self, hash: H256) {
         let header = {
             let mut chain = lock(&self.chain);
-            chain.finalized = chain.best;
-            chain.blocks.get(&chain.best).map(|b| b.header.clone())
+            chain.finalized = hash;
+            let keep: Vec<H256> = chain
+                .blocks
+                .keys()
+                .filter(|b| related(&chain, **b, hash))
+                .copied()
+                .collect();
+            chain.blocks.retain(|b, _| keep.contains(b));
+            chain.blocks.get(&hash).map(|b| b.header.clone())
         };
         if let Some(header) = header {
             let _ = self.finalized.send(header);
         }
     }
 
-    fn import(&self, parent: H256, changes: &[(&[u8], Option<&[u8]>)], spec: Option<u32>) -> H256 {
+    fn import(
+        &self,
+        parent: H256,
+        changes: &[(&[u8], Option<&[u8]>)],
+        spec: Option<u32>,
+        body: Option<Vec<OpaqueExtrinsic>>,
+    ) -> H256 {
         let mut chain = lock(&self.chain);
         let siblings = chain
             .blocks
@@ -163,9 +297,9 @@ impl Memory {
             };
         }
         let version = spec.map_or_else(|| parent_block.version.clone(), version);
-        let header = header(parent, number, siblings);
+        let header = header(parent, number, &storage, siblings);
         let hash = header.hash();
-        let body = vec![OpaqueExtrinsic(number.to_le_bytes().to_vec())];
+        let body = body.unwrap_or_else(|| vec![OpaqueExtrinsic(number.to_le_bytes().to_vec())]);
         chain.blocks.insert(
             hash,
             Block {
@@ -209,18 +343,35 @@ impl Memory {
     }
 }
 
-/// A header; `salt` tells siblings apart.
-fn header(parent_hash: H256, number: BlockNumber, salt: usize) -> Header {
-    let mut root = [0u8; 32];
-    root[..4].copy_from_slice(&number.to_le_bytes());
-    root[4..12].copy_from_slice(&(salt as u64).to_le_bytes());
+/// A header over `storage`; `salt` tells siblings apart.
+fn header(parent_hash: H256, number: BlockNumber, storage: &Storage, salt: usize) -> Header {
+    let mut extrinsics_root = [0u8; 32];
+    extrinsics_root[..4].copy_from_slice(&number.to_le_bytes());
+    extrinsics_root[4..12].copy_from_slice(&(salt as u64).to_le_bytes());
     Header {
         parent_hash,
         number,
-        state_root: H256(root),
-        extrinsics_root: H256([0; 32]),
+        state_root: H256(entroos_support::trie::trie_root(storage)),
+        extrinsics_root: H256(extrinsics_root),
         digest: Digest::default(),
     }
+}
+
+/// Whether `block` is `anchor`, an ancestor of it or a descendant of it.
+fn related(chain: &Chain, block: H256, anchor: H256) -> bool {
+    let descends = |from: H256, to: H256| {
+        let mut cursor = from;
+        loop {
+            if cursor == to {
+                return true;
+            }
+            match chain.blocks.get(&cursor) {
+                Some(b) if b.header.number > 0 => cursor = b.header.parent_hash,
+                _ => return false,
+            }
+        }
+    };
+    descends(block, anchor) || descends(anchor, block)
 }
 
 impl ChainApi for Memory {
@@ -260,6 +411,21 @@ impl ChainApi for Memory {
         self.touch("chain.justification");
         Ok(None)
     }
+    fn leaves(&self) -> Result<Vec<H256>, ReadError> {
+        self.touch("chain.leaves");
+        let chain = lock(&self.chain);
+        let parents: Vec<H256> = chain
+            .blocks
+            .values()
+            .map(|b| b.header.parent_hash)
+            .collect();
+        Ok(chain
+            .blocks
+            .keys()
+            .filter(|b| !parents.contains(b))
+            .copied()
+            .collect())
+    }
     fn subscribe_best(&self) -> broadcast::Receiver<Header> {
         self.touch("chain.subscribe_best");
         self.best.subscribe()
@@ -287,6 +453,15 @@ impl StateApi for Memory {
         start: Option<&[u8]>,
         count: usize,
     ) -> Result<Vec<Vec<u8>>, ReadError> {
+        let mut held = lock(&self.gate.0);
+        while *held {
+            held = self
+                .gate
+                .1
+                .wait(held)
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+        }
+        drop(held);
         self.touch("state.keys_paged");
         self.saw(prefix);
         start.inspect(|s| self.saw(s));
@@ -306,13 +481,28 @@ impl StateApi for Memory {
             .runtime_calls
             .push((method.to_string(), input.to_vec()));
         self.read(at, |_| match method {
-            "Metadata_metadata" => codec::Encode::encode(&b"meta".to_vec()),
-            _ => input.to_vec(),
-        })
+            "Metadata_metadata" => Ok(codec::Encode::encode(&b"meta".to_vec())),
+            "Test_fail" => Err(ReadError::Execution("the runtime trapped".into())),
+            _ => Ok(input.to_vec()),
+        })?
     }
     fn runtime_version(&self, at: H256) -> Result<RuntimeVersion, ReadError> {
         self.touch("state.runtime_version");
         self.read(at, |b| b.version.clone())
+    }
+    fn read_proof(&self, at: H256, keys: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, ReadError> {
+        self.touch("state.read_proof");
+        keys.iter().for_each(|k| self.saw(k));
+        let (nodes, root) = self.read(at, |b| trie(&b.storage))?;
+        entroos_rpc::trie::read_proof(&nodes, root, keys)
+            .map_err(|e| ReadError::Backend(e.to_string()))
+    }
+    fn closest_merkle_value(&self, at: H256, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
+        self.touch("state.closest_merkle_value");
+        self.saw(key);
+        let (nodes, root) = self.read(at, |b| trie(&b.storage))?;
+        entroos_rpc::trie::closest_merkle_value(&nodes, root, key)
+            .map_err(|e| ReadError::Backend(e.to_string()))
     }
 }
 
@@ -328,8 +518,15 @@ impl PoolApi for Memory {
     ) -> Result<(H256, mpsc::UnboundedReceiver<TxStatus>), SubmitError> {
         self.touch("pool.submit_and_watch");
         self.saw(&extrinsic);
+        let statuses = match lock(&self.script).clone() {
+            PoolScript::Accept(statuses) => statuses,
+            PoolScript::Refuse(error) => return Err(error),
+        };
         let (sender, receiver) = mpsc::unbounded_channel();
-        let _ = sender.send(TxStatus::Ready);
+        for status in statuses {
+            let _ = sender.send(status);
+        }
+        lock(&self.watchers).push(sender);
         Ok((H256(blake2_256(&extrinsic)), receiver))
     }
     fn pending(&self) -> Vec<Vec<u8>> {

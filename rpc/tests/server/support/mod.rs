@@ -1,10 +1,13 @@
 //! What the server tests share: the in-memory node, the module and server
 //! over it, and minimal HTTP and WebSocket clients.
 
+pub mod events;
 pub mod memory;
 pub mod wire;
 
-use entroos_rpc::{build_module, Cors, Deps, RpcConfig, RpcMethods, ServerHandle, SystemInfo};
+use entroos_rpc::{
+    build_module, Cors, Deps, RpcConfig, RpcMethods, ServerHandle, SpecV2Config, SystemInfo,
+};
 use jsonrpsee::RpcModule;
 pub use memory::Memory;
 use serde_json::{json, Value};
@@ -15,8 +18,13 @@ use std::time::Duration;
 /// How long a test waits for an answer before failing.
 pub const PATIENCE: Duration = Duration::from_secs(30);
 
-/// The methods' dependencies, all served by `memory`.
+/// The methods' dependencies, all served by `memory`: the legacy methods only.
 pub fn deps(memory: &Arc<Memory>, deny_unsafe: bool) -> Deps {
+    deps_with(memory, deny_unsafe, None)
+}
+
+/// The methods' dependencies, with the new API's groups if `spec_v2`.
+pub fn deps_with(memory: &Arc<Memory>, deny_unsafe: bool, spec_v2: Option<SpecV2Config>) -> Deps {
     Deps {
         chain: memory.clone(),
         state: memory.clone(),
@@ -27,16 +35,22 @@ pub fn deps(memory: &Arc<Memory>, deny_unsafe: bool) -> Deps {
             impl_version: "0.1.0".into(),
             chain_name: "Memory".into(),
             chain_type: json!("Development"),
-            properties: json!({}),
+            properties: json!({ "tokenSymbol": "MEM" }),
             roles: vec!["Full".into()],
         },
         deny_unsafe,
+        spec_v2,
     }
 }
 
 /// The module over `memory`.
 pub fn module(memory: &Arc<Memory>, deny_unsafe: bool) -> RpcModule<Deps> {
     build_module(deps(memory, deny_unsafe)).expect("the methods register")
+}
+
+/// The module over `memory` with the new API's groups, as `config` says.
+pub fn module_v2(memory: &Arc<Memory>, config: SpecV2Config) -> RpcModule<Deps> {
+    build_module(deps_with(memory, false, Some(config))).expect("the methods register")
 }
 
 /// A server over `memory` on 127.0.0.1, any port.
