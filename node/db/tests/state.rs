@@ -73,3 +73,29 @@ fn reopening_with_another_genesis_is_refused() {
         Err(DbError::WrongGenesis { .. })
     ));
 }
+
+#[test]
+fn an_empty_value_is_kept_as_substrate_keeps_it() {
+    let db = Database::in_memory(Pruning::Archive);
+    let g = genesis(
+        &db,
+        &changes(&[(b"empty", Some(b"")), (b"full", Some(b"x"))]),
+    );
+    let expected = trie_root(vec![
+        (b"empty".to_vec(), Vec::new()),
+        (b"full".to_vec(), b"x".to_vec()),
+    ]);
+    assert_eq!(
+        g.state_root.0, expected,
+        "the database's root equals the in-memory root"
+    );
+    assert_eq!(read(&db, g.state_root, b"empty"), Some(Vec::new()));
+    let b1 = finalized_child(&db, &g, &changes(&[(b"full", Some(b""))]));
+    assert_eq!(read(&db, b1.state_root, b"full"), Some(Vec::new()));
+    let b2 = finalized_child(&db, &b1, &changes(&[(b"empty", None)]));
+    assert_eq!(
+        read(&db, b2.state_root, b"empty"),
+        None,
+        "only a removal removes a key"
+    );
+}

@@ -15,12 +15,14 @@ pub use hasher::Blake2Hasher;
 
 use ::codec::{Compact, Encode};
 
-/// Substrate's trie layout, state version 1.
+/// Substrate's trie layout, state version 1: no extension nodes, values of
+/// 33 bytes or more hashed into their own node, and empty values kept (only a
+/// removal removes a key), as `sp_trie::LayoutV1`.
 pub struct Layout;
 
 impl trie_db::TrieLayout for Layout {
     const USE_EXTENSION: bool = false;
-    const ALLOW_EMPTY: bool = false;
+    const ALLOW_EMPTY: bool = true;
     const MAX_INLINE_VALUE: Option<u32> = Some(33);
     type Hash = Blake2Hasher;
     type Codec = NodeCodec;
