@@ -192,6 +192,43 @@ pub struct Health {
     pub should_have_peers: bool,
 }
 
+/// A connected peer, as `system_peers` shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PeerSummary {
+    /// Its peer id (base58).
+    pub peer_id: String,
+    /// `AUTHORITY`, `FULL` or `LIGHT`.
+    pub roles: String,
+    /// Its best block hash.
+    pub best_hash: H256,
+    /// Its best block number.
+    pub best_number: BlockNumber,
+}
+
+/// Where sync stands, as `system_syncState` shows it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncProgress {
+    /// The best block when the node started.
+    pub starting_block: BlockNumber,
+    /// The best block.
+    pub current_block: BlockNumber,
+    /// The best block the network is believed to have.
+    pub highest_block: BlockNumber,
+}
+
+/// Why a reserved peer could not be added or removed.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum ReservedPeerError {
+    /// The address or peer id does not parse.
+    #[error("{0}")]
+    Malformed(String),
+    /// The node has no network, or it refused the change.
+    #[error("{0}")]
+    Unavailable(String),
+}
+
 /// The node's view of the network.
 pub trait NetworkApi: Send + Sync + 'static {
     /// Peers and sync state.
@@ -200,6 +237,26 @@ pub trait NetworkApi: Send + Sync + 'static {
     fn local_peer_id(&self) -> String;
     /// The addresses the node listens on.
     fn listen_addresses(&self) -> Vec<String>;
+    /// The connected peers (none without a network).
+    fn peers(&self) -> Vec<PeerSummary> {
+        Vec::new()
+    }
+    /// Where sync stands; `None` without a network (the chain's best is then reported).
+    fn sync_progress(&self) -> Option<SyncProgress> {
+        None
+    }
+    /// Adds a reserved peer from its address (`…/p2p/<peer id>`).
+    fn add_reserved_peer(&self, addr: &str) -> Result<(), ReservedPeerError> {
+        Err(ReservedPeerError::Unavailable(format!(
+            "no network to add {addr} to"
+        )))
+    }
+    /// Removes a reserved peer by its peer id.
+    fn remove_reserved_peer(&self, peer_id: &str) -> Result<(), ReservedPeerError> {
+        Err(ReservedPeerError::Unavailable(format!(
+            "no network to remove {peer_id} from"
+        )))
+    }
 }
 
 /// Static facts about the node and its chain.

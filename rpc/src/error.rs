@@ -135,3 +135,20 @@ pub fn internal() -> ErrorObjectOwned {
 pub fn unsafe_call() -> ErrorObjectOwned {
     ErrorObjectOwned::owned(UNSAFE_CALL, UNSAFE_MESSAGE, None::<()>)
 }
+
+/// `system_addReservedPeer` / `system_removeReservedPeer` errors:
+/// Substrate's `MalformattedPeerArg` (2002) for a bad address or peer id,
+/// a plain client error otherwise.
+pub fn reserved_peer(error: crate::api::ReservedPeerError) -> ErrorObjectOwned {
+    match error {
+        crate::api::ReservedPeerError::Malformed(message) => {
+            ErrorObjectOwned::owned(MALFORMED_PEER_ARG, message, None::<()>)
+        }
+        crate::api::ReservedPeerError::Unavailable(message) => {
+            ErrorObjectOwned::owned(CLIENT_ERROR, message, None::<()>)
+        }
+    }
+}
+
+/// Substrate's `system` error for a peer address or id that does not parse.
+pub const MALFORMED_PEER_ARG: i32 = 2002;

@@ -26,19 +26,48 @@ pub(crate) fn register(
         d.network.listen_addresses()
     })?;
     module.register_method("system_nodeRoles", |_, d, _| d.info.roles.clone())?;
-    module.register_method(
+    module.register_blocking_method(
         "system_peers",
-        |_, d, _| -> Result<Vec<serde_json::Value>, ErrorObjectOwned> {
+        |_, d, _| -> Result<Vec<crate::api::PeerSummary>, ErrorObjectOwned> {
             if d.deny_unsafe {
                 return Err(crate::error::unsafe_call());
             }
-            Ok(Vec::new())
+            Ok(d.network.peers())
         },
     )?;
     module.register_blocking_method("system_syncState", |_, d, _| {
-        let best = d.chain.best().0;
-        json!({ "startingBlock": 0, "currentBlock": best, "highestBlock": best })
+        match d.network.sync_progress() {
+            Some(progress) => json!(progress),
+            None => {
+                let best = d.chain.best().0;
+                json!({ "startingBlock": 0, "currentBlock": best, "highestBlock": best })
+            }
+        }
     })?;
+    module.register_blocking_method(
+        "system_addReservedPeer",
+        |p, d, _| -> Result<(), ErrorObjectOwned> {
+            if d.deny_unsafe {
+                return Err(crate::error::unsafe_call());
+            }
+            let text: String = Args::parse(&p)?.req(0, "peer")?;
+            d.network
+                .add_reserved_peer(&text)
+                .map_err(crate::error::reserved_peer)
+        },
+    )?;
+    module.register_blocking_method(
+        "system_removeReservedPeer",
+        |p, d, _| -> Result<(), ErrorObjectOwned> {
+            if d.deny_unsafe {
+                return Err(crate::error::unsafe_call());
+            }
+            let text: String = Args::parse(&p)?.req(0, "peer_id")?;
+            d.network
+                .remove_reserved_peer(&text)
+                .map_err(crate::error::reserved_peer)
+        },
+    )?;
     module.register_blocking_method(
         "system_accountNextIndex",
         |p, d, _| -> Result<u32, ErrorObjectOwned> {

@@ -210,9 +210,24 @@ pub struct RunArgs {
     /// Peers to connect to.
     #[arg(long, value_name = "MULTIADDR", num_args = 1..)]
     pub bootnodes: Vec<String>,
-    /// The p2p port.
+    /// The p2p port, on every interface (30333 by default; ignored with `--listen-addr`).
     #[arg(long, value_name = "PORT")]
     pub port: Option<u16>,
+    /// Addresses to announce to peers besides those observed.
+    #[arg(long, value_name = "MULTIADDR", num_args = 1..)]
+    pub public_addr: Vec<String>,
+    /// Peers kept connected, outside the peer slots (`…/p2p/<peer id>`).
+    #[arg(long, value_name = "MULTIADDR", num_args = 1..)]
+    pub reserved_nodes: Vec<String>,
+    /// Connect to and accept only reserved peers.
+    #[arg(long)]
+    pub reserved_only: bool,
+    /// Inbound peer slots.
+    #[arg(long, value_name = "COUNT", default_value_t = 32)]
+    pub in_peers: u32,
+    /// Outbound peer slots.
+    #[arg(long, value_name = "COUNT", default_value_t = 8)]
+    pub out_peers: u32,
     /// Do not discover peers with mDNS.
     #[arg(long)]
     pub no_mdns: bool,

@@ -3,10 +3,11 @@
 //! The `entroos-node` binary's library: the command line ([`cli`]), chain
 //! specs ([`chain_spec`]), keys ([`keys`]), block files ([`blocks`]),
 //! metrics ([`metrics`]), the JSON-RPC bridge ([`rpc_bridge`]), the slot
-//! timer ([`authoring`]) and the service that wires the node's crates
+//! timer ([`authoring`]), the network and sync driver ([`network`]) and the service that wires the node's crates
 //! together ([`service`]). This is the only crate that starts tasks and
 //! threads; the parts it wires are `entroos-db`, `entroos-client`,
-//! `entroos-txpool`, `entroos-authorship` and `entroos-rpc`, and it reaches
+//! `entroos-txpool`, `entroos-authorship`, `entroos-network`, `entroos-sync`
+//! and `entroos-rpc`, and it reaches
 //! the runtime only through `entroos-executor`.
 //!
 //! Invariants: every imported block is committed in one atomic database
@@ -21,6 +22,7 @@ pub mod chain_spec;
 pub mod cli;
 pub mod keys;
 pub mod metrics;
+pub mod network;
 pub mod rpc_bridge;
 pub mod service;
 pub mod tasks;

@@ -34,6 +34,8 @@ pub struct Sources {
     pub chain: String,
     /// Authoring totals, on an authoring node.
     pub author: Option<Arc<entroos_authorship::AuthorStats>>,
+    /// The network, when it runs.
+    pub network: Option<Arc<crate::network::NodeNetwork>>,
 }
 
 fn gauge(out: &mut String, name: &str, help: &str, samples: &[(&str, u64)]) {
@@ -76,12 +78,15 @@ pub fn render(sources: &Sources) -> String {
             (&finalized, u64::from(heads.finalized.0)),
         ],
     );
-    gauge(
-        &mut out,
-        "sub_libp2p_peers_count",
-        "Number of connected peers",
-        &[(&plain, 0)],
-    );
+    match &sources.network {
+        Some(network) => render_network(&mut out, chain, network),
+        None => gauge(
+            &mut out,
+            "sub_libp2p_peers_count",
+            "Number of connected peers",
+            &[(&plain, 0)],
+        ),
+    }
     gauge(
         &mut out,
         "ready_transactions_number",
@@ -118,6 +123,58 @@ pub fn render(sources: &Sources) -> String {
         );
     }
     out
+}
+
+fn counter(out: &mut String, name: &str, help: &str, samples: &[(&str, u64)]) {
+    let _ = writeln!(out, "# HELP substrate_{name} {help}");
+    let _ = writeln!(out, "# TYPE substrate_{name} counter");
+    for (labels, value) in samples {
+        let _ = writeln!(out, "substrate_{name}{labels} {value}");
+    }
+}
+
+/// Peers, sync, roles and traffic, under Substrate's names.
+fn render_network(out: &mut String, chain: &str, network: &crate::network::NodeNetwork) {
+    let plain = format!("{{chain=\"{chain}\"}}");
+    let stats = network.stats();
+    let sync = network.sync_status();
+    gauge(
+        out,
+        "sub_libp2p_peers_count",
+        "Number of connected peers",
+        &[(&plain, stats.open_peers as u64)],
+    );
+    gauge(
+        out,
+        "sub_libp2p_is_major_syncing",
+        "Whether the node is performing a major sync or not",
+        &[(&plain, u64::from(sync.is_syncing()))],
+    );
+    let role = if network.is_authority() { 4 } else { 1 };
+    gauge(
+        out,
+        "node_roles",
+        "The roles the node is running as",
+        &[(&plain, role)],
+    );
+    let target = format!("{{status=\"sync_target\",chain=\"{chain}\"}}");
+    gauge(
+        out,
+        "block_height",
+        "Block height info of the chain",
+        &[(&target, u64::from(sync.highest))],
+    );
+    let inbound = format!("{{direction=\"in\",chain=\"{chain}\"}}");
+    let outbound = format!("{{direction=\"out\",chain=\"{chain}\"}}");
+    counter(
+        out,
+        "sub_libp2p_network_bytes_total",
+        "Total bandwidth usage",
+        &[
+            (&inbound, stats.bytes_inbound),
+            (&outbound, stats.bytes_outbound),
+        ],
+    );
 }
 
 /// How much the metrics server serves, and for how long.

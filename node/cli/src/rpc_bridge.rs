@@ -7,9 +7,7 @@ use entroos_client_api::HeaderBackend;
 use entroos_db::NodeSource;
 use entroos_primitives::version::RuntimeVersion;
 use entroos_primitives::{BlockNumber, Header, OpaqueExtrinsic, H256};
-use entroos_rpc::api::{
-    ChainApi, Health, NetworkApi, Pairs, PoolApi, ReadError, StateApi, SubmitError, TxStatus,
-};
+use entroos_rpc::api::{ChainApi, Pairs, PoolApi, ReadError, StateApi, SubmitError, TxStatus};
 use entroos_support::state::Backend;
 use entroos_txpool::{PoolError, TxPool, TxStatus as PoolStatus};
 use std::sync::Arc;
@@ -206,31 +204,5 @@ impl PoolApi for PoolRpc {
     }
     fn next_nonce(&self, account: [u8; 32]) -> Result<u32, ReadError> {
         self.0.next_nonce(account).map_err(read_error)
-    }
-}
-
-/// The network of a node without peers (networking is not part of this node yet).
-pub struct Standalone {
-    /// The peer id derived from the node key.
-    pub peer_id: String,
-    /// The addresses from `--listen-addr`.
-    pub listen: Vec<String>,
-    /// Whether the chain expects peers (not a dev chain).
-    pub should_have_peers: bool,
-}
-
-impl NetworkApi for Standalone {
-    fn health(&self) -> Health {
-        Health {
-            peers: 0,
-            is_syncing: false,
-            should_have_peers: self.should_have_peers,
-        }
-    }
-    fn local_peer_id(&self) -> String {
-        self.peer_id.clone()
-    }
-    fn listen_addresses(&self) -> Vec<String> {
-        self.listen.clone()
     }
 }

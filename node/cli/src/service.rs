@@ -1,5 +1,6 @@
 //! The running node: opens the database for the chain spec, starts the
-//! pool, the JSON-RPC server, metrics and (for a validator) the author, and
+//! pool, the network and its sync driver, the JSON-RPC server, metrics and
+//! (for a validator) the author, and
 //! stops them in order on shutdown.
 
 use crate::authoring::{Authoring, AuthoringParts};
@@ -7,7 +8,8 @@ use crate::chain_spec::{ChainSpec, ChainSpecError};
 use crate::cli::{RpcMethodsArg, RunArgs, SharedArgs};
 use crate::keys::{self, KeyError};
 use crate::metrics;
-use crate::rpc_bridge::{ClientRpc, PoolRpc, Standalone};
+use crate::network::{self, NetworkParts};
+use crate::rpc_bridge::{ClientRpc, PoolRpc};
 use crate::tasks::TaskManager;
 use entroos_authorship::AuthorStats;
 use entroos_client::{Client, ClientConfig, ClientError, LongestChain};
@@ -206,11 +208,18 @@ impl Service {
         let tasks = TaskManager::new(tokio::runtime::Handle::current());
 
         let node_key = keys::node_key_hex(args.node_key.as_deref(), &base, &spec.info.id)?;
-        let network = Standalone {
-            peer_id: keys::peer_id(&node_key)?,
-            listen: args.listen_addr.clone(),
-            should_have_peers: !spec.is_development(),
-        };
+        let network = network::start(
+            NetworkParts {
+                args: &args,
+                spec_boot_nodes: &spec.info.boot_nodes,
+                node_key_hex: &node_key,
+                client: client.clone(),
+                pool: pool.clone(),
+                authority: key.is_some(),
+                should_have_peers: !spec.is_development(),
+            },
+            &tasks,
+        )?;
         let roles = if key.is_some() { "Authority" } else { "Full" };
         let info = SystemInfo {
             impl_name: "EntroOS Node".into(),
@@ -245,7 +254,7 @@ impl Service {
             chain: Arc::new(ClientRpc(client.clone())),
             state: Arc::new(ClientRpc(client.clone())),
             pool: Arc::new(PoolRpc(pool.clone())),
-            network: Arc::new(network),
+            network: network.clone(),
             info,
             deny_unsafe: methods == RpcMethods::Safe,
             spec_v2: (!args.rpc_disable_spec_v2)
@@ -271,6 +280,7 @@ impl Service {
                 start_time,
                 chain: spec.info.id.clone(),
                 author: author_stats.clone(),
+                network: Some(network.clone()),
             });
             let addr = SocketAddr::new(bind_ip(args.prometheus_external), args.prometheus_port);
             let (addr, task) =

@@ -51,8 +51,19 @@ pub struct Node {
 }
 
 impl Node {
-    /// Starts a dev node on `base` (kept across restarts) and waits until it answers.
+    /// Starts a dev node on `base` (kept across restarts) without mDNS, so
+    /// that concurrent tests' nodes stay apart, and waits until it answers.
     pub fn start(base: &Path, extra: &[&str]) -> Node {
+        let chain: &[&str] = match extra.contains(&"--no-mdns") {
+            true => &["--dev"],
+            false => &["--dev", "--no-mdns"],
+        };
+        Node::start_on(base, chain, extra)
+    }
+
+    /// Starts a node with `chain` arguments (`--dev`, or `--chain …`) on
+    /// `base` and waits until it answers.
+    pub fn start_on(base: &Path, chain: &[&str], extra: &[&str]) -> Node {
         let (rpc_port, metrics_port) = (free_port(), free_port());
         let log = std::fs::OpenOptions::new()
             .create(true)
@@ -60,7 +71,8 @@ impl Node {
             .open(base.join("node.log"))
             .expect("log file");
         let child = Command::new(env!("CARGO_BIN_EXE_entroos-node"))
-            .args(["--dev", "--base-path"])
+            .args(chain)
+            .arg("--base-path")
             .arg(base)
             .args([
                 "--rpc-port",

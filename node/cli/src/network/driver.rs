@@ -1,0 +1,295 @@
+//! The driver: the one task that owns the sync machine. Network events
+//! become sync inputs, sync effects become network calls and imports, new
+//! best blocks are announced, ready transactions are gossiped, and peers'
+//! misbehaviour goes to the reputation book, which bans through the
+//! network. Slow work (serving requests, importing, validating received
+//! transactions) runs off the task and comes back as messages.
+
+use super::config::{BLOCK_ANNOUNCES, SYNC, TRANSACTIONS};
+use super::gossip::{Gossip, KnownSet};
+use super::import::{self, Verdict};
+use super::status::SharedStatus;
+use super::{to_api, to_net};
+use codec::{Decode, Encode};
+use entroos_client::Client;
+use entroos_network::{NetworkEvents, NetworkHandle, PeerId};
+use entroos_network_api::{
+    BlockAnnounce, BlockResponse, PeerReputation, ReputationChange, ReputationConfig, Roles,
+    Status, Transactions, Verdict as Reputation,
+};
+use entroos_primitives::{Header, OpaqueExtrinsic};
+use entroos_sync::{ChainSync, Effect, Failure, Input, SyncConfig};
+use entroos_txpool::TxPool;
+use futures::StreamExt;
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{broadcast, mpsc, Semaphore};
+
+/// How often the sync machine is ticked and transactions are gossiped.
+pub const TICK: Duration = Duration::from_millis(250);
+/// Messages from the driver's helper tasks waiting to be handled.
+const INTERNAL_QUEUE: usize = 512;
+/// Received transaction messages validated at once; more are dropped.
+const TX_VALIDATIONS: usize = 4;
+
+/// What the driver is built from.
+pub struct DriverParts {
+    /// The chain.
+    pub client: Arc<Client>,
+    /// The pool.
+    pub pool: Arc<TxPool>,
+    /// The network.
+    pub handle: NetworkHandle,
+    /// Its events.
+    pub events: NetworkEvents,
+    /// Where the sync status and peers are published.
+    pub status: Arc<SharedStatus>,
+    /// This node's roles, sent in the handshake.
+    pub roles: Roles,
+}
+
+/// What helper tasks send back.
+pub(super) enum Internal {
+    /// An input for the sync machine (a response or a failed request).
+    Sync(Input),
+    /// A peer sent something bad.
+    Report(PeerId, ReputationChange),
+}
+
+pub(super) struct Driver {
+    pub(super) client: Arc<Client>,
+    pub(super) pool: Arc<TxPool>,
+    pub(super) handle: NetworkHandle,
+    pub(super) status: Arc<SharedStatus>,
+    pub(super) sync: ChainSync,
+    pub(super) gossip: Gossip,
+    pub(super) announce_peers: HashSet<PeerId>,
+    pub(super) internal: mpsc::Sender<Internal>,
+    pub(super) tx_validations: Arc<Semaphore>,
+    reputation: PeerReputation,
+    announced: KnownSet,
+    imports: mpsc::UnboundedSender<Vec<entroos_sync::IncomingBlock>>,
+    roles: Roles,
+    epoch: Instant,
+}
+
+/// Runs the driver until the network's event stream ends.
+pub async fn run(parts: DriverParts) {
+    let (internal, mut internal_rx) = mpsc::channel(INTERNAL_QUEUE);
+    let (imports, imports_rx) = mpsc::unbounded_channel();
+    let (verdicts, mut verdicts_rx) = mpsc::unbounded_channel();
+    let importer = tokio::spawn(import::run(
+        parts.client.clone(),
+        parts.pool.clone(),
+        imports_rx,
+        verdicts,
+    ));
+    let mut best = parts.client.subscribe_best();
+    let mut events = parts.events;
+    let mut driver = Driver {
+        sync: ChainSync::new(SyncConfig::default(), &*parts.client),
+        client: parts.client,
+        pool: parts.pool,
+        handle: parts.handle,
+        status: parts.status,
+        gossip: Gossip::default(),
+        announce_peers: HashSet::new(),
+        internal,
+        tx_validations: Arc::new(Semaphore::new(TX_VALIDATIONS)),
+        reputation: PeerReputation::new(ReputationConfig::default()),
+        announced: KnownSet::default(),
+        imports,
+        roles: parts.roles,
+        epoch: Instant::now(),
+    };
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            event = events.next() => match event {
+                Some(event) => driver.on_event(event),
+                None => break,
+            },
+            Some(message) = internal_rx.recv() => driver.on_internal(message),
+            Some(verdicts) = verdicts_rx.recv() => driver.on_verdicts(verdicts),
+            header = best.recv() => driver.on_best(header),
+            _ = tick.tick() => driver.on_tick(),
+        }
+    }
+    importer.abort();
+    tracing::debug!(target: "sync", "the network's events ended; the driver stops");
+}
+
+impl Driver {
+    fn now(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Applies one input and performs its effects.
+    pub(super) fn apply(&mut self, input: Input) {
+        match self.sync.apply(input, &*self.client) {
+            Ok(effects) => effects.into_iter().for_each(|e| self.perform(e)),
+            Err(e) => tracing::error!(target: "sync", "{e}"),
+        }
+        self.status.set_sync(self.sync.status(&*self.client));
+    }
+
+    fn perform(&mut self, effect: Effect) {
+        match effect {
+            Effect::SendRequest { peer, id, request } => {
+                let Some(net_peer) = to_net(&peer) else {
+                    return;
+                };
+                let reply = self.handle.request(&net_peer, SYNC, request.encode());
+                let internal = self.internal.clone();
+                tokio::spawn(async move {
+                    let input = match reply.await {
+                        Ok(bytes) => match BlockResponse::decode_bounded(&bytes) {
+                            Ok(response) => Input::Response { peer, id, response },
+                            Err(e) => Input::RequestFailed {
+                                peer,
+                                id,
+                                failure: Failure::Undecodable(e),
+                            },
+                        },
+                        Err(e) => Input::RequestFailed {
+                            peer,
+                            id,
+                            failure: Failure::Network(super::request_failure(&e)),
+                        },
+                    };
+                    let _ = internal.send(Internal::Sync(input)).await;
+                });
+            }
+            Effect::ImportBlocks(blocks) => {
+                if self.imports.send(blocks).is_err() {
+                    tracing::error!(target: "sync", "the importer has stopped");
+                }
+            }
+            Effect::ReportPeer { peer, change } => {
+                if let Some(peer) = to_net(&peer) {
+                    self.report(&peer, change);
+                }
+            }
+            Effect::Disconnect { peer } => {
+                if let Some(peer) = to_net(&peer) {
+                    let _ = self.handle.disconnect(&peer);
+                }
+            }
+            Effect::Announce(announce) => self.announce(announce),
+        }
+    }
+
+    /// Records a reputation change; a ban disconnects and refuses the peer.
+    pub(super) fn report(&mut self, peer: &PeerId, change: ReputationChange) {
+        let Some(api_peer) = to_api(peer) else { return };
+        let now = self.now();
+        tracing::debug!(target: "sync", "{peer}: {:?} ({})", change.reason, change.value);
+        if let Reputation::Ban { until } = self.reputation.report(&api_peer, change, now) {
+            tracing::info!(target: "sync", "banning {peer}: {:?}", change.reason);
+            let duration = Duration::from_millis(until.saturating_sub(now));
+            if let Err(e) = self.handle.ban(peer, duration) {
+                tracing::warn!(target: "sync", "banning {peer}: {e}");
+            }
+        }
+    }
+
+    fn announce(&mut self, announce: BlockAnnounce) {
+        if !self.announced.insert(announce.header.hash()) {
+            return;
+        }
+        let bytes = announce.encode();
+        for peer in &self.announce_peers {
+            if let Err(e) = self
+                .handle
+                .send_notification(peer, BLOCK_ANNOUNCES, bytes.clone())
+            {
+                tracing::debug!(target: "sync", "announce to {peer}: {e}");
+            }
+        }
+    }
+
+    fn on_internal(&mut self, message: Internal) {
+        match message {
+            Internal::Sync(input) => self.apply(input),
+            Internal::Report(peer, change) => self.report(&peer, change),
+        }
+    }
+
+    fn on_verdicts(&mut self, verdicts: Vec<Verdict>) {
+        for verdict in verdicts {
+            self.apply(Input::Imported {
+                hash: verdict.hash,
+                number: verdict.number,
+                result: verdict.result,
+            });
+        }
+    }
+
+    fn on_best(&mut self, header: Result<Header, broadcast::error::RecvError>) {
+        let header = match header {
+            Ok(header) => header,
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                match self.client.header(&self.client.heads().best.1) {
+                    Ok(Some(header)) => header,
+                    _ => return,
+                }
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        let status = Status {
+            roles: self.roles,
+            best_number: header.number,
+            best_hash: header.hash(),
+            genesis_hash: self.client.heads().genesis,
+        };
+        let _ = self
+            .handle
+            .set_notification_handshake(BLOCK_ANNOUNCES, status.encode());
+        self.announce(BlockAnnounce {
+            header,
+            is_best: true,
+        });
+        self.status.set_sync(self.sync.status(&*self.client));
+    }
+
+    fn on_tick(&mut self) {
+        let now = self.now();
+        self.reputation.tick(now);
+        self.apply(Input::Tick { now });
+        self.gossip_transactions();
+    }
+
+    fn gossip_transactions(&mut self) {
+        let ready: Vec<_> = self
+            .pool
+            .ready()
+            .iter()
+            .filter_map(|tx| Some((tx.hash, body_of(&tx.data)?)))
+            .collect();
+        if ready.is_empty() {
+            return;
+        }
+        for (peer, txs) in self.gossip.outgoing(&ready) {
+            let message = Transactions(txs.into_iter().map(<[u8]>::to_vec).collect());
+            if let Err(e) = self
+                .handle
+                .send_notification(&peer, TRANSACTIONS, message.encode())
+            {
+                tracing::debug!(target: "sync", "transactions to {peer}: {e}");
+            }
+        }
+    }
+}
+
+/// An extrinsic's body: its wire form without the length prefix (the
+/// transactions message prefixes each one itself).
+fn body_of(wire: &[u8]) -> Option<Vec<u8>> {
+    OpaqueExtrinsic::decode(&mut &wire[..]).ok().map(|xt| xt.0)
+}
+
+/// The wire form of a received extrinsic body, as the pool takes it.
+pub(super) fn wire_of(body: Vec<u8>) -> Vec<u8> {
+    OpaqueExtrinsic(body).encode()
+}
