@@ -83,9 +83,6 @@ pub enum KeyError {
     /// Neither a number nor a known network name.
     #[error("unknown SS58 network {0:?}: give a prefix 0..={max} (except the reserved 46 and 47) or one of polkadot, kusama, substrate", max = MAX_SS58_PREFIX)]
     NetworkUnknown(String),
-    /// The node key is not 32 bytes of hex.
-    #[error("--node-key must be 64 hex characters: {0}")]
-    NodeKey(String),
     /// The node key file exists but cannot be read.
     #[error("cannot read the node key {}", path.display())]
     NodeKeyRead {
@@ -205,25 +202,6 @@ fn read_keystore_file(file: &Path) -> Result<sr25519::Pair, KeyError> {
         file: file.to_path_buf(),
         source,
     })
-}
-
-/// The libp2p peer id of an ed25519 node key (hex seed): the identity
-/// multihash of the protobuf-encoded public key, in base58.
-pub fn peer_id(node_key_hex: &str) -> Result<String, KeyError> {
-    let bytes = hex::decode(node_key_hex.trim_start_matches("0x"))
-        .map_err(|e| KeyError::NodeKey(e.to_string()))?;
-    let seed: [u8; 32] = bytes
-        .try_into()
-        .map_err(|_| KeyError::NodeKey("not 32 bytes".into()))?;
-    Ok(peer_id_of_public(&ed25519::Pair::from_seed(&seed).public()))
-}
-
-/// The peer id of an ed25519 public key.
-pub fn peer_id_of_public(public: &[u8; 32]) -> String {
-    // identity multihash (0x00, length 36) of protobuf { KeyType Ed25519 = 1, Data = key }.
-    let mut multihash = vec![0x00, 36, 0x08, 0x01, 0x12, 0x20];
-    multihash.extend_from_slice(public);
-    bs58::encode(multihash).into_string()
 }
 
 /// Where Substrate keeps a chain's node key under a base path.
@@ -510,14 +488,6 @@ mod tests {
         assert_eq!(phrase.split(' ').count(), 12);
         assert!(inspect(&phrase, "sr25519", None, false).is_ok());
         assert!(matches!(generate_phrase(13), Err(KeyError::WordCount(13))));
-    }
-
-    #[test]
-    fn peer_ids_are_libp2p_ed25519_ids() {
-        let id = peer_id(&"00".repeat(32)).unwrap();
-        assert!(id.starts_with("12D3KooW"), "{id}");
-        assert!(peer_id("zz").is_err());
-        assert!(peer_id("00").is_err());
     }
 
     #[test]
