@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing, then
 # formatting, lints, Rust tests, benches compiled, and the ecosystem clients'
-# tests (polkadot.js, sidecar, py-substrate-interface, subxt) against a
+# tests (polkadot.js, polkadot-api, sidecar, py-substrate-interface, subxt) against a
 # running node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +26,7 @@ fi
 step "benches compile and link (dev profile; scripts/bench-* and cargo bench measure in release)"
 cargo test --workspace --locked --benches --no-run
 
-step "ecosystem clients (polkadot.js, sidecar, py-substrate-interface, subxt) against a running node"
+step "ecosystem clients (polkadot.js, polkadot-api, sidecar, py-substrate-interface, subxt) against a running node"
 target_dir="${CARGO_TARGET_DIR:-target}"
 case "$target_dir" in /*) ;; *) target_dir="$PWD/$target_dir" ;; esac
 npm --prefix scripts/clients ci --no-audit --no-fund --loglevel=error
