@@ -38,6 +38,11 @@ fn every_method(genesis: Value) -> Vec<(&'static str, Value)> {
         ("author_submitExtrinsic", json!(["0x01"])),
         ("author_submitAndWatchExtrinsic", json!(["0x02"])),
         ("author_removeExtrinsic", json!([[{ "hash": genesis }]])),
+        (
+            "system_addReservedPeer",
+            json!(["/ip4/127.0.0.1/tcp/30333/ws/p2p/12D3KooWMemory"]),
+        ),
+        ("system_removeReservedPeer", json!(["12D3KooWMemory"])),
     ];
     let without_params = [
         "system_name",

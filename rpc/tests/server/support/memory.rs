@@ -8,7 +8,7 @@
 use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::version::{api_id, RuntimeVersion};
 use entroos_primitives::{BlockNumber, Digest, Header, OpaqueExtrinsic, H256};
-use entroos_rpc::api::{Health, ReadError};
+use entroos_rpc::api::{Health, ReadError, ReservedPeerError};
 use entroos_rpc::{ChainApi, NetworkApi, PoolApi, StateApi, SubmitError, TxStatus};
 use entroos_support::trie::{Blake2Hasher, Layout};
 use memory_db::{HashKey, MemoryDB};
@@ -556,5 +556,13 @@ impl NetworkApi for Memory {
     fn listen_addresses(&self) -> Vec<String> {
         self.touch("network.listen_addresses");
         Vec::new()
+    }
+    fn add_reserved_peer(&self, _addr: &str) -> Result<(), ReservedPeerError> {
+        self.touch("network.add_reserved_peer");
+        Ok(())
+    }
+    fn remove_reserved_peer(&self, _peer_id: &str) -> Result<(), ReservedPeerError> {
+        self.touch("network.remove_reserved_peer");
+        Ok(())
     }
 }
