@@ -129,9 +129,7 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
 fn export_blocks(args: &ExportArgs) -> anyhow::Result<()> {
     init_logging(&args.shared);
     let spec = ChainSpec::load(&args.shared.chain_name())?;
-    let db = service::chain_dir(&args.shared.base_path(), &spec)
-        .join("db")
-        .join("full");
+    let db = service::db_dir(&service::chain_dir(&args.shared.base_path(), &spec));
     blocks::require_database(&db, &spec.info.id)?;
     let (_, client) = service::open_client(
         &args.shared,

@@ -9,7 +9,7 @@ use entroos_primitives::version::RuntimeVersion;
 use entroos_primitives::{BlockNumber, Header, OpaqueExtrinsic, H256};
 use entroos_rpc::api::{ChainApi, Pairs, PoolApi, ReadError, StateApi, SubmitError, TxStatus};
 use entroos_support::state::Backend;
-use entroos_txpool::{PoolError, TxPool, TxStatus as PoolStatus};
+use entroos_txpool::{PoolError, TxPool};
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc};
 
@@ -154,21 +154,6 @@ fn submit_error(e: PoolError) -> SubmitError {
     }
 }
 
-fn tx_status(status: PoolStatus) -> TxStatus {
-    match status {
-        PoolStatus::Future => TxStatus::Future,
-        PoolStatus::Ready => TxStatus::Ready,
-        PoolStatus::Broadcast(peers) => TxStatus::Broadcast(peers),
-        PoolStatus::InBlock(hash) => TxStatus::InBlock(hash),
-        PoolStatus::Retracted(hash) => TxStatus::Retracted(hash),
-        PoolStatus::FinalityTimeout(hash) => TxStatus::FinalityTimeout(hash),
-        PoolStatus::Finalized(hash) => TxStatus::Finalized(hash),
-        PoolStatus::Usurped(hash) => TxStatus::Usurped(hash),
-        PoolStatus::Dropped => TxStatus::Dropped,
-        PoolStatus::Invalid => TxStatus::Invalid,
-    }
-}
-
 /// The pool, for RPC.
 pub struct PoolRpc(pub Arc<TxPool>);
 
@@ -189,7 +174,7 @@ impl PoolApi for PoolRpc {
                     _ = sender.closed() => None,
                 };
                 let Some(status) = status else { break };
-                if sender.send(tx_status(status)).is_err() {
+                if sender.send(status).is_err() {
                     break;
                 }
             }

@@ -22,6 +22,7 @@
 mod clock;
 mod error;
 mod traits;
+mod tx_status;
 
 pub use clock::{slot_at, Clock, ManualClock, SystemClock};
 pub use error::{BoxError, ClientError, ImportError, SealError};
@@ -29,6 +30,7 @@ pub use traits::{
     BlockImport, BlockOrigin, CallExecutor, ChainHeads, Finalizer, HeaderBackend, ImportOutcome,
     Spawner, Task,
 };
+pub use tx_status::TxStatus;
 
 /// The consensus engine id of EntroOS's digests (pre-runtime slot and seal).
 pub const ENGINE_ID: [u8; 4] = *b"entr";

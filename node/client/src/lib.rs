@@ -201,9 +201,9 @@ impl Client {
         }
         let header = self.expect_header(hash)?;
         let heads = self.heads();
-        let canonical = self.hash_of(header.number)? == Some(*hash);
-        if self.db.pruning() != Pruning::Archive && canonical && header.number < heads.pruned_below
-        {
+        let below_window =
+            self.db.pruning() != Pruning::Archive && header.number < heads.pruned_below;
+        if below_window && self.hash_of(header.number)? == Some(*hash) {
             return Err(ClientError::StateDiscarded(*hash));
         }
         let state = Arc::new(TrieBackend::new(self.db.state(), header.state_root));

@@ -1,46 +1,8 @@
 //! What the pool tells watchers and submitters.
 
 use crate::graph::GraphError;
-use entroos_primitives::H256;
 
-/// A watched transaction's status, in the order Substrate reports them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TxStatus {
-    /// Waiting for an earlier nonce.
-    Future,
-    /// Ready for a block.
-    Ready,
-    /// Gossiped to peers.
-    Broadcast(Vec<String>),
-    /// Included in a block.
-    InBlock(H256),
-    /// Its block left the best chain.
-    Retracted(H256),
-    /// Finality timed out.
-    FinalityTimeout(H256),
-    /// Its block was finalized.
-    Finalized(H256),
-    /// Replaced by another transaction.
-    Usurped(H256),
-    /// Dropped by the pool.
-    Dropped,
-    /// Found invalid.
-    Invalid,
-}
-
-impl TxStatus {
-    /// Whether no status follows this one.
-    pub fn is_final(&self) -> bool {
-        matches!(
-            self,
-            TxStatus::Finalized(_)
-                | TxStatus::Usurped(_)
-                | TxStatus::Dropped
-                | TxStatus::Invalid
-                | TxStatus::FinalityTimeout(_)
-        )
-    }
-}
+pub use entroos_client_api::TxStatus;
 
 /// Why the pool refused a transaction.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -11,12 +11,13 @@
 
 use crate::TxStatus;
 use entroos_primitives::H256;
+use futures::channel::mpsc;
+use futures::StreamExt;
 use parking_lot::Mutex;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Weak;
 use std::task::{Context, Poll};
-use tokio::sync::mpsc;
 
 /// Where a watched submission is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,7 +50,7 @@ impl Registry {
         hash: H256,
         first: TxStatus,
     ) -> (u64, mpsc::UnboundedReceiver<TxStatus>) {
-        let (sender, receiver) = mpsc::unbounded_channel();
+        let (sender, receiver) = mpsc::unbounded();
         let id = self.next_id;
         self.next_id = self.next_id.wrapping_add(1);
         let slot = Slot {
@@ -57,7 +58,7 @@ impl Registry {
             phase: Phase::Pooled,
             sender,
         };
-        if slot.sender.send(first).is_ok() {
+        if slot.sender.unbounded_send(first).is_ok() {
             self.slots.entry(hash).or_default().push(slot);
         }
         (id, receiver)
@@ -80,7 +81,7 @@ impl Registry {
         for hash in hashes {
             self.update(hash, |slot| {
                 slot.phase != Phase::Pooled
-                    || (slot.sender.send(status.clone()).is_ok() && !status.is_final())
+                    || (slot.sender.unbounded_send(status.clone()).is_ok() && !status.is_final())
             });
         }
     }
@@ -92,7 +93,7 @@ impl Registry {
                 return true;
             }
             slot.phase = Phase::InBlock(number, block);
-            slot.sender.send(TxStatus::InBlock(block)).is_ok()
+            slot.sender.unbounded_send(TxStatus::InBlock(block)).is_ok()
         });
     }
 
@@ -102,7 +103,7 @@ impl Registry {
         self.slots.retain(|_, slots| {
             slots.retain(|slot| match slot.phase {
                 Phase::InBlock(n, block) if n <= number => {
-                    let _ = slot.sender.send(TxStatus::Finalized(block));
+                    let _ = slot.sender.unbounded_send(TxStatus::Finalized(block));
                     false
                 }
                 _ => true,
@@ -164,19 +165,19 @@ impl Watcher {
 
     /// The next status; `None` once the stream has ended.
     pub async fn recv(&mut self) -> Option<TxStatus> {
-        self.receiver.recv().await
+        self.receiver.next().await
     }
 
     /// Polls for the next status (for adapting the watcher to a stream).
     pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<TxStatus>> {
-        self.receiver.poll_recv(cx)
+        self.receiver.poll_next_unpin(cx)
     }
 
     /// The next status if one has arrived.
     pub fn try_recv(&mut self) -> Result<TxStatus, TryRecvError> {
         self.receiver.try_recv().map_err(|e| match e {
-            mpsc::error::TryRecvError::Empty => TryRecvError::Empty,
-            mpsc::error::TryRecvError::Disconnected => TryRecvError::Ended,
+            mpsc::TryRecvError::Empty => TryRecvError::Empty,
+            mpsc::TryRecvError::Closed => TryRecvError::Ended,
         })
     }
 }
