@@ -25,6 +25,7 @@ use crate::service::ServiceError;
 use crate::tasks::TaskManager;
 use codec::Encode;
 use entroos_client::Client;
+use entroos_client_api::Spawner;
 use entroos_network::{
     NetworkConfig, NetworkError, NetworkHandle, NetworkStats, NetworkWorker, NodeKey,
 };
@@ -104,7 +105,7 @@ pub fn start(
     let local_peer_id = node_key.peer_id().to_base58();
     tracing::info!(target: "service", "Local node identity is: {local_peer_id}");
     let status = Arc::new(SharedStatus::new(heads.best.0));
-    tasks.adopt("network-worker", tokio::spawn(worker.run()));
+    tasks.spawn("network-worker", Box::pin(worker.run()));
     let driver = driver::DriverParts {
         client: parts.client,
         pool: parts.pool,
@@ -113,7 +114,7 @@ pub fn start(
         status: status.clone(),
         roles,
     };
-    tasks.adopt("network-driver", tokio::spawn(driver::run(driver)));
+    tasks.spawn("network-driver", Box::pin(driver::run(driver)));
     Ok(Arc::new(NodeNetwork {
         handle,
         status,
