@@ -1,5 +1,6 @@
-// Starts a real `entroos-node --dev --tmp` on free 127.0.0.1 ports, waits
-// until its JSON-RPC answers, and stops it (SIGTERM, then SIGKILL).
+// Starts a real `entroos-node` (by default `--dev --tmp`) on free 127.0.0.1
+// ports, waits until its JSON-RPC answers, and stops it (SIGTERM, then
+// SIGKILL).
 //
 //   ENTROOS_NODE_BIN=<path to entroos-node>
 import { spawn } from 'node:child_process';
@@ -41,12 +42,14 @@ export async function waitFor(what, check, timeoutMs = 60_000) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
 }
 
-export async function startNode(extraArgs = []) {
+// `chainArgs` replaces `--dev --tmp`, e.g. `['--chain', 'dev', '--tmp']` for
+// a full node of the dev chain.
+export async function startNode(extraArgs = [], chainArgs = ['--dev', '--tmp']) {
   const bin = process.env.ENTROOS_NODE_BIN;
   if (!bin) throw new Error('ENTROOS_NODE_BIN must name the entroos-node binary');
   const rpcPort = await freePort();
   const promPort = await freePort();
-  const args = ['--dev', '--tmp', '--rpc-port', `${rpcPort}`, '--prometheus-port', `${promPort}`, ...extraArgs];
+  const args = [...chainArgs, '--rpc-port', `${rpcPort}`, '--prometheus-port', `${promPort}`, ...extraArgs];
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (chunk) => {
