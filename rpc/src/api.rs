@@ -1,5 +1,6 @@
 //! What the RPC layer needs from the node.
 
+use entroos_primitives::crypto::KeyTypeId;
 use entroos_primitives::version::RuntimeVersion;
 use entroos_primitives::{BlockNumber, Header, OpaqueExtrinsic, H256};
 use serde::Serialize;
@@ -219,6 +220,38 @@ pub trait NetworkApi: Send + Sync + 'static {
             "no network to remove {peer_id} from"
         )))
     }
+}
+
+/// Why the keystore could not do what was asked.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum KeystoreApiError {
+    /// The key was refused: its secret URI derives no key, or not the
+    /// public key given with it.
+    #[error("{0}")]
+    Rejected(String),
+    /// The keystore could not be read or written.
+    #[error("{0}")]
+    Unavailable(String),
+    /// The runtime could not make the session keys.
+    #[error("Client error: {0}")]
+    Client(#[from] ReadError),
+}
+
+/// The node's keystore (the `author_*` key methods, all unsafe).
+pub trait KeystoreApi: Send + Sync + 'static {
+    /// Stores `suri` as the key of `key_type` under `public`, which the
+    /// URI must derive.
+    fn insert_key(
+        &self,
+        key_type: KeyTypeId,
+        suri: &str,
+        public: &[u8],
+    ) -> Result<(), KeystoreApiError>;
+    /// Makes new session keys with the runtime at block `at` and returns
+    /// their encoding (the runtime's `SessionKeys_generate_session_keys`).
+    fn rotate_keys(&self, at: H256) -> Result<Vec<u8>, KeystoreApiError>;
+    /// Whether the keystore holds the key of `key_type` under `public`.
+    fn has_key(&self, public: &[u8], key_type: KeyTypeId) -> Result<bool, KeystoreApiError>;
 }
 
 /// Static facts about the node and its chain.

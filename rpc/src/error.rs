@@ -31,6 +31,8 @@ pub mod author {
     pub const TOO_LOW_PRIORITY: i32 = 1014;
     /// Pool full (immediately dropped).
     pub const IMMEDIATELY_DROPPED: i32 = 1016;
+    /// Every other author error: key types, session keys, the keystore.
+    pub const OTHER: i32 = 1040;
 }
 /// An unsafe method called on a `--rpc-methods safe` node (outside
 /// `state_*`, whose errors carry [`CLIENT_ERROR`] instead).
@@ -152,3 +154,24 @@ pub fn reserved_peer(error: crate::api::ReservedPeerError) -> ErrorObjectOwned {
 
 /// Substrate's `system` error for a peer address or id that does not parse.
 pub const MALFORMED_PEER_ARG: i32 = 2002;
+
+/// An `author_*` key error: Substrate's 1040 with the reason.
+pub fn author_other(message: impl Into<String>) -> ErrorObjectOwned {
+    ErrorObjectOwned::owned(author::OTHER, message.into(), None::<()>)
+}
+
+/// The error of a key type that is not four bytes, in Substrate's words.
+pub fn bad_key_type() -> ErrorObjectOwned {
+    author_other("Invalid key type ID format (should be of length four)")
+}
+
+/// The error of session keys the runtime cannot decode, in Substrate's words.
+pub fn invalid_session_keys() -> ErrorObjectOwned {
+    author_other("Session keys are not encoded correctly")
+}
+
+impl From<crate::api::KeystoreApiError> for ErrorObjectOwned {
+    fn from(e: crate::api::KeystoreApiError) -> Self {
+        author_other(e.to_string())
+    }
+}

@@ -7,7 +7,11 @@
 //! `archive_v1_*`; see [`SpecV2Config`]), served over WebSocket and HTTP on
 //! one port. It depends only on the narrow traits of [`api`] — chain
 //! reader, state reader, transaction pool, network status — which the node
-//! implements; nothing here knows the node's types. [`trie`] reads proofs
+//! implements; nothing here knows the node's types. The keystore is one
+//! more trait ([`KeystoreApi`]): `author_insertKey`, `author_rotateKeys`,
+//! `author_hasKey` and `author_hasSessionKeys` (unsafe, as in Substrate)
+//! reach it, and `author_hasSessionKeys` has the runtime decode the keys
+//! (`SessionKeys_decode_session_keys`) before asking it. [`trie`] reads proofs
 //! and Merkle values from any store of trie nodes.
 //!
 //! Parameters are accepted the way clients send them: absent, `[]`, shorter
@@ -31,6 +35,7 @@
 pub mod api;
 mod archive;
 mod author;
+mod author_keys;
 mod chain;
 mod chain_head;
 mod chain_spec;
@@ -44,7 +49,9 @@ mod tasks;
 mod transaction;
 pub mod trie;
 
-pub use api::{ChainApi, NetworkApi, PoolApi, StateApi, SubmitError, SystemInfo, TxStatus};
+pub use api::{
+    ChainApi, KeystoreApi, NetworkApi, PoolApi, StateApi, SubmitError, SystemInfo, TxStatus,
+};
 pub use jsonrpsee::server::ServerHandle;
 pub use server::{build_module, start, Cors, Deps, RpcConfig, RpcMethods};
 pub use spec_v2::error::{

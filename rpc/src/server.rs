@@ -1,7 +1,7 @@
 //! The module of every method, and the server serving it over WebSocket and
 //! HTTP on one port.
 
-use crate::api::{ChainApi, NetworkApi, PoolApi, StateApi, SystemInfo};
+use crate::api::{ChainApi, KeystoreApi, NetworkApi, PoolApi, StateApi, SystemInfo};
 use crate::spec_v2::SpecV2Config;
 use jsonrpsee::server::{
     BatchRequestConfig, RandomStringIdProvider, Server, ServerConfig, ServerHandle,
@@ -20,6 +20,8 @@ pub struct Deps {
     pub pool: Arc<dyn PoolApi>,
     /// Network status.
     pub network: Arc<dyn NetworkApi>,
+    /// The keystore.
+    pub keystore: Arc<dyn KeystoreApi>,
     /// Node and chain facts.
     pub info: SystemInfo,
     /// Whether unsafe methods are refused.
@@ -152,6 +154,7 @@ pub fn build_module(deps: Deps) -> Result<RpcModule<Deps>, jsonrpsee::core::Regi
     crate::chain::register(&mut module)?;
     crate::state::register(&mut module)?;
     crate::author::register(&mut module)?;
+    crate::author_keys::register(&mut module)?;
     if let Some(config) = &spec_v2 {
         crate::spec_v2::register(&mut module, config)?;
     }

@@ -11,6 +11,10 @@
 //! SCALE `u64`, Substrate's `SlotDuration`); `AuraApi_authorities` the
 //! authority set (a SCALE `Vec` of 32-byte sr25519 public keys).
 //!
+//! `SessionKeys_generate_session_keys` makes keys in the node's keystore
+//! (see [`crate::session_keys`]), so it answers only through [`call_with`]
+//! given a [`KeyGenerator`]; `SessionKeys_decode_session_keys` needs nothing.
+//!
 //! Metadata V15 describes every method of [`METHODS`] (its inputs' names and
 //! types, its output type) under the same API and method names.
 
@@ -20,19 +24,20 @@ use crate::executive;
 use crate::genesis;
 use crate::inherents::{self, InherentData};
 use crate::metadata;
+use crate::session_keys;
 use crate::{Aura, Block, Runtime, RuntimeError, System, TransactionPayment, UncheckedExtrinsic};
 use codec::{Decode, DecodeLimit, Encode};
 use entroos_primitives::dispatch::RuntimeDispatchInfo;
 use entroos_primitives::validity::TransactionSource;
 use entroos_primitives::{AccountId32, ExtrinsicInclusionMode, Header, H256, MAX_DECODE_DEPTH};
 use entroos_support::dispatch::GetDispatchInfo;
-use entroos_support::hooks::OffchainContext;
+use entroos_support::hooks::{KeyGenerator, OffchainContext};
 use entroos_support::state::Externalities;
 use types::{OpaqueMetadata, PresetId, SlotDuration};
 
 /// Every method [`call`] answers (it refuses any other), in the order of
 /// Substrate's API traits.
-pub const METHODS: [&str; 22] = [
+pub const METHODS: [&str; 24] = [
     "Core_version",
     "Core_execute_block",
     "Core_initialize_block",
@@ -55,7 +60,18 @@ pub const METHODS: [&str; 22] = [
     "GenesisBuilder_preset_names",
     "AuraApi_slot_duration",
     "AuraApi_authorities",
+    "SessionKeys_generate_session_keys",
+    "SessionKeys_decode_session_keys",
 ];
+
+/// The node's services a call may use; each method that needs one says so.
+#[derive(Default)]
+pub struct Extensions<'a> {
+    /// For `OffchainWorkerApi_offchain_worker`.
+    pub offchain: Option<&'a mut dyn OffchainContext>,
+    /// For `SessionKeys_generate_session_keys`.
+    pub keystore: Option<&'a mut dyn KeyGenerator>,
+}
 
 fn args<T: Decode>(method: &str, input: &[u8]) -> Result<T, RuntimeError> {
     T::decode_all_with_depth_limit(MAX_DECODE_DEPTH, &mut &input[..]).map_err(|e| {
@@ -75,7 +91,21 @@ pub fn call(
     input: &[u8],
     offchain: Option<&mut dyn OffchainContext>,
 ) -> Result<Vec<u8>, RuntimeError> {
-    let result = dispatch(ext, method, input, offchain);
+    let extensions = Extensions {
+        offchain,
+        keystore: None,
+    };
+    call_with(ext, method, input, extensions)
+}
+
+/// [`call`] with every service the node provides.
+pub fn call_with(
+    ext: &mut dyn Externalities,
+    method: &str,
+    input: &[u8],
+    extensions: Extensions<'_>,
+) -> Result<Vec<u8>, RuntimeError> {
+    let result = dispatch(ext, method, input, extensions);
     match ext.backend_error() {
         Some(error) => Err(RuntimeError::Storage(error.clone())),
         None => result,
@@ -86,7 +116,7 @@ fn dispatch(
     ext: &mut dyn Externalities,
     method: &str,
     input: &[u8],
-    offchain: Option<&mut dyn OffchainContext>,
+    extensions: Extensions<'_>,
 ) -> Result<Vec<u8>, RuntimeError> {
     if !METHODS.contains(&method) {
         return Err(RuntimeError::UnknownApi(method.into()));
@@ -150,9 +180,11 @@ fn dispatch(
         }
         "OffchainWorkerApi_offchain_worker" => {
             let header: Header = args(method, input)?;
-            let ctx = offchain.ok_or(RuntimeError::NeedsOffchainContext(
-                "OffchainWorkerApi_offchain_worker",
-            ))?;
+            let ctx = extensions
+                .offchain
+                .ok_or(RuntimeError::NeedsOffchainContext(
+                    "OffchainWorkerApi_offchain_worker",
+                ))?;
             crate::offchain_worker(ext, &header, ctx);
             Vec::new()
         }
@@ -173,6 +205,17 @@ fn dispatch(
         "AuraApi_authorities" => {
             let () = args(method, input)?;
             Aura::authorities(ext).encode()
+        }
+        "SessionKeys_generate_session_keys" => {
+            let seed: Option<Vec<u8>> = args(method, input)?;
+            let keystore = extensions.keystore.ok_or(RuntimeError::NeedsKeystore(
+                "SessionKeys_generate_session_keys",
+            ))?;
+            session_keys::generate(keystore, seed)?.encode()
+        }
+        "SessionKeys_decode_session_keys" => {
+            let encoded: Vec<u8> = args(method, input)?;
+            session_keys::decode(&encoded).encode()
         }
         other => return Err(RuntimeError::UnknownApi(other.into())),
     };

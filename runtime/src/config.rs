@@ -8,7 +8,7 @@ use entroos_primitives::{Balance, BlockNumber, Weight};
 use pallet_system::{BlockLength, BlockWeights, PerDispatchClass, WeightsPerClass};
 
 /// The runtime APIs and their versions, as `RuntimeVersion.apis` lists them.
-pub const RUNTIME_APIS: [(&str, u32); 9] = [
+pub const RUNTIME_APIS: [(&str, u32); 10] = [
     ("Core", 5),
     ("Metadata", 2),
     ("BlockBuilder", 6),
@@ -18,6 +18,7 @@ pub const RUNTIME_APIS: [(&str, u32); 9] = [
     ("OffchainWorkerApi", 2),
     ("GenesisBuilder", 1),
     ("AuraApi", 1),
+    ("SessionKeys", 1),
 ];
 
 /// Bumped whenever behaviour changes; `:code` holds the encoded version, and a

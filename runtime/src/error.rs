@@ -76,6 +76,13 @@ pub enum RuntimeError {
     /// The call needs the node's off-chain context.
     #[error("{0} needs an off-chain context")]
     NeedsOffchainContext(&'static str),
+    /// The call needs the node's keystore (`author_rotateKeys` provides it;
+    /// `state_call` does not).
+    #[error("{0} needs the node's keystore: use author_rotateKeys")]
+    NeedsKeystore(&'static str),
+    /// The node's keystore could not make a key.
+    #[error(transparent)]
+    Keystore(#[from] entroos_support::hooks::KeystoreError),
     /// The state the call ran on could not be read; its result, and any
     /// state changes it made, must be discarded.
     #[error("state unavailable: {0}")]

@@ -47,6 +47,7 @@ pub mod genesis;
 pub mod inherents;
 pub mod metadata;
 mod outer;
+pub mod session_keys;
 pub mod testing;
 
 pub use config::{version, SPEC_VERSION, TRANSACTION_VERSION};

@@ -4,12 +4,13 @@
 //! pallets.
 
 use codec::{Compact, Decode, Encode};
+use entroos_primitives::crypto::{KeyScheme, KeyTypeId};
 use entroos_primitives::version::api_id;
 use entroos_primitives::Header;
 use entroos_runtime::testing::{slot_digest, TestChain, SLOT_MILLIS};
 use entroos_runtime::{api, executive, genesis, RuntimeCall, RuntimeError, UncheckedExtrinsic};
 use entroos_support::dispatch::PalletError;
-use entroos_support::hooks::{OffchainContext, OffchainError};
+use entroos_support::hooks::{KeyGenerator, KeystoreError, OffchainContext, OffchainError};
 use entroos_support::state::Externalities;
 use frame_metadata::v14::RuntimeMetadataV14;
 use frame_metadata::v15::RuntimeMetadataV15;
@@ -111,7 +112,7 @@ fn every_runtime_api_method_is_described_under_its_substrate_name() {
         ids, versioned,
         "the APIs RuntimeVersion.apis lists, in order"
     );
-    assert_eq!((md.apis.len(), described.len()), (9, 22));
+    assert_eq!((md.apis.len(), described.len()), (10, 24));
     for api in &md.apis {
         assert!(!api.docs.is_empty(), "{} has docs", api.name);
         for method in &api.methods {
@@ -240,6 +241,26 @@ impl OffchainContext for NoOffchainEffects {
     }
 }
 
+/// Keys derived from their key type: `//<key type>`.
+struct DerivedKeys;
+
+impl KeyGenerator for DerivedKeys {
+    fn generate(
+        &mut self,
+        key_type: KeyTypeId,
+        scheme: KeyScheme,
+        _seed: Option<&str>,
+    ) -> Result<[u8; 32], KeystoreError> {
+        scheme
+            .public_from_uri(&format!("//{key_type}"))
+            .map_err(|e| KeystoreError {
+                key_type,
+                scheme,
+                reason: e.to_string(),
+            })
+    }
+}
+
 /// Initializes the block after the head and applies its timestamp inherent.
 fn start_block(ext: &mut dyn Externalities, chain: &TestChain) {
     let now = chain.now + SLOT_MILLIS;
@@ -281,7 +302,11 @@ fn every_method_takes_and_answers_what_the_metadata_describes() {
                 if name == "BlockBuilder_finalize_block" {
                     start_block(ext, &chain);
                 }
-                api::call(ext, &name, &input, Some(&mut NoOffchainEffects))
+                let extensions = api::Extensions {
+                    offchain: Some(&mut NoOffchainEffects),
+                    keystore: Some(&mut DerivedKeys),
+                };
+                api::call_with(ext, &name, &input, extensions)
             });
             match answer {
                 Ok(bytes) => {

@@ -11,7 +11,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Enum } from 'polkadot-api';
+import { Binary, Enum } from 'polkadot-api';
 import { tap } from 'rxjs';
 import { startNode, rpc, waitFor } from './node-process.mjs';
 import { loadChainInfo, registryFor } from './lib.mjs';
@@ -190,6 +190,18 @@ for (const mode of MODES) {
       assert.equal(nonce, (await api.query.System.Account.getValue(alice.address, at)).nonce);
       assert.equal(nonce, 1);
       assert.equal(await api.apis.AccountNonceApi.account_nonce(alice.address), 1);
+    });
+
+    step('SessionKeys.decode_session_keys, typed from metadata V15', async () => {
+      // Byte arrays come back as bytes or, when fixed-size, as hex.
+      const bytes = (value) => (typeof value === 'string' ? Binary.fromHex(value) : Uint8Array.from(value));
+      const aura = new Uint8Array(32).fill(7);
+      const decoded = await api.apis.SessionKeys.decode_session_keys(aura);
+      assert.equal(decoded.length, 1);
+      const [publicKey, keyType] = decoded[0];
+      assert.deepEqual(bytes(publicKey), aura);
+      assert.equal(Binary.toText(bytes(keyType)), 'aura');
+      assert.equal(await api.apis.SessionKeys.decode_session_keys(aura.subarray(1)), undefined);
     });
 
     step('constant Balances.ExistentialDeposit', async () => {

@@ -1,11 +1,12 @@
 // polkadot.js (@polkadot/api 16.5.6) against a real `entroos-node --dev`:
 // accounts, a watched transfer to finality, fees, a burst of 50 transfers,
-// storage iteration and historic state.
+// storage iteration, historic state, and session keys.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { u8aToHex } from '@polkadot/util';
 import { startNode, waitFor } from './node-process.mjs';
 
 let node;
@@ -123,4 +124,20 @@ test('api.at(old block) returns the old balance', async () => {
   const again = (await (await api.at(oldHash)).query.system.account(eve.address)).data.free.toBigInt();
   assert.equal(again, oldBalance);
   await waitFor('a later block', async () => (await api.rpc.chain.getHeader()).number.toNumber() > 0);
+});
+
+test('session keys: author.rotateKeys, author.hasSessionKeys and call.sessionKeys from metadata V15', async () => {
+  const keys = await api.rpc.author.rotateKeys();
+  assert.equal(keys.length, 32, 'one sr25519 aura key');
+  assert.equal((await api.rpc.author.hasSessionKeys(keys)).isTrue, true);
+  assert.equal((await api.rpc.author.hasSessionKeys(`0x${'07'.repeat(32)}`)).isTrue, false);
+  const decoded = await api.call.sessionKeys.decodeSessionKeys(keys);
+  assert.ok(decoded.isSome, decoded.toString());
+  const pairs = decoded.unwrap();
+  assert.equal(pairs.length, 1);
+  const [publicKey, keyType] = pairs[0];
+  assert.equal(publicKey.toHex(), keys.toHex());
+  assert.equal(Buffer.from(keyType.toU8a()).toString(), 'aura');
+  const alice = keyring.addFromUri('//Alice');
+  assert.equal((await api.rpc.author.hasKey(u8aToHex(alice.publicKey), 'aura')).isTrue, true, "--dev's key");
 });

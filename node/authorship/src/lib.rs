@@ -5,9 +5,12 @@
 //! whichever comes first), a pre-runtime digest carrying the slot, and an
 //! sr25519 seal. [`build_block`] takes the time, the candidates and the
 //! deadline as arguments; [`author_slot`] claims a slot (round robin over
-//! the authority set at the best block), builds, and imports through the
-//! client's one import path. On a chain with a single authority every
-//! authored block is finalized at once.
+//! the authority set at the best block) when its [`SlotKeys`] hold the
+//! slot authority's key, builds, and imports through the client's one
+//! import path. The keys are asked for every slot, so a key that arrives
+//! while the node runs (inserted into the keystore) is used from the next
+//! slot of its authority. On a chain with a single authority every authored
+//! block is finalized at once.
 //!
 //! The slot timer around [`author_slot`] lives in the node binary, on a
 //! thread of its own.
@@ -198,10 +201,24 @@ impl AuthorStats {
     }
 }
 
+/// Where the author finds sealing keys: the sr25519 pair of an authority,
+/// if this node holds it.
+pub trait SlotKeys {
+    /// The pair whose public key is `authority`, if held.
+    fn authority_pair(&self, authority: &[u8; 32]) -> Option<sr25519::Pair>;
+}
+
+/// A single key: the pair itself.
+impl SlotKeys for sr25519::Pair {
+    fn authority_pair(&self, authority: &[u8; 32]) -> Option<sr25519::Pair> {
+        (self.public() == *authority).then(|| self.clone())
+    }
+}
+
 /// What one slot came to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SlotOutcome {
-    /// The slot belongs to another authority (or this key is not one).
+    /// The slot's authority is not one whose key this node holds.
     NotOurs,
     /// A block was authored and imported.
     Authored {
@@ -212,12 +229,12 @@ pub enum SlotOutcome {
     },
 }
 
-/// Claims `slot` for `key` on the best block and, if it is ours, builds,
-/// imports (and, with a single authority, finalizes) its block.
+/// Claims `slot` on the best block and, if `keys` hold its authority's
+/// key, builds, imports (and, with a single authority, finalizes) its block.
 pub fn author_slot(
     client: &Client,
     pool: &TxPool,
-    key: &sr25519::Pair,
+    keys: &dyn SlotKeys,
     slot: u64,
     deadline: Instant,
     stats: &AuthorStats,
@@ -226,9 +243,9 @@ pub fn author_slot(
     let best = client.heads().best.1;
     let parent = client.expect_header(&best)?;
     let authorities = client.authorities_at(&best)?;
-    if slot_author(slot, &authorities) != Some(key.public()) {
+    let Some(key) = slot_author(slot, &authorities).and_then(|a| keys.authority_pair(&a)) else {
         return Ok(SlotOutcome::NotOurs);
-    }
+    };
     let candidates: Vec<(H256, Arc<Vec<u8>>)> = pool
         .ready()
         .iter()
@@ -243,7 +260,7 @@ pub fn author_slot(
             timestamp,
             candidates: &candidates,
             deadline,
-            key,
+            key: &key,
         },
     )?;
     let number = built.block.header.number;

@@ -2,10 +2,16 @@
 //! [`Spawner`]) that wakes at every slot boundary
 //! and asks `entroos-authorship` to author the slot, so that no RPC or
 //! network load on the async workers can delay or starve block production.
+//! The sealing key is looked up in the keystore at every slot of an
+//! authority ([`AuraKeys`]), so a key inserted while the node runs is used
+//! from that authority's next slot.
 
-use entroos_authorship::{author_slot, AuthorStats, SlotOutcome};
+use crate::session_keys::describe;
+use entroos_authorship::{author_slot, AuthorStats, SlotKeys, SlotOutcome};
 use entroos_client::Client;
 use entroos_client_api::{slot_at, Clock, Spawner};
+use entroos_keystore::Keystore;
+use entroos_primitives::crypto::key_types::known::AURA;
 use entroos_primitives::crypto::sr25519;
 use entroos_txpool::TxPool;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,10 +33,27 @@ pub struct AuthoringParts {
     pub client: Arc<Client>,
     /// The pool.
     pub pool: Arc<TxPool>,
-    /// The sealing key.
-    pub key: sr25519::Pair,
+    /// Where the sealing keys are.
+    pub keys: Arc<dyn SlotKeys + Send + Sync>,
     /// Where authored blocks are counted.
     pub stats: Arc<AuthorStats>,
+}
+
+/// The aura keys of the keystore. A key file that cannot be used is
+/// reported and the slot left alone.
+pub struct AuraKeys(pub Arc<Keystore>);
+
+impl SlotKeys for AuraKeys {
+    fn authority_pair(&self, authority: &[u8; 32]) -> Option<sr25519::Pair> {
+        match self.0.sr25519_pair(AURA, authority) {
+            Ok(pair) => pair,
+            Err(e) => {
+                let who = entroos_primitives::ss58::encode(42, authority);
+                tracing::warn!(target: "author", "the aura key of {who} cannot be used: {}", describe(&e));
+                None
+            }
+        }
+    }
 }
 
 impl Authoring {
@@ -84,7 +107,7 @@ fn run(parts: AuthoringParts, stop: &AtomicBool) {
         let outcome = author_slot(
             &parts.client,
             &parts.pool,
-            &parts.key,
+            &*parts.keys,
             slot,
             deadline,
             &parts.stats,

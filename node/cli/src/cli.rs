@@ -3,6 +3,7 @@
 //! drive this one unchanged.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use entroos_primitives::crypto::KeyScheme;
 use std::path::PathBuf;
 
 /// The shortest slot `--slot-millis` accepts.
@@ -68,14 +69,7 @@ impl SharedArgs {
     /// `--base-path`, or the default (`$XDG_DATA_HOME/entroos-node` or
     /// `~/.local/share/entroos-node`).
     pub fn base_path(&self) -> PathBuf {
-        if let Some(path) = &self.base_path {
-            return path.clone();
-        }
-        match (std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME")) {
-            (Some(data), _) => PathBuf::from(data).join("entroos-node"),
-            (None, Some(home)) => PathBuf::from(home).join(".local/share/entroos-node"),
-            (None, None) => PathBuf::from("entroos-node"),
-        }
+        self.base_path.clone().unwrap_or_else(default_base_path)
     }
 
     /// The chain named on the command line (`dev` with `--dev`).
@@ -85,6 +79,16 @@ impl SharedArgs {
             (None, true) => "dev".into(),
             (None, false) => "local".into(),
         }
+    }
+}
+
+/// The base path without `--base-path`: `$XDG_DATA_HOME/entroos-node` or
+/// `~/.local/share/entroos-node`.
+pub fn default_base_path() -> PathBuf {
+    match (std::env::var_os("XDG_DATA_HOME"), std::env::var_os("HOME")) {
+        (Some(data), _) => PathBuf::from(data).join("entroos-node"),
+        (None, Some(home)) => PathBuf::from(home).join(".local/share/entroos-node"),
+        (None, None) => PathBuf::from("entroos-node"),
     }
 }
 
@@ -204,6 +208,10 @@ pub struct RunArgs {
     /// The libp2p node key (hex ed25519 seed).
     #[arg(long, value_name = "KEY")]
     pub node_key: Option<String>,
+    /// The file holding the libp2p node key (32 raw bytes or 64 hex
+    /// characters), made with a new key if missing; `--node-key` wins.
+    #[arg(long, value_name = "FILE")]
+    pub node_key_file: Option<PathBuf>,
     /// Networking addresses to listen on.
     #[arg(long, value_name = "MULTIADDR", num_args = 1..)]
     pub listen_addr: Vec<String>,
@@ -332,6 +340,73 @@ pub enum KeyCommand {
     /// Prints the keys of a secret URI (phrase, seed or `//Dev` path) or of
     /// an SS58 address.
     Inspect(InspectArgs),
+    /// Inserts a key into the keystore of a node.
+    Insert(InsertArgs),
+    /// Generates a random node key, writes it to a file or stdout, and
+    /// writes its peer id to stderr.
+    GenerateNodeKey(GenerateNodeKeyArgs),
+    /// Reads a node key from a file or stdin and prints its peer id.
+    InspectNodeKey(InspectNodeKeyArgs),
+}
+
+/// `key insert`.
+#[derive(Debug, Clone, Args)]
+pub struct InsertArgs {
+    /// The secret URI (a phrase, a seed or a `//Dev` path), or the path of
+    /// a file holding it.
+    #[arg(long)]
+    pub suri: Option<String>,
+    /// The key type: four characters, such as `aura`.
+    #[arg(long)]
+    pub key_type: String,
+    /// `sr25519` or `ed25519`.
+    #[arg(long, default_value = "sr25519", value_parser = parse_scheme)]
+    pub scheme: KeyScheme,
+    /// Chain and data.
+    #[command(flatten)]
+    pub shared: SharedArgs,
+    /// The keystore directory (default: `<base>/chains/<id>/keystore`).
+    #[arg(long)]
+    pub keystore_path: Option<PathBuf>,
+}
+
+/// `--scheme`, in any case.
+fn parse_scheme(text: &str) -> Result<KeyScheme, String> {
+    text.parse()
+        .map_err(|e: entroos_primitives::Error| e.to_string())
+}
+
+/// `key generate-node-key`.
+#[derive(Debug, Clone, Args)]
+pub struct GenerateNodeKeyArgs {
+    /// The file to write the secret key to (replaced if it exists); without
+    /// it, and without a base path, the key goes to stdout.
+    #[arg(long, conflicts_with_all = ["base_path", "default_base_path", "chain"])]
+    pub file: Option<PathBuf>,
+    /// Write the 32 raw bytes instead of hex.
+    #[arg(long)]
+    pub bin: bool,
+    /// The chain whose network directory the key goes to with a base path.
+    #[arg(long, value_name = "CHAIN_SPEC")]
+    pub chain: Option<String>,
+    /// Write the key to `<PATH>/chains/<id>/network/secret_ed25519`, which
+    /// must not exist yet.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["file", "default_base_path"])]
+    pub base_path: Option<PathBuf>,
+    /// Like `--base-path` with the default base path.
+    #[arg(long, conflicts_with_all = ["base_path", "file"])]
+    pub default_base_path: bool,
+}
+
+/// `key inspect-node-key`.
+#[derive(Debug, Clone, Args)]
+pub struct InspectNodeKeyArgs {
+    /// The file to read the secret key from (stdin if absent).
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    /// The key is 32 raw bytes, not hex.
+    #[arg(long)]
+    pub bin: bool,
 }
 
 /// How keys are printed.

@@ -1,8 +1,8 @@
-//! Keys: the file keystore Substrate and zombienet write
-//! (`<base>/chains/<id>/keystore/<hex key type><hex public>`, holding the
-//! secret URI as a JSON string), the node key file Substrate keeps at
-//! `<base>/chains/<id>/network/secret_ed25519`, `key generate|inspect`, and
-//! the libp2p peer id of a node key.
+//! Keys: the node key file Substrate keeps at
+//! `<base>/chains/<id>/network/secret_ed25519` (or `--node-key-file`), and
+//! `key generate|inspect`. The keystore itself is `entroos-keystore`; the
+//! `key insert`, `generate-node-key` and `inspect-node-key` commands are in
+//! [`crate::key_commands`].
 
 use entroos_primitives::crypto::{ed25519, sr25519};
 use entroos_primitives::ss58;
@@ -24,49 +24,35 @@ pub enum KeyError {
         #[source]
         source: entroos_primitives::Error,
     },
-    /// The keystore directory exists but cannot be listed.
-    #[error("cannot read the keystore directory {}", dir.display())]
-    KeystoreDir {
-        /// The directory.
-        dir: PathBuf,
+    /// The keystore.
+    #[error(transparent)]
+    Keystore(#[from] entroos_keystore::KeystoreError),
+    /// `key insert` without `--suri`.
+    #[error("--suri is required: give the secret URI, or the path of a file holding it")]
+    SuriMissing,
+    /// The `--suri` file cannot be read.
+    #[error("cannot read the secret URI from {}", path.display())]
+    SuriFile {
+        /// The file.
+        path: PathBuf,
         /// The cause.
         #[source]
         source: std::io::Error,
     },
-    /// A keystore file cannot be read.
-    #[error("cannot read keystore file {}", file.display())]
-    KeystoreRead {
-        /// The file.
-        file: PathBuf,
+    /// `generate-node-key` would replace a stored node key.
+    #[error("A network key already exists in path {}", .0.display())]
+    NodeKeyExists(PathBuf),
+    /// A node key that is not an ed25519 secret.
+    #[error("bad node key")]
+    NodeKey(#[from] entroos_network::NodeKeyError),
+    /// The node key cannot be read from stdin or written to stdout.
+    #[error("cannot {what} the node key")]
+    NodeKeyStream {
+        /// `read` or `write`.
+        what: &'static str,
         /// The cause.
         #[source]
         source: std::io::Error,
-    },
-    /// A keystore file does not hold a JSON string.
-    #[error("keystore file {} does not hold a JSON string", file.display())]
-    KeystoreNotJson {
-        /// The file.
-        file: PathBuf,
-        /// The parser's error.
-        #[source]
-        source: serde_json::Error,
-    },
-    /// A keystore file's secret URI does not derive a key.
-    #[error("keystore file {} holds a secret URI that derives no key", file.display())]
-    KeystoreSecret {
-        /// The file.
-        file: PathBuf,
-        /// The deriver's error.
-        #[source]
-        source: entroos_primitives::Error,
-    },
-    /// A keystore file's secret is not the key its name announces.
-    #[error("keystore file {}: the secret's public key {public} is not the one in the file name", file.display())]
-    KeystoreMismatch {
-        /// The file.
-        file: PathBuf,
-        /// The public key of the secret, hex.
-        public: String,
     },
     /// The scheme is not known.
     #[error("unknown scheme {0:?}: use sr25519 or ed25519")]
@@ -111,9 +97,6 @@ pub enum KeyError {
     },
 }
 
-/// The aura (block authoring) key type.
-pub const AURA: &[u8; 4] = b"aura";
-
 /// The largest SS58 network prefix (14 bits).
 pub const MAX_SS58_PREFIX: u16 = 16383;
 
@@ -153,57 +136,6 @@ fn network_id(prefix: u16) -> String {
         .map_or_else(|| prefix.to_string(), |(name, _)| (*name).to_string())
 }
 
-/// The sr25519 key of `key_type` in `dir`, if there is one. A missing
-/// directory holds no key; one that cannot be read is an error.
-pub fn keystore_sr25519(dir: &Path, key_type: &[u8; 4]) -> Result<Option<sr25519::Pair>, KeyError> {
-    let prefix = hex::encode(key_type);
-    let mut names = match keystore_names(dir) {
-        Ok(names) => names,
-        Err(source) if source.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(source) => {
-            return Err(KeyError::KeystoreDir {
-                dir: dir.to_path_buf(),
-                source,
-            })
-        }
-    };
-    names.retain(|name| name.starts_with(&prefix));
-    names.sort();
-    let Some(name) = names.first() else {
-        return Ok(None);
-    };
-    let pair = read_keystore_file(&dir.join(name))?;
-    let public = hex::encode(pair.public());
-    if name.get(prefix.len()..) != Some(public.as_str()) {
-        return Err(KeyError::KeystoreMismatch {
-            file: dir.join(name),
-            public,
-        });
-    }
-    Ok(Some(pair))
-}
-
-fn keystore_names(dir: &Path) -> std::io::Result<Vec<String>> {
-    std::fs::read_dir(dir)?
-        .map(|entry| entry.map(|e| e.file_name().to_string_lossy().into_owned()))
-        .collect()
-}
-
-fn read_keystore_file(file: &Path) -> Result<sr25519::Pair, KeyError> {
-    let text = std::fs::read_to_string(file).map_err(|source| KeyError::KeystoreRead {
-        file: file.to_path_buf(),
-        source,
-    })?;
-    let uri: String = serde_json::from_str(&text).map_err(|source| KeyError::KeystoreNotJson {
-        file: file.to_path_buf(),
-        source,
-    })?;
-    sr25519::Pair::from_uri(&uri).map_err(|source| KeyError::KeystoreSecret {
-        file: file.to_path_buf(),
-        source,
-    })
-}
-
 /// Where Substrate keeps a chain's node key under a base path.
 pub fn node_key_path(base: &Path, chain_id: &str) -> PathBuf {
     base.join("chains")
@@ -212,12 +144,19 @@ pub fn node_key_path(base: &Path, chain_id: &str) -> PathBuf {
         .join(NODE_KEY_FILE)
 }
 
-/// The node key (hex) to run with: `--node-key` if given, else the one
-/// stored under the base path (made on first use).
-pub fn node_key_hex(flag: Option<&str>, base: &Path, chain_id: &str) -> Result<String, KeyError> {
-    match flag {
-        Some(key) => Ok(key.to_string()),
-        None => load_or_generate_node_key(base, chain_id).map(hex::encode),
+/// The node key (hex) to run with: `--node-key` if given, else the one in
+/// `--node-key-file`, else the one stored under the base path (a missing
+/// file is made on first use, as Substrate does).
+pub fn node_key_hex(
+    flag: Option<&str>,
+    file: Option<&Path>,
+    base: &Path,
+    chain_id: &str,
+) -> Result<String, KeyError> {
+    match (flag, file) {
+        (Some(key), _) => Ok(key.to_string()),
+        (None, Some(file)) => load_or_create_node_key(file, random_secret).map(hex::encode),
+        (None, None) => load_or_generate_node_key(base, chain_id).map(hex::encode),
     }
 }
 
@@ -229,7 +168,8 @@ pub fn load_or_generate_node_key(base: &Path, chain_id: &str) -> Result<[u8; 32]
     load_or_create_node_key(&node_key_path(base, chain_id), random_secret)
 }
 
-fn random_secret() -> [u8; 32] {
+/// 32 bytes from the operating system's randomness.
+pub fn random_secret() -> [u8; 32] {
     use rand::RngCore;
     let mut secret = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut secret);
@@ -266,27 +206,40 @@ fn parse_node_key(path: &Path, bytes: &[u8]) -> Result<[u8; 32], KeyError> {
     bytes.try_into().map_err(|_| malformed())
 }
 
-/// Writes `secret` to a private temporary file beside `path`, then links it
-/// into place only if `path` is still absent; if another process stored a
-/// key first, that key is the one used.
+/// Stores `secret` at `path` unless a key is already there; if another
+/// process stored a key first, that key is the one used.
 fn store_node_key(path: &Path, secret: [u8; 32]) -> Result<[u8; 32], KeyError> {
-    let write_error = |source| KeyError::NodeKeyWrite {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(write_error)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(write_error)?;
-    set_private(file.path()).map_err(write_error)?;
-    file.write_all(&secret).map_err(write_error)?;
-    file.as_file().sync_all().map_err(write_error)?;
-    match file.persist_noclobber(path) {
-        Ok(_) => Ok(secret),
-        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => {
+    match write_private(path, &secret, false) {
+        Ok(()) => Ok(secret),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
             load_or_create_node_key(path, || secret)
         }
-        Err(e) => Err(write_error(e.error)),
+        Err(source) => Err(KeyError::NodeKeyWrite {
+            path: path.to_path_buf(),
+            source,
+        }),
     }
+}
+
+/// Writes `data` to a private (0600) temporary file beside `path`, synced,
+/// then moves it into place whole: replacing what is there if `replace`,
+/// otherwise only if `path` is absent (else `AlreadyExists`, and the file
+/// there is untouched). The directory is created if missing.
+pub fn write_private(path: &Path, data: &[u8], replace: bool) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    set_private(file.path())?;
+    file.write_all(data)?;
+    file.as_file().sync_all()?;
+    let placed = match replace {
+        true => file.persist(path).map(drop),
+        false => file.persist_noclobber(path).map(drop),
+    };
+    placed.map_err(|e| e.error)
 }
 
 #[cfg(unix)]
@@ -491,50 +444,6 @@ mod tests {
     }
 
     #[test]
-    fn keystore_reads_zombienet_files_and_checks_their_names() {
-        let dir = tempfile::tempdir().unwrap();
-        assert!(keystore_sr25519(dir.path(), AURA).unwrap().is_none());
-        assert!(keystore_sr25519(&dir.path().join("absent"), AURA)
-            .unwrap()
-            .is_none());
-        let alice = sr25519::Pair::from_uri("//Alice").unwrap();
-        let name = format!("{}{}", hex::encode(AURA), hex::encode(alice.public()));
-        std::fs::write(dir.path().join(&name), "\"//Alice\"").unwrap();
-        assert_eq!(
-            keystore_sr25519(dir.path(), AURA)
-                .unwrap()
-                .unwrap()
-                .public(),
-            alice.public()
-        );
-        std::fs::write(dir.path().join(&name), "\"//Bob\"").unwrap();
-        assert!(matches!(
-            keystore_sr25519(dir.path(), AURA),
-            Err(KeyError::KeystoreMismatch { .. })
-        ));
-        std::fs::write(dir.path().join(&name), "//Alice").unwrap();
-        assert!(matches!(
-            keystore_sr25519(dir.path(), AURA),
-            Err(KeyError::KeystoreNotJson { .. })
-        ));
-    }
-
-    #[test]
-    fn an_unreadable_keystore_is_an_error_naming_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let not_a_dir = dir.path().join("keystore");
-        std::fs::write(&not_a_dir, "").unwrap();
-        let Err(error) = keystore_sr25519(&not_a_dir, AURA) else {
-            panic!("a file read as a keystore directory");
-        };
-        assert!(
-            matches!(&error, KeyError::KeystoreDir { dir, .. } if dir == &not_a_dir),
-            "{error:?}"
-        );
-        assert!(error.to_string().contains(&not_a_dir.display().to_string()));
-    }
-
-    #[test]
     fn a_node_key_is_made_once_in_substrates_place_and_kept() {
         let base = tempfile::tempdir().unwrap();
         let path = base
@@ -564,12 +473,20 @@ mod tests {
             .collect();
         assert_eq!(names, [NODE_KEY_FILE], "no temporary file is left behind");
         assert_eq!(
-            node_key_hex(None, base.path(), "local_testnet").unwrap(),
+            node_key_hex(None, None, base.path(), "local_testnet").unwrap(),
             hex::encode(first)
         );
         assert_eq!(
-            node_key_hex(Some("ab"), base.path(), "local_testnet").unwrap(),
+            node_key_hex(Some("ab"), Some(&path), base.path(), "local_testnet").unwrap(),
             "ab"
+        );
+        let file = base.path().join("elsewhere/node-key");
+        let made = node_key_hex(None, Some(&file), base.path(), "local_testnet").unwrap();
+        assert_ne!(made, hex::encode(first), "a new key in the file given");
+        assert_eq!(std::fs::read(&file).unwrap(), hex::decode(&made).unwrap());
+        assert_eq!(
+            node_key_hex(None, Some(&file), base.path(), "local_testnet").unwrap(),
+            made
         );
     }
 

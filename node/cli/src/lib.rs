@@ -1,7 +1,8 @@
 //! # EntroOS node
 //!
 //! The `entroos-node` binary's library: the command line ([`cli`]), chain
-//! specs ([`chain_spec`]), keys ([`keys`]), block files ([`blocks`]),
+//! specs ([`chain_spec`]), keys ([`keys`], [`key_commands`]; the keystore
+//! seen by the runtime and RPC in [`session_keys`]), block files ([`blocks`]),
 //! metrics ([`metrics`]), the JSON-RPC bridge ([`rpc_bridge`]), the slot
 //! timer ([`authoring`]), the network and sync driver ([`network`]) and the service that wires the node's crates
 //! together ([`service`]). This is the only crate that starts tasks and
@@ -20,9 +21,11 @@ pub mod authoring;
 pub mod blocks;
 pub mod chain_spec;
 pub mod cli;
+pub mod key_commands;
 pub mod keys;
 pub mod metrics;
 pub mod network;
 pub mod rpc_bridge;
 pub mod service;
+pub mod session_keys;
 pub mod tasks;

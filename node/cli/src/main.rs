@@ -5,7 +5,7 @@
 use anyhow::Context;
 use clap::Parser;
 use entroos_node::cli::{Cli, Command, ExportArgs, ImportArgs, KeyCommand, LogFormat, SharedArgs};
-use entroos_node::{blocks, chain_spec::ChainSpec, keys, service};
+use entroos_node::{blocks, chain_spec::ChainSpec, key_commands, keys, service};
 use std::io::Write;
 
 fn init_logging(shared: &SharedArgs) {
@@ -109,6 +109,28 @@ fn run_command(cli: Cli) -> anyhow::Result<()> {
                     text.split_once('\n').map(|(_, rest)| rest).unwrap_or(&text)
                 );
             }
+            Ok(())
+        }
+        Some(Command::Key(KeyCommand::Insert(args))) => {
+            init_logging(&args.shared);
+            let inserted = key_commands::insert(&args)?;
+            eprintln!(
+                "Inserted a {} {} key 0x{} into {}",
+                args.scheme,
+                args.key_type,
+                hex::encode(inserted.public),
+                inserted.dir.display()
+            );
+            Ok(())
+        }
+        Some(Command::Key(KeyCommand::GenerateNodeKey(args))) => {
+            let (mut out, mut err) = (std::io::stdout().lock(), std::io::stderr().lock());
+            key_commands::generate_node_key(&args, &mut out, &mut err)?;
+            Ok(())
+        }
+        Some(Command::Key(KeyCommand::InspectNodeKey(args))) => {
+            let peer_id = key_commands::inspect_node_key(&args, &mut std::io::stdin().lock())?;
+            println!("{peer_id}");
             Ok(())
         }
         Some(Command::Key(KeyCommand::Inspect(args))) => {

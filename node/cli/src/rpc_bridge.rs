@@ -13,7 +13,8 @@ use entroos_txpool::{PoolError, TxPool};
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc};
 
-fn read_error(e: ClientError) -> ReadError {
+/// A client error as the RPC layer reports it.
+pub fn read_error(e: ClientError) -> ReadError {
     match e {
         ClientError::UnknownBlock(hash) => ReadError::UnknownBlock(hash),
         ClientError::StateDiscarded(hash) => ReadError::StateDiscarded(hash),

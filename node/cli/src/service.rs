@@ -1,21 +1,29 @@
-//! The running node: opens the database for the chain spec, starts the
-//! pool, the network and its sync driver, the JSON-RPC server, metrics and
-//! (for a validator) the author, and
-//! stops them in order on shutdown.
+//! The running node: opens the database for the chain spec and the
+//! keystore, starts the pool, the network and its sync driver, the JSON-RPC
+//! server, metrics and (for a validator) the author, and stops them in order
+//! on shutdown.
+//!
+//! A validator authors with the aura keys of its keystore, looked up at
+//! each slot: one started with an empty keystore authors once a key of an
+//! authority is inserted (`key insert`, `author_insertKey`). `--alice` …
+//! `--ferdie` (and `--dev`, as Alice) make that account's session keys in
+//! memory through the runtime, as Substrate does.
 
-use crate::authoring::{Authoring, AuthoringParts};
+use crate::authoring::{AuraKeys, Authoring, AuthoringParts};
 use crate::chain_spec::{ChainSpec, ChainSpecError};
 use crate::cli::{RpcMethodsArg, RunArgs, SharedArgs};
 use crate::keys::{self, KeyError};
 use crate::metrics;
 use crate::network::{self, NetworkParts};
 use crate::rpc_bridge::{ClientRpc, PoolRpc};
+use crate::session_keys::{self, KeystoreRpc};
 use crate::tasks::TaskManager;
 use entroos_authorship::AuthorStats;
 use entroos_client::{Client, ClientConfig, ClientError, LongestChain};
 use entroos_client_api::SystemClock;
 use entroos_db::{Database, DbError, DirLock, Pruning};
-use entroos_primitives::crypto::sr25519;
+use entroos_keystore::Keystore;
+use entroos_primitives::crypto::key_types::known::AURA;
 use entroos_rpc::{RpcConfig, RpcMethods, SystemInfo};
 use entroos_txpool::{graph::Limits, TxPool};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -123,35 +131,55 @@ pub struct Service {
     _tmp: Option<tempfile::TempDir>,
 }
 
-fn authoring_key(
+/// The keystore directory: `--keystore-path`, else
+/// `<base>/chains/<chain id>/keystore` (where `key insert` writes too).
+pub fn keystore_dir(flag: Option<&Path>, base: &Path, spec: &ChainSpec) -> PathBuf {
+    flag.map_or_else(|| chain_dir(base, spec).join("keystore"), Path::to_path_buf)
+}
+
+/// The development seed of `--alice` … `--ferdie`, or Alice's with `--dev`.
+fn dev_seed(args: &RunArgs) -> Option<String> {
+    let name = args.dev_key_name().or(args.shared.dev.then_some("Alice"))?;
+    Some(format!("//{name}"))
+}
+
+/// Readies the keystore (its development keys made, its directory read: an
+/// unreadable one stops the node) and says whether this node authors: a
+/// validator, a development key, or a development chain with an aura key
+/// stored.
+fn prepare_keystore(
     args: &RunArgs,
     spec: &ChainSpec,
-    base: &Path,
-) -> Result<Option<sr25519::Pair>, ServiceError> {
-    let dev = spec.is_development();
-    let name = args
-        .dev_key_name()
-        .or(if args.shared.dev { Some("Alice") } else { None });
-    if let Some(name) = name {
-        return Ok(Some(
-            sr25519::Pair::from_uri(&format!("//{name}")).map_err(KeyError::from)?,
-        ));
+    client: &Client,
+    keystore: &Keystore,
+) -> Result<bool, ServiceError> {
+    let stored = keystore.public_keys(AURA).map_err(KeyError::from)?;
+    let seed = dev_seed(args);
+    if let Some(seed) = &seed {
+        session_keys::generate_session_keys(client, keystore, client.heads().best.1, Some(seed))?;
     }
-    if !args.validator && !dev {
-        return Ok(None);
+    let authors = args.validator || seed.is_some() || (spec.is_development() && !stored.is_empty());
+    if authors {
+        log_aura_keys(keystore)?;
     }
-    let keystore = args
-        .keystore_path
-        .clone()
-        .unwrap_or_else(|| chain_dir(base, spec).join("keystore"));
-    match keys::keystore_sr25519(&keystore, keys::AURA)? {
-        Some(pair) => Ok(Some(pair)),
-        None if args.validator => Err(ServiceError::Config(format!(
-            "--validator needs an aura key in {} (or --alice … --ferdie)",
-            keystore.display()
-        ))),
-        None => Ok(None),
+    Ok(authors)
+}
+
+fn log_aura_keys(keystore: &Keystore) -> Result<(), ServiceError> {
+    let keys = keystore.public_keys(AURA).map_err(KeyError::from)?;
+    let addresses: Vec<String> = keys
+        .iter()
+        .map(|key| entroos_primitives::ss58::encode(42, key))
+        .collect();
+    match addresses.is_empty() {
+        true => {
+            tracing::warn!(target: "service", "No aura key in the keystore {} yet: blocks are authored from the first slot of an authority whose key is inserted (key insert, author_insertKey)", keystore.dir().display())
+        }
+        false => {
+            tracing::info!(target: "service", "Authoring with the aura keys {}", addresses.join(", "))
+        }
     }
+    Ok(())
 }
 
 fn rpc_methods(args: &RunArgs) -> RpcMethods {
@@ -204,10 +232,20 @@ impl Service {
         tracing::info!(target: "service", "Genesis {}; best #{} ({}), finalized #{}", heads.genesis, heads.best.0, heads.best.1, heads.finalized.0);
         let limits = Limits::new(args.pool_limit, args.pool_kbytes, args.pool_sender_limit);
         let pool = Arc::new(TxPool::new(client.clone(), limits));
-        let key = authoring_key(&args, &spec, &base)?;
+        let keystore = Arc::new(Keystore::open(keystore_dir(
+            args.keystore_path.as_deref(),
+            &base,
+            &spec,
+        )));
+        let authors = prepare_keystore(&args, &spec, &client, &keystore)?;
         let tasks = TaskManager::new(tokio::runtime::Handle::current());
 
-        let node_key = keys::node_key_hex(args.node_key.as_deref(), &base, &spec.info.id)?;
+        let node_key = keys::node_key_hex(
+            args.node_key.as_deref(),
+            args.node_key_file.as_deref(),
+            &base,
+            &spec.info.id,
+        )?;
         let network = network::start(
             NetworkParts {
                 args: &args,
@@ -215,12 +253,12 @@ impl Service {
                 node_key_hex: &node_key,
                 client: client.clone(),
                 pool: pool.clone(),
-                authority: key.is_some(),
+                authority: authors,
                 should_have_peers: !spec.is_development(),
             },
             &tasks,
         )?;
-        let roles = if key.is_some() { "Authority" } else { "Full" };
+        let roles = if authors { "Authority" } else { "Full" };
         let info = SystemInfo {
             impl_name: "EntroOS Node".into(),
             impl_version: env!("CARGO_PKG_VERSION").into(),
@@ -255,6 +293,10 @@ impl Service {
             state: Arc::new(ClientRpc(client.clone())),
             pool: Arc::new(PoolRpc(pool.clone())),
             network: network.clone(),
+            keystore: Arc::new(KeystoreRpc {
+                client: client.clone(),
+                keystore: keystore.clone(),
+            }),
             info,
             deny_unsafe: methods == RpcMethods::Safe,
             spec_v2: (!args.rpc_disable_spec_v2)
@@ -270,7 +312,7 @@ impl Service {
             })?;
         tracing::info!(target: "service", "Running JSON-RPC server: addr={rpc_addr}, methods={methods:?}");
 
-        let author_stats = key.as_ref().map(|_| Arc::new(AuthorStats::default()));
+        let author_stats = authors.then(|| Arc::new(AuthorStats::default()));
         let metrics_addr = if args.no_prometheus {
             None
         } else {
@@ -295,19 +337,15 @@ impl Service {
             Some(addr)
         };
 
-        let authoring = match key {
-            Some(key) => {
-                tracing::info!(target: "service", "Authoring with {}", entroos_primitives::ss58::encode(42, &key.public()));
-                let parts = AuthoringParts {
-                    client: client.clone(),
-                    pool: pool.clone(),
-                    key,
-                    stats: author_stats.unwrap_or_default(),
-                };
-                Some(Authoring::start(parts, &tasks))
-            }
-            None => None,
-        };
+        let authoring = authors.then(|| {
+            let parts = AuthoringParts {
+                client: client.clone(),
+                pool: pool.clone(),
+                keys: Arc::new(AuraKeys(keystore.clone())),
+                stats: author_stats.unwrap_or_default(),
+            };
+            Authoring::start(parts, &tasks)
+        });
         Ok(Service {
             client,
             pool,

@@ -1,6 +1,7 @@
 //! The command line as scripts and zombienet use it: `--help`, `build-spec`,
 //! `key`, block export and import, `purge-chain`, the flags zombienet
-//! passes, `--rpc-methods safe`, and the transaction status stream.
+//! passes, `--rpc-methods safe` (which refuses every unsafe method, the
+//! keystore's included), and the transaction status stream.
 
 mod support;
 
@@ -224,30 +225,6 @@ fn zombienet_flags_keystore_and_metrics() {
 }
 
 #[test]
-fn validator_without_a_key_is_refused_with_the_reason() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let out = node_cmd()
-        .args([
-            "--chain",
-            "local",
-            "--validator",
-            "--base-path",
-            dir.path().to_str().expect("utf8"),
-            "--rpc-port",
-            "0",
-            "--no-prometheus",
-        ])
-        .output()
-        .expect("run");
-    assert!(!out.status.success());
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("needs an aura key"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-#[test]
 fn safe_rpc_refuses_unsafe_methods() {
     let dir = tempfile::tempdir().expect("tempdir");
     let node = Node::start(
@@ -273,14 +250,24 @@ fn safe_rpc_refuses_unsafe_methods() {
             .contains("access-control-allow-origin"),
         "{other}"
     );
-    let response = node
-        .try_rpc("author_removeExtrinsic", json!([[]]))
-        .expect("response");
-    assert_eq!(response["error"]["code"], -32601, "{response}");
-    assert!(response["error"]["message"]
-        .as_str()
-        .unwrap_or("")
-        .contains("unsafe"));
+    let alice = "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
+    for (method, params) in [
+        ("author_removeExtrinsic", json!([[]])),
+        ("author_insertKey", json!(["aura", "//Alice", alice])),
+        ("author_rotateKeys", json!([])),
+        ("author_hasKey", json!([alice, "aura"])),
+        ("author_hasSessionKeys", json!([alice])),
+    ] {
+        let response = node.try_rpc(method, params).expect("response");
+        assert_eq!(response["error"]["code"], -32601, "{method}: {response}");
+        assert_eq!(
+            response["error"]["message"], "RPC call is unsafe to be called externally",
+            "{method}"
+        );
+    }
+    let keystore = dir.path().join("chains/dev/keystore");
+    let stored = std::fs::read_dir(&keystore).map_or(0, |files| files.count());
+    assert_eq!(stored, 0, "refused calls write no key");
     assert!(node.rpc("system_health", json!([])).is_object());
 }
 

@@ -5,7 +5,9 @@
 //! runtime API calls by name with SCALE bytes ([`call`]), block execution
 //! with typed refusals ([`execute_block`]), the inherent data an author
 //! supplies and a verifier checks ([`inherent_data`], [`check_inherents`]),
-//! and genesis building for chain specs ([`genesis`]).
+//! and genesis building for chain specs ([`genesis`]). Session keys are made
+//! through [`call_with_keystore`], which lends the runtime the node's
+//! keystore.
 //!
 //! The runtime is native Rust, so an executor call is a function call on an
 //! [`Overlay`] over a read-only state [`Backend`]; the overlay's changes are
@@ -15,6 +17,7 @@ use codec::{Decode, Encode};
 use entroos_client_api::{ClientError, ImportError};
 use entroos_primitives::{Block, MultiAddress, H256};
 use entroos_runtime::{BlockError, RuntimeError};
+use entroos_support::hooks::KeyGenerator;
 use entroos_support::state::{Backend, Changes, Externalities, Overlay};
 
 pub use entroos_runtime::inherents::InherentData;
@@ -47,6 +50,22 @@ pub mod genesis {
 /// Helpers that sign and build transactions, for tests and benches only.
 pub mod testing {
     pub use entroos_runtime::testing::*;
+}
+
+/// Calls runtime API `method` with SCALE `input` on `ext`, with the node's
+/// keystore available (`SessionKeys_generate_session_keys` needs it).
+pub fn call_with_keystore(
+    ext: &mut dyn Externalities,
+    method: &str,
+    input: &[u8],
+    keystore: &mut dyn KeyGenerator,
+) -> Result<Vec<u8>, ClientError> {
+    let extensions = entroos_runtime::api::Extensions {
+        offchain: None,
+        keystore: Some(keystore),
+    };
+    entroos_runtime::api::call_with(ext, method, input, extensions)
+        .map_err(|e| call_error(method, e))
 }
 
 /// Calls runtime API `method` with SCALE `input` on `ext`.

@@ -31,4 +31,10 @@ pub enum Error {
     /// A key of the wrong length or an invalid curve point.
     #[error("invalid key: {0}")]
     Key(&'static str),
+    /// A key type that is not four bytes.
+    #[error("invalid key type {0:?}: a key type is four bytes, such as aura")]
+    KeyType(String),
+    /// A signature scheme other than sr25519 and ed25519.
+    #[error("unknown scheme {0:?}: use sr25519 or ed25519")]
+    Scheme(String),
 }

@@ -1,6 +1,8 @@
-//! Block hooks, genesis building and the off-chain worker's context.
+//! Block hooks, genesis building, the off-chain worker's context, and the
+//! keystore through which the runtime makes session keys.
 
 use crate::state::Externalities;
+use entroos_primitives::crypto::{KeyScheme, KeyTypeId};
 use entroos_primitives::{BlockNumber, Weight};
 use std::convert::Infallible;
 
@@ -51,6 +53,34 @@ pub trait OffchainContext {
         public: &[u8; 32],
         message: &[u8],
     ) -> Result<[u8; 64], OffchainError>;
+}
+
+/// Why the node's keystore could not make a key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the keystore could not make a {scheme} key of type {key_type}: {reason}")]
+pub struct KeystoreError {
+    /// The key type asked for.
+    pub key_type: KeyTypeId,
+    /// The scheme asked for.
+    pub scheme: KeyScheme,
+    /// The node's reason.
+    pub reason: String,
+}
+
+/// The node's keystore as `SessionKeys_generate_session_keys` uses it: the
+/// runtime names each key type and scheme, the node makes and keeps the
+/// secret and hands back only the public key.
+pub trait KeyGenerator {
+    /// Makes a key of `key_type` and `scheme` and returns its public key.
+    /// Without a `seed` the key is random and stored; with one (a secret
+    /// URI, as development nodes pass `//Alice`) it is derived from the seed
+    /// and kept in memory only, as Substrate keeps keys made from a seed.
+    fn generate(
+        &mut self,
+        key_type: KeyTypeId,
+        scheme: KeyScheme,
+        seed: Option<&str>,
+    ) -> Result<[u8; 32], KeystoreError>;
 }
 
 /// Errors building genesis state.

@@ -43,6 +43,12 @@ fn every_method(genesis: Value) -> Vec<(&'static str, Value)> {
             json!(["/ip4/127.0.0.1/tcp/30333/ws/p2p/12D3KooWMemory"]),
         ),
         ("system_removeReservedPeer", json!(["12D3KooWMemory"])),
+        ("author_insertKey", json!(["memo", "//Alice", KEY])),
+        ("author_hasKey", json!([KEY, "memo"])),
+        (
+            "author_hasSessionKeys",
+            json!([format!("0x{}", "00".repeat(32))]),
+        ),
     ];
     let without_params = [
         "system_name",
@@ -73,6 +79,7 @@ fn every_method(genesis: Value) -> Vec<(&'static str, Value)> {
         "state_subscribeRuntimeVersion",
         "chain_subscribeRuntimeVersion",
         "author_pendingExtrinsics",
+        "author_rotateKeys",
     ];
     table.extend(without_params.map(|name| (name, none.clone())));
     table

@@ -8,6 +8,7 @@ mod blocking;
 mod chain_head;
 mod hex_params;
 mod http_subscriptions;
+mod keys;
 mod queries;
 mod read_proof;
 mod request_ids;

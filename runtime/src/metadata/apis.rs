@@ -7,6 +7,7 @@
 use crate::api::types::{OpaqueMetadata, PresetId, SlotDuration};
 use crate::inherents::{CheckInherentsResult, InherentDataType};
 use crate::UncheckedExtrinsic;
+use entroos_primitives::crypto::KeyTypeId;
 use entroos_primitives::dispatch::{FeeDetails, RuntimeDispatchInfo};
 use entroos_primitives::validity::{ApplyExtrinsicResult, TransactionSource, TransactionValidity};
 use entroos_primitives::version::RuntimeVersion;
@@ -34,6 +35,7 @@ pub fn runtime_apis() -> Vec<RuntimeApiMetadata> {
         offchain_worker_api(),
         genesis_builder(),
         aura_api(),
+        session_keys(),
     ]
 }
 
@@ -234,6 +236,27 @@ fn aura_api() -> RuntimeApiMetadata {
                 &["The slot duration in milliseconds."],
             ),
             method::<Vec<AuthorityId>>("authorities", vec![], &["The block authorities."]),
+        ],
+    )
+}
+
+fn session_keys() -> RuntimeApiMetadata {
+    api(
+        "SessionKeys",
+        &["The keys a validator's node holds for this runtime."],
+        vec![
+            method::<Vec<u8>>(
+                "generate_session_keys",
+                vec![input::<Option<Vec<u8>>>("seed")],
+                &[
+                    "Makes new session keys in the node's keystore (from `seed`, a secret URI, if given) and returns their encoding.",
+                ],
+            ),
+            method::<Option<Vec<(Vec<u8>, KeyTypeId)>>>(
+                "decode_session_keys",
+                vec![input::<Vec<u8>>("encoded")],
+                &["The public keys and key types of encoded session keys, or `None` if they do not decode."],
+            ),
         ],
     )
 }

@@ -6,10 +6,12 @@
 
 pub mod ed25519;
 mod ids;
+pub mod key_types;
 pub mod sr25519;
 pub mod suri;
 
 pub use ids::{AccountId32, H256};
+pub use key_types::{KeyScheme, KeyTypeId};
 
 /// The development mnemonic behind `//Alice`, `//Bob`, …
 pub const DEV_PHRASE: &str =

@@ -1,18 +1,21 @@
 //! An in-memory node behind the RPC traits: a tree of blocks, each with its
 //! storage (in a real trie, whose root is the header's state root) and
 //! runtime version, head notifications, finality that discards other
-//! branches, and a pool that follows a script. It records every trait call
+//! branches, a pool that follows a script, and a keystore of public keys
+//! whose session keys are 32-byte keys of type [`MEMORY_KEY_TYPE`]. It
+//! records every trait call
 //! (what, and on which thread) and every byte string it receives, so tests
 //! can check where node work ran and which bytes reached the node.
 
+use entroos_primitives::crypto::KeyTypeId;
 use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::version::{api_id, RuntimeVersion};
 use entroos_primitives::{BlockNumber, Digest, Header, OpaqueExtrinsic, H256};
-use entroos_rpc::api::{Health, ReadError, ReservedPeerError};
-use entroos_rpc::{ChainApi, NetworkApi, PoolApi, StateApi, SubmitError, TxStatus};
+use entroos_rpc::api::{Health, KeystoreApiError, ReadError, ReservedPeerError};
+use entroos_rpc::{ChainApi, KeystoreApi, NetworkApi, PoolApi, StateApi, SubmitError, TxStatus};
 use entroos_support::trie::{Blake2Hasher, Layout};
 use memory_db::{HashKey, MemoryDB};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::thread::ThreadId;
 use tokio::sync::{broadcast, mpsc};
@@ -83,7 +86,14 @@ pub struct Memory {
     script: Mutex<PoolScript>,
     watchers: Mutex<Vec<mpsc::UnboundedSender<TxStatus>>>,
     gate: (Mutex<bool>, Condvar),
+    keys: Mutex<BTreeSet<(KeyTypeId, Vec<u8>)>>,
 }
+
+/// The key type of the in-memory node's session keys.
+pub const MEMORY_KEY_TYPE: KeyTypeId = KeyTypeId(*b"memo");
+
+/// The secret URI the in-memory keystore refuses.
+pub const REFUSED_SURI: &str = "//Refused";
 
 /// Key iterations wait while this lives.
 pub struct Hold<'a>(&'a Memory);
@@ -150,6 +160,7 @@ impl Memory {
             script: Mutex::new(PoolScript::Accept(vec![TxStatus::Ready])),
             watchers: Mutex::new(Vec::new()),
             gate: (Mutex::new(false), Condvar::new()),
+            keys: Mutex::new(BTreeSet::new()),
         }
     }
 
@@ -483,6 +494,9 @@ impl StateApi for Memory {
         self.read(at, |_| match method {
             "Metadata_metadata" => Ok(codec::Encode::encode(&b"meta".to_vec())),
             "Test_fail" => Err(ReadError::Execution("the runtime trapped".into())),
+            "SessionKeys_decode_session_keys" => {
+                Ok(codec::Encode::encode(&decode_session_keys(input)))
+            }
             _ => Ok(input.to_vec()),
         })?
     }
@@ -564,5 +578,50 @@ impl NetworkApi for Memory {
     fn remove_reserved_peer(&self, _peer_id: &str) -> Result<(), ReservedPeerError> {
         self.touch("network.remove_reserved_peer");
         Ok(())
+    }
+}
+
+/// The in-memory runtime's session keys: 32-byte keys of [`MEMORY_KEY_TYPE`].
+fn decode_session_keys(input: &[u8]) -> Option<Vec<(Vec<u8>, KeyTypeId)>> {
+    let encoded: Vec<u8> = codec::Decode::decode(&mut &input[..]).ok()?;
+    if encoded.is_empty() || !encoded.len().is_multiple_of(32) {
+        return None;
+    }
+    Some(
+        encoded
+            .chunks(32)
+            .map(|key| (key.to_vec(), MEMORY_KEY_TYPE))
+            .collect(),
+    )
+}
+
+impl KeystoreApi for Memory {
+    fn insert_key(
+        &self,
+        key_type: KeyTypeId,
+        suri: &str,
+        public: &[u8],
+    ) -> Result<(), KeystoreApiError> {
+        self.touch("keystore.insert_key");
+        if suri == REFUSED_SURI {
+            return Err(KeystoreApiError::Rejected(format!(
+                "{suri} does not derive 0x{}",
+                hex::encode(public)
+            )));
+        }
+        lock(&self.keys).insert((key_type, public.to_vec()));
+        Ok(())
+    }
+    fn rotate_keys(&self, at: H256) -> Result<Vec<u8>, KeystoreApiError> {
+        self.touch("keystore.rotate_keys");
+        self.read(at, |_| ())?;
+        let mut keys = lock(&self.keys);
+        let public = blake2_256(&keys.len().to_le_bytes()).to_vec();
+        keys.insert((MEMORY_KEY_TYPE, public.clone()));
+        Ok(public)
+    }
+    fn has_key(&self, public: &[u8], key_type: KeyTypeId) -> Result<bool, KeystoreApiError> {
+        self.touch("keystore.has_key");
+        Ok(lock(&self.keys).contains(&(key_type, public.to_vec())))
     }
 }

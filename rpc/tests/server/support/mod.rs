@@ -30,6 +30,7 @@ pub fn deps_with(memory: &Arc<Memory>, deny_unsafe: bool, spec_v2: Option<SpecV2
         state: memory.clone(),
         pool: memory.clone(),
         network: memory.clone(),
+        keystore: memory.clone(),
         info: SystemInfo {
             impl_name: "EntroOS Node".into(),
             impl_version: "0.1.0".into(),
