@@ -12,6 +12,8 @@
 //!   standard signed extensions.
 //! - [`dispatch`], [`weights`], [`validity`], [`version`]: dispatch errors and
 //!   infos, `Weight` v2, transaction validity and the runtime version.
+//! - [`arithmetic`]: fixed point and deterministic math, re-exported from
+//!   `entroos-arithmetic`.
 //!
 //! Invariants: nothing here performs I/O or reads a clock; decoding of
 //! untrusted bytes is bounded ([`MAX_DECODE_DEPTH`]) and returns typed errors;
@@ -28,7 +30,6 @@
     )
 )]
 
-pub mod arithmetic;
 pub mod crypto;
 pub mod dispatch;
 mod error;
@@ -43,6 +44,8 @@ pub mod version;
 pub mod weights;
 
 pub use crypto::{AccountId32, H256};
+/// Fixed-point numbers and deterministic math (the `entroos-arithmetic` crate).
+pub use entroos_arithmetic as arithmetic;
 
 use codec::{Decode, Encode};
 use scale_info::TypeInfo;

@@ -1,0 +1,180 @@
+//! The consensus parameters the chain spec sets (`entropy.params`), stored
+//! in `Parameters` and checked once at genesis.
+//!
+//! In JSON, ratios are exact decimal strings (`"0.9"`), counts and
+//! balances numbers: `{"epochLength": 600, "dutyPeriod": 60, "decay": "0.9",
+//! "kappa": "2", "primaryProbability": "0.25", "slashFraction": "0.1",
+//! "unbondingEpochs": 28, "minimumBond": 1000000000000,
+//! "initialReliability": "0.5", "initialEntropy": "0.5"}`; every field is
+//! optional and defaults to [`Params::default`]'s value.
+
+use codec::{Decode, Encode, MaxEncodedLen};
+use entroos_arithmetic::FixedU128;
+use entroos_primitives::Balance;
+use scale_info::TypeInfo;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// The longest epoch, in slots: it bounds the per-block work of accounting
+/// the slots a block skipped.
+pub const MAX_EPOCH_LENGTH: u64 = 100_000;
+/// The largest anti-correlation factor κ.
+pub const MAX_KAPPA: u32 = 1_000;
+/// The shortest unbonding period, in epochs: stake backing the next set
+/// (fixed one epoch ahead) stays slashable until offences in that set can
+/// no longer be reported (one epoch after it).
+pub const MIN_UNBONDING_EPOCHS: u32 = 3;
+
+/// The entropy pallet's parameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct Params {
+    /// Slots per epoch (`1..=MAX_EPOCH_LENGTH`).
+    pub epoch_length: u64,
+    /// Slots per duty period (`1..=epoch_length`): the unit of "missed at
+    /// the same time" for the entropy score.
+    pub duty_period: u64,
+    /// λ ∈ [0, 1): the weight of the past in both scores.
+    pub decay: FixedU128,
+    /// κ ∈ [0, MAX_KAPPA]: how hard correlated misses hit the entropy score.
+    pub kappa: FixedU128,
+    /// c ∈ (0, 1]: the chance a slot has a primary author (Praos threshold).
+    pub primary_probability: FixedU128,
+    /// The share of bonded stake an offence burns, in [0, 1].
+    pub slash_fraction: FixedU128,
+    /// Epochs between unbonding and withdrawal (`≥ MIN_UNBONDING_EPOCHS`).
+    pub unbonding_epochs: u32,
+    /// The least active bond of a validator (the Sybil cost), above zero.
+    pub minimum_bond: Balance,
+    /// A new validator's reliability, in (0, 1]; also what an offence
+    /// resets a higher reliability to.
+    pub initial_reliability: FixedU128,
+    /// A new validator's entropy score, in (0, 1].
+    pub initial_entropy: FixedU128,
+}
+
+const fn ratio(parts_per_thousand: u128) -> FixedU128 {
+    FixedU128::from_inner(parts_per_thousand.saturating_mul(1_000_000_000_000_000))
+}
+
+impl Default for Params {
+    /// Ten-minute epochs of one-second slots, ten duty periods per epoch,
+    /// λ = 0.9, κ = 2, c = 1/4, 10% slashes, 28 epochs to unbond, a bond of
+    /// at least 10^12 (one token of 12 decimals), new validators at ½, ½.
+    fn default() -> Self {
+        Params {
+            epoch_length: 600,
+            duty_period: 60,
+            decay: ratio(900),
+            kappa: ratio(2_000),
+            primary_probability: ratio(250),
+            slash_fraction: ratio(100),
+            unbonding_epochs: 28,
+            minimum_bond: 1_000_000_000_000,
+            initial_reliability: ratio(500),
+            initial_entropy: ratio(500),
+        }
+    }
+}
+
+impl Params {
+    /// Why these parameters are unusable, if they are.
+    pub fn check(&self) -> Result<(), String> {
+        let one = FixedU128::one();
+        let in_unit = |x: FixedU128| x > FixedU128::zero() && x <= one;
+        let problems = [
+            (self.epoch_length == 0 || self.epoch_length > MAX_EPOCH_LENGTH)
+                .then(|| format!("epochLength must be 1..={MAX_EPOCH_LENGTH}")),
+            (self.duty_period == 0 || self.duty_period > self.epoch_length)
+                .then(|| "dutyPeriod must be 1..=epochLength".to_string()),
+            (self.decay >= one).then(|| "decay must be below 1".to_string()),
+            (self.kappa > FixedU128::from_u32(MAX_KAPPA))
+                .then(|| format!("kappa must be at most {MAX_KAPPA}")),
+            (!in_unit(self.primary_probability))
+                .then(|| "primaryProbability must be in (0, 1]".to_string()),
+            (self.slash_fraction > one).then(|| "slashFraction must be at most 1".to_string()),
+            (self.unbonding_epochs < MIN_UNBONDING_EPOCHS)
+                .then(|| format!("unbondingEpochs must be at least {MIN_UNBONDING_EPOCHS}")),
+            (self.minimum_bond == 0).then(|| "minimumBond must be above 0".to_string()),
+            (!in_unit(self.initial_reliability))
+                .then(|| "initialReliability must be in (0, 1]".to_string()),
+            (!in_unit(self.initial_entropy))
+                .then(|| "initialEntropy must be in (0, 1]".to_string()),
+        ];
+        match problems.into_iter().flatten().collect::<Vec<_>>() {
+            found if found.is_empty() => Ok(()),
+            found => Err(found.join("; ")),
+        }
+    }
+
+    /// The first slot of epoch `index` for a chain whose first slot is `genesis_slot`.
+    pub fn epoch_start(&self, genesis_slot: u64, index: u64) -> u64 {
+        genesis_slot.saturating_add(index.saturating_mul(self.epoch_length))
+    }
+
+    /// The epoch `slot` falls in, or `None` before the first slot.
+    pub fn epoch_of(&self, genesis_slot: u64, slot: u64) -> Option<u64> {
+        slot.checked_sub(genesis_slot)?
+            .checked_div(self.epoch_length)
+    }
+}
+
+/// The JSON form of [`Params`]: ratios as decimal strings.
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ParamsJson {
+    epoch_length: Option<u64>,
+    duty_period: Option<u64>,
+    decay: Option<String>,
+    kappa: Option<String>,
+    primary_probability: Option<String>,
+    slash_fraction: Option<String>,
+    unbonding_epochs: Option<u32>,
+    minimum_bond: Option<Balance>,
+    initial_reliability: Option<String>,
+    initial_entropy: Option<String>,
+}
+
+fn decimal<E: serde::de::Error>(text: Option<String>, default: FixedU128) -> Result<FixedU128, E> {
+    match text {
+        None => Ok(default),
+        Some(text) => text
+            .parse()
+            .map_err(|e| E::custom(format!("{text:?}: {e}"))),
+    }
+}
+
+impl<'de> Deserialize<'de> for Params {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let json = ParamsJson::deserialize(d)?;
+        let default = Params::default();
+        Ok(Params {
+            epoch_length: json.epoch_length.unwrap_or(default.epoch_length),
+            duty_period: json.duty_period.unwrap_or(default.duty_period),
+            decay: decimal(json.decay, default.decay)?,
+            kappa: decimal(json.kappa, default.kappa)?,
+            primary_probability: decimal(json.primary_probability, default.primary_probability)?,
+            slash_fraction: decimal(json.slash_fraction, default.slash_fraction)?,
+            unbonding_epochs: json.unbonding_epochs.unwrap_or(default.unbonding_epochs),
+            minimum_bond: json.minimum_bond.unwrap_or(default.minimum_bond),
+            initial_reliability: decimal(json.initial_reliability, default.initial_reliability)?,
+            initial_entropy: decimal(json.initial_entropy, default.initial_entropy)?,
+        })
+    }
+}
+
+impl Serialize for Params {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ParamsJson {
+            epoch_length: Some(self.epoch_length),
+            duty_period: Some(self.duty_period),
+            decay: Some(self.decay.to_string()),
+            kappa: Some(self.kappa.to_string()),
+            primary_probability: Some(self.primary_probability.to_string()),
+            slash_fraction: Some(self.slash_fraction.to_string()),
+            unbonding_epochs: Some(self.unbonding_epochs),
+            minimum_bond: Some(self.minimum_bond),
+            initial_reliability: Some(self.initial_reliability.to_string()),
+            initial_entropy: Some(self.initial_entropy.to_string()),
+        }
+        .serialize(s)
+    }
+}

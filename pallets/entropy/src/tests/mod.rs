@@ -1,0 +1,12 @@
+//! The pallet's tests on the mock runtime.
+
+mod diversity;
+mod duties;
+mod epochs;
+mod genesis;
+mod keys;
+mod metadata;
+mod sim;
+mod slashing;
+mod staking;
+mod weight_properties;
