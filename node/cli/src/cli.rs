@@ -45,6 +45,11 @@ pub enum Command {
     Key(KeyCommand),
 }
 
+/// Log targets kept quiet unless `--log` names them: yamux warns each time
+/// a peer drops a connection without closing it, which any remote peer can
+/// repeat at will to flood the log.
+pub const QUIET_BY_DEFAULT: &[&str] = &["yamux=error"];
+
 /// Where the chain and its data are.
 #[derive(Debug, Clone, Args)]
 pub struct SharedArgs {
@@ -70,6 +75,22 @@ impl SharedArgs {
     /// `~/.local/share/entroos-node`).
     pub fn base_path(&self) -> PathBuf {
         self.base_path.clone().unwrap_or_else(default_base_path)
+    }
+
+    /// The logging directives: `--log`'s (`info` without it), then
+    /// [`QUIET_BY_DEFAULT`] for each target `--log` does not name.
+    pub fn log_directives(&self) -> String {
+        let mut directives = match self.log.is_empty() {
+            true => vec!["info".to_string()],
+            false => self.log.clone(),
+        };
+        for quiet in QUIET_BY_DEFAULT {
+            let target = quiet.split('=').next().unwrap_or(quiet);
+            if !self.log.iter().any(|d| d.starts_with(target)) {
+                directives.push((*quiet).to_string());
+            }
+        }
+        directives.join(",")
     }
 
     /// The chain named on the command line (`dev` with `--dev`).
@@ -435,4 +456,27 @@ pub struct InspectArgs {
     /// Output options.
     #[command(flatten)]
     pub output: KeyOutput,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn directives(args: &[&str]) -> String {
+        let cli = Cli::try_parse_from([&["entroos-node"], args].concat()).expect("valid flags");
+        cli.run.shared.log_directives()
+    }
+
+    #[test]
+    fn noisy_targets_are_quiet_unless_named() {
+        assert_eq!(directives(&[]), "info,yamux=error");
+        assert_eq!(
+            directives(&["-l", "debug,sync=trace"]),
+            "debug,sync=trace,yamux=error"
+        );
+        assert_eq!(
+            directives(&["--log", "info,yamux::connection=debug"]),
+            "info,yamux::connection=debug"
+        );
+    }
 }

@@ -9,11 +9,7 @@ use entroos_node::{blocks, chain_spec::ChainSpec, key_commands, keys, service};
 use std::io::Write;
 
 fn init_logging(shared: &SharedArgs) {
-    let directives = if shared.log.is_empty() {
-        "info".to_string()
-    } else {
-        shared.log.join(",")
-    };
+    let directives = shared.log_directives();
     let filter = tracing_subscriber::EnvFilter::try_new(&directives)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()

@@ -175,6 +175,31 @@ fn render_network(out: &mut String, chain: &str, network: &crate::network::NodeN
             (&outbound, stats.bytes_outbound),
         ],
     );
+    render_admission(out, &plain, &stats);
+}
+
+/// Peers turned away or dropped: refused connections (bans, reserved-only
+/// mode, full slots), peers banned for breaking a protocol limit, and peers
+/// with which no notification protocol opened.
+fn render_admission(out: &mut String, plain: &str, stats: &entroos_network::NetworkStats) {
+    counter(
+        out,
+        "sub_libp2p_refused_connections_total",
+        "Connections refused by the admission rules (bans, reserved-only mode, peer slots)",
+        &[(plain, stats.refused_connections)],
+    );
+    counter(
+        out,
+        "sub_libp2p_misbehaving_peers_total",
+        "Peers banned for sending more than a protocol's size limit",
+        &[(plain, stats.misbehaving_peers)],
+    );
+    counter(
+        out,
+        "sub_libp2p_incompatible_peers_total",
+        "Peers dropped because no notification protocol opened with them",
+        &[(plain, stats.incompatible_peers)],
+    );
 }
 
 /// How much the metrics server serves, and for how long.

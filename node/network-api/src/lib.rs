@@ -37,7 +37,8 @@
 //! - **Reputation is a pure function of reports and time.**
 //!   [`PeerReputation`] sums typed [`ReputationChange`]s, decays them
 //!   towards zero per whole second of the injected clock and bans at
-//!   [`ReputationConfig::ban_threshold`] for [`ReputationConfig::ban_millis`];
+//!   [`ReputationConfig::ban_threshold`] for [`ReputationConfig::ban_millis`]
+//!   (reports during a ban neither repeat nor extend it: [`Verdict::Banned`]);
 //!   its memory is bounded by [`ReputationConfig::max_entries`].
 #![cfg_attr(
     not(test),

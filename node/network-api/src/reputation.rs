@@ -1,6 +1,9 @@
 //! Peer reputation: typed changes, and a book that sums them per peer,
 //! lets them decay towards zero over injected time, and bans a peer whose
-//! reputation falls to the threshold.
+//! reputation falls to the threshold. A ban is decided once: what a banned
+//! peer still had in flight is counted but neither repeats the ban (the
+//! node would disconnect and refuse it again for each message) nor
+//! extends it.
 //!
 //! Decay: every whole second a reputation loses 1/[`ReputationConfig::decay_divisor`]
 //! of itself (at least 1) towards zero, so a penalty halves in about 35 s
@@ -101,8 +104,14 @@ impl Default for ReputationConfig {
 pub enum Verdict {
     /// The peer may stay.
     Keep,
-    /// The peer is banned until this time: disconnect it and refuse it.
+    /// This report banned the peer until this time: disconnect it and refuse it.
     Ban {
+        /// End of the ban, in milliseconds.
+        until: u64,
+    },
+    /// The peer was already banned, until this time: nothing more to do
+    /// (its messages still in flight neither repeat nor extend the ban).
+    Banned {
         /// End of the ban, in milliseconds.
         until: u64,
     },
@@ -144,15 +153,15 @@ impl PeerReputation {
         });
         decay(entry, now, config.decay_divisor);
         entry.value = entry.value.saturating_add(change.value);
+        if let Some(until) = entry.banned_until.filter(|until| *until > now) {
+            return Verdict::Banned { until };
+        }
         if change.is_fatal() || entry.value <= config.ban_threshold {
             let until = now.saturating_add(config.ban_millis);
-            let until = entry.banned_until.map_or(until, |old| old.max(until));
             entry.banned_until = Some(until);
+            return Verdict::Ban { until };
         }
-        match entry.banned_until {
-            Some(until) if until > now => Verdict::Ban { until },
-            _ => Verdict::Keep,
-        }
+        Verdict::Keep
     }
 
     /// The peer's reputation at `now`.
@@ -257,6 +266,27 @@ mod tests {
         assert!(book.is_banned(&peer(1), 299_999));
         assert!(!book.is_banned(&peer(1), 300_000));
         assert!(!book.is_banned(&peer(2), 0));
+    }
+
+    #[test]
+    fn reports_during_a_ban_neither_repeat_nor_extend_it() {
+        let mut book = PeerReputation::new(ReputationConfig::default());
+        let fatal = ReputationChange::GENESIS_MISMATCH;
+        assert_eq!(
+            book.report(&peer(1), fatal, 0),
+            Verdict::Ban { until: 300_000 }
+        );
+        for at in [1, 10_000, 299_999] {
+            assert_eq!(
+                book.report(&peer(1), ReputationChange::BAD_MESSAGE, at),
+                Verdict::Banned { until: 300_000 }
+            );
+        }
+        assert!(!book.is_banned(&peer(1), 300_000));
+        assert_eq!(
+            book.report(&peer(1), fatal, 300_000),
+            Verdict::Ban { until: 600_000 }
+        );
     }
 
     #[test]

@@ -139,6 +139,24 @@ mod tests {
         ));
     }
 
+    proptest::proptest! {
+        /// Every frame begins a peer's bytes on a substream: whatever they
+        /// are, reading never panics, never yields more than the limit, and
+        /// what it yields is exactly the bytes after the length prefix.
+        #[test]
+        fn random_bytes_never_pass_the_limit(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..96),
+            max in 0usize..64,
+        ) {
+            let mut input = Cursor::new(bytes.clone());
+            if let Ok(frame) = block_on(read_frame(&mut input, max)) {
+                proptest::prop_assert!(frame.len() <= max);
+                let end = usize::try_from(input.position()).unwrap();
+                proptest::prop_assert_eq!(&bytes[end - frame.len()..end], &frame[..]);
+            }
+        }
+    }
+
     #[test]
     fn varint_matches_leb128() {
         let mut out = [0u8; MAX_VARINT_BYTES];

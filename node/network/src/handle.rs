@@ -27,6 +27,9 @@ pub(crate) enum Command {
     Disconnect(PeerId),
     /// Disconnect and refuse the peer for a while.
     Ban(PeerId, Duration),
+    /// The peer sent more than a limit allows (a response): ban it as
+    /// the worker bans any peer that does.
+    Misbehaved(PeerId),
     /// Keep the peer connected, at this address.
     AddReserved(PeerId, Multiaddr),
     /// Stop keeping the peer connected.
@@ -105,7 +108,9 @@ impl NetworkHandle {
 
     /// Sends a request to a connected peer and waits for its response, at
     /// most the protocol's timeout. Dropping the future abandons the request.
-    /// The future must run on a tokio runtime.
+    /// A response above the protocol's limit is refused before it is read,
+    /// and its sender banned like any peer that breaks a limit. The future
+    /// must run on a tokio runtime.
     pub fn request(
         &self,
         peer: &PeerId,
@@ -129,9 +134,13 @@ impl NetworkHandle {
                     .map_err(open_failure)?;
                 requests::exchange(stream, &bytes, max_response).await
             };
-            tokio::time::timeout(timeout, exchange)
+            let outcome = tokio::time::timeout(timeout, exchange)
                 .await
-                .unwrap_or(Err(RequestFailure::Timeout))
+                .unwrap_or(Err(RequestFailure::Timeout));
+            if outcome == Err(RequestFailure::ResponseTooLarge) {
+                let _ = commands.try_send(Command::Misbehaved(peer));
+            }
+            outcome
         }
     }
 

@@ -51,10 +51,10 @@
 //!
 //! ## Limits and backpressure
 //!
-//! - A frame larger than the protocol's limit is refused before its bytes
-//!   are read; the peer is reported as misbehaving, banned for
-//!   [`NetworkConfig::misbehaviour_ban`] and disconnected. Sending an
-//!   oversized message or request fails locally.
+//! - A frame larger than the protocol's limit (handshakes and responses
+//!   included) is refused before its bytes are read; the peer is reported
+//!   as misbehaving, banned for [`NetworkConfig::misbehaviour_ban`] and
+//!   disconnected. Sending an oversized message or request fails locally.
 //! - Outgoing notifications wait in a per-peer, per-protocol queue of
 //!   [`NotificationProtocol::queue_size`]; when it is full
 //!   [`NetworkHandle::send_notification`] fails with

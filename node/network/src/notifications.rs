@@ -13,7 +13,10 @@
 //!    handshake, and emit every frame it carries as a `Notification`;
 //! 4. end — unregister the queue, emit `Disconnected` — when either
 //!    substream closes or fails, a write stalls past [`WRITE_TIMEOUT`], or
-//!    a frame exceeds the limit (then the peer is reported as misbehaving).
+//!    a frame exceeds the limit.
+//!
+//! A handshake or a message above its limit, on either substream, reports
+//! the peer as misbehaving (the worker bans and disconnects it).
 //!
 //! Notifications are read only after `Connected` has been emitted, so the
 //! consumer always sees `Connected` first.
@@ -84,15 +87,35 @@ impl Incoming {
     }
 }
 
+/// Where a peer whose handshake is above the limit is reported.
+struct Blame {
+    peer: PeerId,
+    reports: mpsc::Sender<Report>,
+}
+
+impl Blame {
+    /// Reports the peer if `error` is a handshake above the limit.
+    async fn if_too_large(&self, error: &FrameError) {
+        if let FrameError::TooLarge { size, max } = error {
+            tracing::debug!(peer = %self.peer, size, max, "handshake above the limit");
+            let peer = self.peer.libp2p();
+            let _ = self.reports.send(Report::Misbehaved { peer }).await;
+        }
+    }
+}
+
 /// Answers a peer's substream: reads its handshake, writes ours.
 async fn accept(
     mut stream: Stream,
     handshake: Vec<u8>,
-    max_handshake: usize,
-    max_message: usize,
+    (max_handshake, max_message): (usize, usize),
+    blame: Blame,
 ) -> Option<Frames> {
     let exchange = async {
-        read_frame(&mut stream, max_handshake).await.ok()?;
+        if let Err(error) = read_frame(&mut stream, max_handshake).await {
+            blame.if_too_large(&error).await;
+            return None;
+        }
         write_frame(&mut stream, &handshake).await.ok()
     };
     timeout(HANDSHAKE_TIMEOUT, exchange).await.ok().flatten()?;
@@ -225,7 +248,15 @@ impl Session {
     fn accepting(&self, stream: Stream) -> Incoming {
         let (max_handshake, max_message, _) = self.limits();
         let handshake = self.shared.handshake(self.index);
-        Incoming::Accepting(accept(stream, handshake, max_handshake, max_message).boxed())
+        let limits = (max_handshake, max_message);
+        Incoming::Accepting(accept(stream, handshake, limits, self.blame()).boxed())
+    }
+
+    fn blame(&self) -> Blame {
+        Blame {
+            peer: self.peer,
+            reports: self.reports.clone(),
+        }
     }
 
     /// Opens the outbound substream and exchanges handshakes on it.
@@ -240,11 +271,14 @@ impl Session {
         write_frame(&mut stream, &self.shared.handshake(self.index))
             .await
             .ok()?;
-        let handshake = read_frame(&mut stream, self.limits().0)
-            .await
-            .inspect_err(|error| tracing::debug!(peer = %self.peer, %error, "no handshake back"))
-            .ok()?;
-        Some((stream, handshake))
+        match read_frame(&mut stream, self.limits().0).await {
+            Ok(handshake) => Some((stream, handshake)),
+            Err(error) => {
+                tracing::debug!(peer = %self.peer, %error, "no handshake back");
+                self.blame().if_too_large(&error).await;
+                None
+            }
+        }
     }
 
     async fn serve(

@@ -131,6 +131,7 @@ impl Policy {
         self.check(peer, direction)
             .map(|()| dummy::ConnectionHandler)
             .map_err(|refusal| {
+                tracing::debug!(%peer, ?direction, %refusal, "connection refused");
                 self.refused.fetch_add(1, Ordering::Relaxed);
                 ConnectionDenied::new(refusal)
             })

@@ -210,6 +210,9 @@ impl NetworkWorker {
                 let _ = self.swarm.disconnect_peer_id(peer.libp2p());
             }
             Command::Ban(peer, duration) => self.ban(peer.libp2p(), duration),
+            Command::Misbehaved(peer) => self.on_report(Report::Misbehaved {
+                peer: peer.libp2p(),
+            }),
             Command::AddReserved(peer, addr) => {
                 self.add_reserved(peer.libp2p(), addr, Instant::now())
             }

@@ -155,3 +155,51 @@ async fn an_oversized_request_is_refused() {
     let stats = a.handle.clone();
     wait_until("a reports b", move || stats.stats().misbehaving_peers == 1).await;
 }
+
+/// B's handshake (2 KiB) is above A's handshake limit (1 KiB): A refuses it
+/// before reading it and bans B, whichever substream carried it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_handshake_is_refused_and_its_sender_banned() {
+    let mut a = start(config(GENESIS, 64 * 1024, b"status-a")).await;
+    let mut cfg_b = config(GENESIS, 64 * 1024, &[7u8; 2048]);
+    cfg_b.boot_nodes = vec![a.addr()];
+    let b = start(cfg_b).await;
+
+    let stats = a.handle.clone();
+    wait_until("a reports b", move || stats.stats().misbehaving_peers >= 1).await;
+    let refused = a.handle.clone();
+    wait_until("b's redial refused while banned", move || {
+        refused.stats().refused_connections > 0
+    })
+    .await;
+    assert!(
+        a.drain()
+            .iter()
+            .all(|e| !matches!(e, NetworkEvent::Connected { .. })),
+        "the oversized handshake reached the consumer"
+    );
+    assert!(b.handle.peers().iter().all(|p| p.open_protocols.is_empty()));
+}
+
+/// A (limit 1 KiB) asks B (limit 64 KiB), which answers with 4 KiB: A
+/// refuses the response before reading it and bans B.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_response_is_refused_and_its_sender_banned() {
+    let (a, mut b) = pair(1024, 64 * 1024).await;
+
+    let request = tokio::spawn(a.handle.request(&b.peer, SYNC, b"ping".to_vec()));
+    answer_next(&mut b, |_| Some(vec![9u8; 4096]))
+        .await
+        .expect("within b's limit");
+    assert_eq!(
+        within("the failure", request).await.expect("task"),
+        Err(RequestFailure::ResponseTooLarge)
+    );
+    let stats = a.handle.clone();
+    wait_until("a reports b", move || stats.stats().misbehaving_peers == 1).await;
+    let refused = a.handle.clone();
+    wait_until("b's redial refused while banned", move || {
+        refused.stats().refused_connections > 0
+    })
+    .await;
+}
