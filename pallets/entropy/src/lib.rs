@@ -42,7 +42,9 @@
 //!
 //! [`Config::Authorship`] gives the slot and the author's claim of the block
 //! being executed (`on_initialize` accounts them and refuses a block whose
-//! claim contradicts the set); [`Pallet::note_precommits`] takes the
+//! claim contradicts the set); [`PreDigestAuthorship`] reads them from the
+//! slot pre-runtime digest the node writes (`entroos-consensus-primitives`'
+//! `PreDigest`, engine `entr`). [`Pallet::note_precommits`] takes the
 //! voters of a justification the runtime has verified.
 //!
 //! ## Invariants
@@ -65,6 +67,7 @@
     )
 )]
 
+mod authorship;
 mod calls;
 mod diversity;
 mod duties;
@@ -89,6 +92,8 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
+pub use authorship::PreDigestAuthorship;
+pub use entroos_consensus_primitives::secondary_draw;
 pub use equivocation::{
     vote_payload, BlockEquivocationProof, SignedVote, VoteEquivocationProof, VoteKind,
 };
@@ -96,7 +101,6 @@ pub use genesis::{GenesisConfig, GenesisValidator, SessionConfig};
 pub use keys::key_ownership_message;
 pub use pallet::{Call, Error, Event};
 pub use params::{Params, MAX_EPOCH_LENGTH, MAX_KAPPA, MIN_UNBONDING_EPOCHS};
-pub use randomness::secondary_draw;
 pub use storage::*;
 pub use types::*;
 
@@ -110,8 +114,9 @@ use std::marker::PhantomData;
 
 /// The pallet's storage prefix.
 pub const PALLET: &str = "Entropy";
-/// The engine id of block seals (the last digest item of a header).
-pub const SEAL_ENGINE_ID: ConsensusEngineId = *b"entr";
+/// The engine id of block seals (the last digest item of a header) and of
+/// the slot pre-runtime digest.
+pub const SEAL_ENGINE_ID: ConsensusEngineId = entroos_consensus_primitives::ENGINE_ID;
 /// The most offences recorded per epoch (for deduplication).
 pub const MAX_OFFENCES_PER_EPOCH: u32 = 1_024;
 

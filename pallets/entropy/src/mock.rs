@@ -1,9 +1,13 @@
 //! A runtime of System, Balances and Entropy for the pallet's tests, with
 //! validators whose keys are real sr25519/ed25519 pairs.
 
-use crate::{AuthorClaim, BlockAuthorship, GenesisConfig, Params, SessionConfig, SessionKeys};
+use crate::{
+    AuthorClaim, BlockAuthorship, ClaimKind, GenesisConfig, Params, PreDigestAuthorship,
+    SessionConfig, SessionKeys,
+};
 use codec::{Decode, Encode};
 use entroos_arithmetic::FixedU128;
+use entroos_consensus_primitives::PreDigest;
 use entroos_primitives::crypto::{ed25519, sr25519};
 use entroos_primitives::version::RuntimeVersion;
 use entroos_primitives::weights::RuntimeDbWeight;
@@ -79,25 +83,29 @@ pub const INDEX: u8 = 9;
 pub const MAX_VALIDATORS: u32 = 24;
 pub const MAX_CANDIDATES: u32 = 32;
 
-/// The test chain's pre-runtime digest: SCALE `(slot, Option<AuthorClaim>)`.
-pub const TEST_ENGINE: [u8; 4] = *b"test";
+/// Blocks with a claim carry the node's slot pre-digest, read by the
+/// pallet's own [`PreDigestAuthorship`]. Blocks without one (which the
+/// node never makes, but the pallet accepts) state only their slot, as a
+/// SCALE `u64` under this engine.
+pub const SLOT_ONLY_ENGINE: [u8; 4] = *b"test";
 
 pub struct DigestAuthorship;
 
-fn decode_pre_digest(digest: &Digest) -> Option<(u64, Option<AuthorClaim>)> {
-    let raw = digest.pre_runtime(TEST_ENGINE)?;
+fn slot_only(digest: &Digest) -> Option<u64> {
+    let raw = digest.pre_runtime(SLOT_ONLY_ENGINE)?;
     Decode::decode(&mut &raw[..]).ok()
 }
 
 impl BlockAuthorship for DigestAuthorship {
     fn current_slot(ext: &dyn Externalities) -> Option<u64> {
-        decode_pre_digest(&pallet_system::DigestItems::get(ext)).map(|(slot, _)| slot)
+        PreDigestAuthorship::current_slot(ext)
+            .or_else(|| slot_only(&pallet_system::DigestItems::get(ext)))
     }
     fn claim(ext: &dyn Externalities) -> Option<AuthorClaim> {
-        decode_pre_digest(&pallet_system::DigestItems::get(ext)).and_then(|(_, claim)| claim)
+        PreDigestAuthorship::claim(ext)
     }
     fn slot_of(header: &Header) -> Option<u64> {
-        decode_pre_digest(&header.digest).map(|(slot, _)| slot)
+        PreDigestAuthorship::slot_of(header).or_else(|| slot_only(&header.digest))
     }
 }
 
@@ -213,11 +221,32 @@ pub fn new_test_ext(validators: &[(u8, Balance)], params: Params) -> TestExterna
     t
 }
 
+/// The pre-digest stating `claim` at `slot`. The pallet trusts block import
+/// to have verified the VRF proof, so the tests' primary claims carry an
+/// all-zero one.
+pub fn pre_digest(slot: u64, claim: AuthorClaim) -> PreDigest {
+    let authority_index = claim.authority_index;
+    match claim.kind {
+        ClaimKind::Primary { vrf_output } => PreDigest::Primary {
+            authority_index,
+            slot,
+            vrf_output,
+            vrf_proof: [0; 64],
+        },
+        ClaimKind::Secondary => PreDigest::Secondary {
+            authority_index,
+            slot,
+        },
+    }
+}
+
 /// The pre-runtime digest of a block at `slot` with `claim`.
 pub fn slot_digest(slot: u64, claim: Option<AuthorClaim>) -> Digest {
-    Digest {
-        logs: vec![DigestItem::PreRuntime(TEST_ENGINE, (slot, claim).encode())],
-    }
+    let item = match claim {
+        Some(claim) => pre_digest(slot, claim).to_digest_item(),
+        None => DigestItem::PreRuntime(SLOT_ONLY_ENGINE, slot.encode()),
+    };
+    Digest { logs: vec![item] }
 }
 
 /// Starts block `n` at `slot` and runs the pallet's `on_initialize`.

@@ -4,33 +4,24 @@
 //!   accumulator: `acc ← blake2_256(acc ++ output)` (it starts at zero).
 //! - When epoch `e` ends, the randomness of epoch `e+2` (the set selected
 //!   then) is `blake2_256(SCALE((randomness(e), e+2, acc)))`.
-//! - The secondary assignee of `slot` is `weighted_pick(draw, weights)` with
-//!   `draw` the first 16 bytes, little-endian, of
-//!   `blake2_256(randomness ++ SCALE(slot))`; the slot-authoring code
-//!   computes the same from the epoch set.
+//! - The secondary assignee of `slot` is
+//!   `entroos_consensus_primitives::secondary_author(randomness, slot,
+//!   weights)`: `weighted_pick(draw, weights)` with `draw` the first 16
+//!   bytes, little-endian, of `blake2_256(randomness ++ SCALE(slot))`. The
+//!   node's slot authoring calls the same function on the same set.
 
 use crate::{Config, EpochSetOf, Pallet, RandomnessAccumulator};
 use codec::Encode;
-use entroos_arithmetic::weighted_pick;
+use entroos_consensus_primitives::secondary_author;
 use entroos_primitives::hashing::blake2_256;
 use entroos_support::state::Externalities;
-
-/// The uniform draw that picks `slot`'s secondary assignee.
-pub fn secondary_draw(randomness: &[u8; 32], slot: u64) -> u128 {
-    let mut input = randomness.to_vec();
-    input.extend(slot.encode());
-    let hash = blake2_256(&input);
-    hash.first_chunk::<16>()
-        .map_or(0, |low| u128::from_le_bytes(*low))
-}
 
 /// The index of `slot`'s secondary assignee in `set`, if any member has weight.
 pub fn secondary_index<S: entroos_support::storage::TypedGet<Value = u32>>(
     set: &crate::EpochSet<S>,
     slot: u64,
 ) -> Option<u32> {
-    let index = weighted_pick(secondary_draw(&set.randomness, slot), &set.weights())?;
-    u32::try_from(index).ok()
+    secondary_author(&set.randomness, slot, &set.weights())
 }
 
 /// The randomness of epoch `target` from the randomness of the ending epoch
@@ -71,11 +62,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn draws_depend_on_randomness_and_slot() {
-        let a = secondary_draw(&[1; 32], 5);
-        assert_eq!(a, secondary_draw(&[1; 32], 5));
-        assert_ne!(a, secondary_draw(&[1; 32], 6));
-        assert_ne!(a, secondary_draw(&[2; 32], 5));
+    fn randomness_depends_on_the_target_and_the_accumulator() {
         assert_ne!(derive(&[0; 32], 2, &[0; 32]), derive(&[0; 32], 3, &[0; 32]));
         assert_ne!(derive(&[0; 32], 2, &[0; 32]), derive(&[0; 32], 2, &[1; 32]));
     }

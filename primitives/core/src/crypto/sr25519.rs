@@ -34,6 +34,11 @@ impl Pair {
         self.0.public.to_bytes()
     }
 
+    /// The schnorrkel key pair, for uses beyond signing (slot VRFs).
+    pub fn as_schnorrkel(&self) -> &Keypair {
+        &self.0
+    }
+
     /// Signs `message` (randomized: two signatures of one message differ).
     pub fn sign(&self, message: &[u8]) -> [u8; 64] {
         self.0.sign_simple(SIGNING_CONTEXT, message).to_bytes()
