@@ -7,9 +7,13 @@
 //! it computed: a block being built or imported is then abandoned rather
 //! than built on reads that answered "absent".
 //!
-//! `AuraApi_slot_duration` returns the slot duration in milliseconds (a
-//! SCALE `u64`, Substrate's `SlotDuration`); `AuraApi_authorities` the
-//! authority set (a SCALE `Vec` of 32-byte sr25519 public keys).
+//! `EntropyApi` is what slot authorship and finality read:
+//! `slot_duration` (milliseconds, a SCALE `u64`, Substrate's
+//! `SlotDuration`; set by the chain spec), `current_epoch` and `next_epoch`
+//! (an `EpochInfo`: index, first slot — `None` before the first block —,
+//! length, randomness, authorities with their sr25519 VRF keys and weights,
+//! and `c`) and `finality_voters` (ed25519 keys and weights, the epoch
+//! index as set id).
 //!
 //! `SessionKeys_generate_session_keys` makes keys in the node's keystore
 //! (see [`crate::session_keys`]), so it answers only through [`call_with`]
@@ -25,7 +29,9 @@ use crate::genesis;
 use crate::inherents::{self, InherentData};
 use crate::metadata;
 use crate::session_keys;
-use crate::{Aura, Block, Runtime, RuntimeError, System, TransactionPayment, UncheckedExtrinsic};
+use crate::{
+    Block, Entropy, Runtime, RuntimeError, System, TransactionPayment, UncheckedExtrinsic,
+};
 use codec::{Decode, DecodeLimit, Encode};
 use entroos_primitives::dispatch::RuntimeDispatchInfo;
 use entroos_primitives::validity::TransactionSource;
@@ -37,7 +43,7 @@ use types::{OpaqueMetadata, PresetId, SlotDuration};
 
 /// Every method [`call`] answers (it refuses any other), in the order of
 /// Substrate's API traits.
-pub const METHODS: [&str; 24] = [
+pub const METHODS: [&str; 26] = [
     "Core_version",
     "Core_execute_block",
     "Core_initialize_block",
@@ -58,8 +64,10 @@ pub const METHODS: [&str; 24] = [
     "GenesisBuilder_build_state",
     "GenesisBuilder_get_preset",
     "GenesisBuilder_preset_names",
-    "AuraApi_slot_duration",
-    "AuraApi_authorities",
+    "EntropyApi_slot_duration",
+    "EntropyApi_current_epoch",
+    "EntropyApi_next_epoch",
+    "EntropyApi_finality_voters",
     "SessionKeys_generate_session_keys",
     "SessionKeys_decode_session_keys",
 ];
@@ -198,13 +206,21 @@ fn dispatch(
             .map(|n| PresetId(n.as_bytes().to_vec()))
             .collect::<Vec<_>>()
             .encode(),
-        "AuraApi_slot_duration" => {
+        "EntropyApi_slot_duration" => {
             let () = args(method, input)?;
-            SlotDuration(Aura::slot_duration()).encode()
+            SlotDuration(Entropy::params(ext).slot_duration).encode()
         }
-        "AuraApi_authorities" => {
+        "EntropyApi_current_epoch" => {
             let () = args(method, input)?;
-            Aura::authorities(ext).encode()
+            Entropy::current_epoch(ext).encode()
+        }
+        "EntropyApi_next_epoch" => {
+            let () = args(method, input)?;
+            Entropy::next_epoch(ext).encode()
+        }
+        "EntropyApi_finality_voters" => {
+            let () = args(method, input)?;
+            Entropy::finality_voters(ext).encode()
         }
         "SessionKeys_generate_session_keys" => {
             let seed: Option<Vec<u8>> = args(method, input)?;
@@ -244,10 +260,7 @@ fn build_state(
     input: &[u8],
 ) -> Result<Result<(), String>, RuntimeError> {
     let json: Vec<u8> = args(method, input)?;
-    let result = serde_json::from_slice(&json)
-        .map_err(|e| RuntimeError::Genesis(e.to_string()))
-        .and_then(genesis::config_from_patch)
-        .and_then(|config| genesis::build(ext, &config));
+    let result = genesis::config_from_json(&json).and_then(|config| genesis::build(ext, &config));
     Ok(result.map_err(|e| e.to_string()))
 }
 

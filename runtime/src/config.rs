@@ -17,7 +17,7 @@ pub const RUNTIME_APIS: [(&str, u32); 10] = [
     ("TransactionPaymentApi", 4),
     ("OffchainWorkerApi", 2),
     ("GenesisBuilder", 1),
-    ("AuraApi", 1),
+    ("EntropyApi", 1),
     ("SessionKeys", 1),
 ];
 
@@ -108,8 +108,11 @@ impl pallet_timestamp::Config for Runtime {
     const MINIMUM_PERIOD: u64 = MINIMUM_PERIOD;
 }
 
-impl pallet_aura::Config for Runtime {
-    const MAX_AUTHORITIES: u32 = MAX_AUTHORITIES;
+impl pallet_entropy::Config for Runtime {
+    const INDEX: u8 = pallet_index::ENTROPY;
+    const MAX_VALIDATORS: u32 = MAX_VALIDATORS;
+    const MAX_CANDIDATES: u32 = MAX_CANDIDATES;
+    type Authorship = pallet_entropy::PreDigestAuthorship;
 }
 
 impl pallet_balances::Config for Runtime {

@@ -9,8 +9,8 @@ pub mod pallet_index {
     pub const SYSTEM: u8 = 0;
     /// Timestamp.
     pub const TIMESTAMP: u8 = 1;
-    /// Aura.
-    pub const AURA: u8 = 2;
+    /// Entropy.
+    pub const ENTROPY: u8 = 2;
     /// Balances.
     pub const BALANCES: u8 = 4;
     /// TransactionPayment.
@@ -34,13 +34,21 @@ pub const SS58_PREFIX: u16 = 42;
 
 /// Block hashes kept for mortality checks.
 pub const BLOCK_HASH_COUNT: BlockNumber = 2400;
-/// The slot duration, in milliseconds: one block per slot.
-pub const SLOT_DURATION: u64 = 1_000;
-/// The least time between blocks, in milliseconds: half the slot, so that
-/// Aura's slot duration (twice this) is [`SLOT_DURATION`].
-pub const MINIMUM_PERIOD: u64 = SLOT_DURATION / 2;
-/// The most block authorities there may be.
-pub const MAX_AUTHORITIES: u32 = 32;
+/// The slot duration of the development preset, in milliseconds.
+pub const DEV_SLOT_DURATION: u64 = 1_000;
+/// The slot duration of the local testnet preset, in milliseconds.
+pub const LOCAL_SLOT_DURATION: u64 = 2_000;
+/// The least time between blocks, in milliseconds: half the shortest slot
+/// a chain spec may set (`entropy.params.slotDuration` is checked at
+/// genesis to be at least twice this), so a block per slot always passes.
+pub const MINIMUM_PERIOD: u64 = DEV_SLOT_DURATION / 2;
+/// The most validators in an epoch's set.
+pub const MAX_VALIDATORS: u32 = 64;
+/// The most stashes that may intend to validate at once.
+pub const MAX_CANDIDATES: u32 = 256;
+/// The bond each preset validator makes: one token, the default minimum
+/// (zombienet endows the stashes it adds with two).
+pub const PRESET_BOND: Balance = UNIT;
 
 /// Picoseconds per second of execution.
 pub const WEIGHT_REF_TIME_PER_SECOND: u64 = 1_000_000_000_000;

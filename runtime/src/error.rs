@@ -29,9 +29,11 @@ pub enum BlockError {
     /// The block did not set its timestamp.
     #[error("the block has no timestamp inherent")]
     MissingTimestamp,
-    /// The block's slot is malformed or does not follow its parent's.
-    #[error("invalid slot: {0}")]
-    InvalidSlot(#[from] pallet_aura::SlotError),
+    /// The consensus pallet refused the block's slot or claim: the slot
+    /// does not follow the parent's, the author index is not in the
+    /// epoch's set, or a secondary claim is not the slot's assignee's.
+    #[error("slot claim refused: {0}")]
+    InvalidClaim(#[from] pallet_entropy::Error),
     /// The header's state root differs from the computed one.
     #[error("state root mismatch: header has {expected}, execution gives {computed}")]
     StateRootMismatch {

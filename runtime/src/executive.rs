@@ -4,19 +4,24 @@
 //! (inherents first), [`finalize_block`]. [`execute_block`] runs all three on
 //! a received block and checks its roots and digest; the block author calls
 //! them one by one through the `BlockBuilder` API. A block whose
-//! initialization a pallet refuses (Aura: a slot that does not follow the
-//! parent's) is invalid.
+//! initialization a pallet refuses (Entropy: a slot that does not follow
+//! the parent's, or a claim that contradicts the epoch's set) is invalid.
+//!
+//! Unsigned extrinsics are either inherents (the timestamp) or the entropy
+//! pallet's equivocation reports, admitted by [`crate::unsigned`] in the
+//! pool and again when a block applies them.
 
 use crate::checks::{self, Signed};
 use crate::error::BlockError;
+use crate::unsigned;
 use crate::{
-    Aura, Balances, Block, Runtime, System, Timestamp, TransactionPayment, UncheckedExtrinsic,
+    Balances, Block, Entropy, Runtime, System, Timestamp, TransactionPayment, UncheckedExtrinsic,
 };
 use codec::Encode;
 use entroos_primitives::dispatch::{DispatchClass, DispatchInfo};
 use entroos_primitives::validity::{
     ApplyExtrinsicResult, InvalidTransaction, TransactionSource, TransactionValidity,
-    UnknownTransaction, ValidTransaction,
+    ValidTransaction,
 };
 use entroos_primitives::{BlockNumber, Digest, DigestItem, Header, Weight, H256};
 use entroos_support::dispatch::{GetDispatchInfo, RawOrigin};
@@ -62,10 +67,10 @@ fn all_pallets_on_initialize(
 ) -> Result<Weight, BlockError> {
     let Ok(system) = System::on_initialize(ext, n);
     let Ok(timestamp) = Timestamp::on_initialize(ext, n);
-    let aura = Aura::on_initialize(ext, n)?;
+    let entropy = Entropy::on_initialize(ext, n)?;
     let Ok(balances) = Balances::on_initialize(ext, n);
     let Ok(payment) = TransactionPayment::on_initialize(ext, n);
-    Ok([timestamp, aura, balances, payment]
+    Ok([timestamp, entropy, balances, payment]
         .into_iter()
         .fold(system, Weight::saturating_add))
 }
@@ -73,7 +78,7 @@ fn all_pallets_on_initialize(
 fn all_pallets_on_finalize(ext: &mut dyn Externalities, n: BlockNumber) {
     System::on_finalize(ext, n);
     Timestamp::on_finalize(ext, n);
-    Aura::on_finalize(ext, n);
+    Entropy::on_finalize(ext, n);
     Balances::on_finalize(ext, n);
     TransactionPayment::on_finalize(ext, n);
 }
@@ -117,7 +122,11 @@ fn apply_in_transaction(
             checks::consume_block_resources(ext, &info, len)?;
             RawOrigin::None
         }
-        None => return Err(UnknownTransaction::NoUnsignedValidator.into()),
+        None => {
+            unsigned::check(ext, &xt.function)?;
+            checks::consume_block_resources(ext, &info, len)?;
+            RawOrigin::None
+        }
     };
     System::note_extrinsic(ext, encoded);
     let result = dispatch_transactional(ext, xt, origin);
@@ -239,7 +248,8 @@ pub fn validate_transaction(
         if checks::is_inherent(&xt.function, &info) {
             return Err(InvalidTransaction::MandatoryValidation.into());
         }
-        return Err(UnknownTransaction::NoUnsignedValidator.into());
+        checks::check_extrinsic_limits(&info, len)?;
+        return unsigned::validate(ext, &xt.function);
     };
     let (requires, provides) = checks::nonce_tags(ext, &signed)?;
     checks::check_extrinsic_limits(&info, len)?;

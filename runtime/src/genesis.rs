@@ -2,22 +2,39 @@
 //! `RuntimeGenesisConfig` shape, camelCase), named presets, and building the
 //! initial state from a JSON patch over the defaults.
 //!
-//! The presets endow the development accounts and name the block
-//! authorities (`aura.authorities`, sr25519 SS58 addresses): `//Alice` for
-//! `development`; `//Alice`, `//Bob`, `//Charlie` and `//Dave` for
-//! `local_testnet`.
+//! The sections are `system`, `balances`, `entropy` (the consensus
+//! parameters, the default bond and optional per-validator bonds and
+//! declarations) and `session` (`keys`: `[stash, stash, {"babe": <sr25519
+//! SS58>, "grandpa": <ed25519 SS58>}]` per validator, the shape zombienet's
+//! genesis editing writes; `aura` is read as the VRF key when there is no
+//! `babe`). The presets:
+//!
+//! | preset | validators | slot |
+//! |---|---|---|
+//! | `development` | `//Alice` | 1 s |
+//! | `local_testnet` | `//Alice`, `//Bob`, `//Charlie`, `//Dave` | 2 s |
+//!
+//! Each validator's stash is `//<Name>//stash` (zombienet's), bonding
+//! [`PRESET_BOND`]; its keys are `//<Name>` as sr25519 (`babe`) and ed25519
+//! (`grandpa`). The development accounts and the validators' stashes are
+//! endowed with [`DEV_ENDOWMENT`].
+//!
+//! Numbers are read from the JSON text itself (never through a float), so
+//! balances and bonds above 2^64 are exact.
 
-use crate::constants::DEV_ENDOWMENT;
+use crate::constants::{
+    DEV_ENDOWMENT, DEV_SLOT_DURATION, LOCAL_SLOT_DURATION, MINIMUM_PERIOD, PRESET_BOND,
+};
 use crate::{Runtime, RuntimeError};
 use codec::Encode;
 use entroos_primitives::arithmetic::FixedU128;
-use entroos_primitives::crypto::{sr25519, DEV_ACCOUNT_NAMES};
+use entroos_primitives::crypto::{ed25519, sr25519, DEV_ACCOUNT_NAMES};
 use entroos_primitives::{AccountId32, Header, H256};
 use entroos_support::state::Externalities;
 use entroos_support::trie::ordered_trie_root;
-use pallet_aura::AuthorityId;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The well-known key of the runtime's identity: it holds the SCALE
 /// [`RuntimeVersion`](entroos_primitives::version::RuntimeVersion) (a native
@@ -38,12 +55,15 @@ pub struct RuntimeGenesisConfig {
     /// System.
     #[serde(default)]
     pub system: SystemConfig,
-    /// Aura: the block authorities.
-    #[serde(default)]
-    pub aura: pallet_aura::GenesisConfig,
     /// Balances.
     #[serde(default)]
     pub balances: pallet_balances::GenesisConfig,
+    /// Entropy: parameters, bonds and declarations.
+    #[serde(default)]
+    pub entropy: pallet_entropy::GenesisConfig,
+    /// The validators and their session keys.
+    #[serde(default)]
+    pub session: pallet_entropy::SessionConfig,
 }
 
 /// The preset for single-node development chains.
@@ -70,62 +90,87 @@ pub fn dev_uris() -> Vec<String> {
 pub fn dev_accounts() -> Vec<AccountId32> {
     dev_uris()
         .iter()
-        .filter_map(|uri| sr25519::Pair::from_uri(uri).ok())
+        .filter_map(|uri| account_of(uri))
+        .collect()
+}
+
+fn account_of(uri: &str) -> Option<AccountId32> {
+    sr25519::Pair::from_uri(uri)
+        .ok()
         .map(|p| AccountId32(p.public()))
-        .collect()
 }
 
-/// The sr25519 keys of `//<name>` for each name.
-fn dev_authorities(names: &[&str]) -> Vec<AuthorityId> {
-    names
-        .iter()
-        .filter_map(|name| sr25519::Pair::from_uri(&format!("//{name}")).ok())
-        .map(|pair| AuthorityId(pair.public()))
-        .collect()
+/// The stash of development validator `name`: `//<name>//stash`.
+pub fn dev_stash(name: &str) -> Option<AccountId32> {
+    account_of(&format!("//{name}//stash"))
 }
 
-/// The block authorities of a preset; `None` for an unknown name.
-fn preset_authorities(name: &str) -> Option<Vec<AuthorityId>> {
+/// The `session.keys` entry of development validator `name`: its stash
+/// twice and its `babe` (sr25519) and `grandpa` (ed25519) keys of `//<name>`.
+pub fn dev_session_entry(
+    name: &str,
+) -> Option<(AccountId32, AccountId32, BTreeMap<String, String>)> {
+    let uri = format!("//{name}");
+    let stash = dev_stash(name)?;
+    let babe = AccountId32(sr25519::Pair::from_uri(&uri).ok()?.public());
+    let grandpa = AccountId32(ed25519::Pair::from_uri(&uri).ok()?.public());
+    let keys = BTreeMap::from([
+        ("babe".to_string(), babe.to_string()),
+        ("grandpa".to_string(), grandpa.to_string()),
+    ]);
+    Some((stash, stash, keys))
+}
+
+/// The validators and slot duration of a preset; `None` for an unknown name.
+fn preset_validators(name: &str) -> Option<(&'static [&'static str], u64)> {
     match name {
-        DEV_PRESET => Some(dev_authorities(&["Alice"])),
-        LOCAL_PRESET => Some(dev_authorities(&["Alice", "Bob", "Charlie", "Dave"])),
+        DEV_PRESET => Some((&["Alice"], DEV_SLOT_DURATION)),
+        LOCAL_PRESET => Some((&["Alice", "Bob", "Charlie", "Dave"], LOCAL_SLOT_DURATION)),
         _ => None,
     }
 }
 
 /// The preset's configuration patch, as JSON; `None` for an unknown name.
 pub fn preset(name: &str) -> Option<Value> {
-    let authorities = preset_authorities(name)?;
-    let balances: Vec<(AccountId32, u128)> = dev_accounts()
-        .into_iter()
-        .map(|a| (a, DEV_ENDOWMENT))
-        .collect();
+    let (validators, slot_duration) = preset_validators(name)?;
+    let mut endowed = dev_accounts();
+    for stash in validators.iter().filter_map(|v| dev_stash(v)) {
+        if !endowed.contains(&stash) {
+            endowed.push(stash);
+        }
+    }
+    let keys = validators
+        .iter()
+        .map(|v| dev_session_entry(v))
+        .collect::<Option<Vec<_>>>()?;
     let config = RuntimeGenesisConfig {
-        aura: pallet_aura::GenesisConfig { authorities },
-        balances: pallet_balances::GenesisConfig { balances },
+        balances: pallet_balances::GenesisConfig {
+            balances: endowed.into_iter().map(|a| (a, DEV_ENDOWMENT)).collect(),
+        },
+        entropy: pallet_entropy::GenesisConfig {
+            params: pallet_entropy::Params {
+                slot_duration,
+                ..Default::default()
+            },
+            default_bond: Some(PRESET_BOND),
+            ..Default::default()
+        },
+        session: pallet_entropy::SessionConfig { keys },
         ..Default::default()
     };
     serde_json::to_value(config).ok()
 }
 
-/// Merges `patch` into `base`: objects key by key, anything else replaced.
-pub fn merge_json(base: &mut Value, patch: Value) {
-    match (base, patch) {
-        (Value::Object(base), Value::Object(patch)) => {
-            for (key, value) in patch {
-                merge_json(base.entry(key).or_insert(Value::Null), value);
-            }
-        }
-        (base, patch) => *base = patch,
-    }
+/// Parses a JSON patch over the default configuration: every section and
+/// field it leaves out keeps its default. Numbers are read from the text,
+/// so amounts above 2^64 are exact.
+pub fn config_from_json(json: &[u8]) -> Result<RuntimeGenesisConfig, RuntimeError> {
+    serde_json::from_slice(json).map_err(|e| RuntimeError::Genesis(e.to_string()))
 }
 
-/// Parses a patch over the default configuration.
+/// [`config_from_json`] for a patch already in memory as a JSON value.
 pub fn config_from_patch(patch: Value) -> Result<RuntimeGenesisConfig, RuntimeError> {
-    let mut full = serde_json::to_value(RuntimeGenesisConfig::default())
-        .map_err(|e| RuntimeError::Genesis(e.to_string()))?;
-    merge_json(&mut full, patch);
-    serde_json::from_value(full).map_err(|e| RuntimeError::Genesis(e.to_string()))
+    serde_json::from_value(patch).map_err(|e| RuntimeError::Genesis(e.to_string()))
 }
 
 /// The genesis block's header for a genesis state root (no extrinsics).
@@ -137,21 +182,30 @@ pub fn header(state_root: H256) -> Header {
     }
 }
 
-/// Writes the genesis state of `config`.
+/// Writes the genesis state of `config`: System, Balances, then Entropy
+/// (whose bonds are reserved from the endowed balances). A slot shorter
+/// than twice Timestamp's minimum period is refused: a block per slot
+/// could not set its time.
 pub fn build(
     ext: &mut dyn Externalities,
     config: &RuntimeGenesisConfig,
 ) -> Result<(), RuntimeError> {
+    let slot_duration = config.entropy.params.slot_duration;
+    if slot_duration < MINIMUM_PERIOD.saturating_mul(2) {
+        return Err(RuntimeError::Genesis(format!(
+            "entropy.params.slotDuration {slot_duration} ms is below twice the minimum period ({MINIMUM_PERIOD} ms)"
+        )));
+    }
     pallet_system::BlockHash::insert(ext, &0, &GENESIS_PLACEHOLDER_HASH);
     pallet_system::ParentHash::put(ext, &GENESIS_PLACEHOLDER_HASH);
     ext.set(CODE_KEY, crate::version().encode());
     config
-        .aura
+        .balances
         .build::<Runtime>(ext)
         .map_err(|e| RuntimeError::Genesis(e.to_string()))?;
     config
-        .balances
-        .build::<Runtime>(ext)
+        .entropy
+        .build::<Runtime>(&config.session, ext)
         .map_err(|e| RuntimeError::Genesis(e.to_string()))?;
     pallet_transaction_payment::NextFeeMultiplier::put(ext, &FixedU128::one());
     Ok(())

@@ -11,16 +11,21 @@
 //! |---|---|
 //! | 0 | System |
 //! | 1 | Timestamp |
-//! | 2 | Aura |
+//! | 2 | Entropy |
 //! | 4 | Balances |
 //! | 5 | TransactionPayment |
 //!
-//! Index 3 is kept for a finality pallet.
+//! Index 3 is kept for a finality pallet. Entropy holds the validators,
+//! their bonds, keys and weights, and the epochs: it reads each block's
+//! slot and claim from the `entr` pre-runtime digest (`PreDigest`), which
+//! block import has verified (VRF proof, threshold or secondary
+//! assignment, seal) before executing the block.
 //!
 //! Invariants: execution is deterministic (state, block and inherent data in;
 //! state changes and a header out); a block's state and extrinsics roots are
 //! checked against its header; a block whose slot does not follow its
-//! parent's is invalid; a failed read of the state underneath is a
+//! parent's, or whose claim names an authority outside the epoch's set or
+//! a secondary author other than the slot's assignee, is invalid; a failed read of the state underneath is a
 //! [`RuntimeError::Storage`], never a missing value; an extrinsic that fails validity changes no
 //! state; one whose call fails pays its fee and has its call's changes
 //! rolled back.
@@ -49,6 +54,7 @@ pub mod metadata;
 mod outer;
 pub mod session_keys;
 pub mod testing;
+pub mod unsigned;
 
 pub use config::{version, SPEC_VERSION, TRANSACTION_VERSION};
 pub use error::{BlockError, RuntimeError};
@@ -66,6 +72,9 @@ pub enum RuntimeCall {
     /// Timestamp's calls.
     #[codec(index = 1)]
     Timestamp(pallet_timestamp::Call),
+    /// Entropy's calls.
+    #[codec(index = 2)]
+    Entropy(pallet_entropy::Call),
     /// Balances' calls.
     #[codec(index = 4)]
     Balances(pallet_balances::Call),
@@ -77,6 +86,9 @@ pub enum RuntimeEvent {
     /// System's events.
     #[codec(index = 0)]
     System(pallet_system::Event),
+    /// Entropy's events.
+    #[codec(index = 2)]
+    Entropy(pallet_entropy::Event),
     /// Balances' events.
     #[codec(index = 4)]
     Balances(pallet_balances::Event),
@@ -98,8 +110,8 @@ pub type Block = entroos_primitives::Block;
 pub type System = pallet_system::Pallet<Runtime>;
 /// Timestamp of this runtime.
 pub type Timestamp = pallet_timestamp::Pallet<Runtime>;
-/// Aura of this runtime.
-pub type Aura = pallet_aura::Pallet<Runtime>;
+/// Entropy of this runtime.
+pub type Entropy = pallet_entropy::Pallet<Runtime>;
 /// Balances of this runtime.
 pub type Balances = pallet_balances::Pallet<Runtime>;
 /// TransactionPayment of this runtime.
@@ -114,7 +126,7 @@ pub fn offchain_worker(
     use entroos_support::hooks::Hooks;
     System::offchain_worker(ext, header.number, ctx);
     Timestamp::offchain_worker(ext, header.number, ctx);
-    Aura::offchain_worker(ext, header.number, ctx);
+    Entropy::offchain_worker(ext, header.number, ctx);
     Balances::offchain_worker(ext, header.number, ctx);
     TransactionPayment::offchain_worker(ext, header.number, ctx);
 }

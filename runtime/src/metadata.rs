@@ -16,7 +16,7 @@ mod apis;
 
 use crate::constants::pallet_index;
 use crate::{
-    Aura, Balances, Runtime, RuntimeCall, RuntimeEvent, System, Timestamp, TransactionPayment,
+    Balances, Entropy, Runtime, RuntimeCall, RuntimeEvent, System, Timestamp, TransactionPayment,
     UncheckedExtrinsic,
 };
 use codec::Encode;
@@ -77,7 +77,7 @@ fn pallets() -> Vec<Pallet> {
     vec![
         Pallet::of::<System>(pallet_index::SYSTEM),
         Pallet::of::<Timestamp>(pallet_index::TIMESTAMP),
-        Pallet::of::<Aura>(pallet_index::AURA),
+        Pallet::of::<Entropy>(pallet_index::ENTROPY),
         Pallet::of::<Balances>(pallet_index::BALANCES),
         Pallet::of::<TransactionPayment>(pallet_index::TRANSACTION_PAYMENT),
     ]

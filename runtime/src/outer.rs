@@ -1,6 +1,6 @@
 //! Dispatch and conversions of the outer call and event enums.
 
-use crate::{Balances, Runtime, RuntimeCall, RuntimeEvent, System, Timestamp};
+use crate::{Balances, Entropy, Runtime, RuntimeCall, RuntimeEvent, System, Timestamp};
 use entroos_primitives::dispatch::{DispatchInfo, DispatchResult};
 use entroos_support::dispatch::{GetDispatchInfo, RawOrigin};
 use entroos_support::state::Externalities;
@@ -11,6 +11,7 @@ impl RuntimeCall {
         match self {
             RuntimeCall::System(call) => System::dispatch(ext, origin, call),
             RuntimeCall::Timestamp(call) => Timestamp::dispatch(ext, origin, call),
+            RuntimeCall::Entropy(call) => Entropy::dispatch(ext, origin, call),
             RuntimeCall::Balances(call) => Balances::dispatch(ext, origin, call),
         }
     }
@@ -21,6 +22,7 @@ impl GetDispatchInfo for RuntimeCall {
         match self {
             RuntimeCall::System(call) => call.get_dispatch_info(),
             RuntimeCall::Timestamp(call) => call.get_dispatch_info(),
+            RuntimeCall::Entropy(call) => call.get_dispatch_info(),
             RuntimeCall::Balances(call) => call.get_dispatch_info(),
         }
     }
@@ -29,6 +31,12 @@ impl GetDispatchInfo for RuntimeCall {
 impl From<pallet_system::Event> for RuntimeEvent {
     fn from(e: pallet_system::Event) -> Self {
         RuntimeEvent::System(e)
+    }
+}
+
+impl From<pallet_entropy::Event> for RuntimeEvent {
+    fn from(e: pallet_entropy::Event) -> Self {
+        RuntimeEvent::Entropy(e)
     }
 }
 

@@ -1,8 +1,18 @@
 //! Session keys: the keys a validator's node must hold for this runtime.
 //!
 //! [`SESSION_KEYS`] is the one list: each entry names a key type and its
-//! scheme. A new key (a VRF key, a finality key) is one more entry; the
-//! runtime APIs, `author_rotateKeys` and `author_hasSessionKeys` follow.
+//! scheme; the runtime APIs, `author_rotateKeys` and `author_hasSessionKeys`
+//! follow it. EntroOS's validators hold two keys, under the names and key
+//! types Substrate tools (`key insert --key-type`, zombienet's keystores
+//! and `session.keys`) already use:
+//!
+//! | name | key type | scheme | what for |
+//! |---|---|---|---|
+//! | `babe` | `babe` | sr25519 | slot VRFs and block seals |
+//! | `grandpa` | `gran` | ed25519 | finality votes |
+//!
+//! They are the `vrf` and `finality` keys of the entropy pallet's
+//! `SessionKeys` (`set_keys`), in the same order.
 //!
 //! The encoding is Substrate's `SessionKeys` struct of one public key per
 //! entry: the 32-byte public keys concatenated in list order.
@@ -31,11 +41,18 @@ pub struct SessionKey {
 }
 
 /// The session keys, in encoding order.
-pub const SESSION_KEYS: [SessionKey; 1] = [SessionKey {
-    name: "aura",
-    key_type: known::AURA,
-    scheme: KeyScheme::Sr25519,
-}];
+pub const SESSION_KEYS: [SessionKey; 2] = [
+    SessionKey {
+        name: "babe",
+        key_type: known::BABE,
+        scheme: KeyScheme::Sr25519,
+    },
+    SessionKey {
+        name: "grandpa",
+        key_type: known::GRANDPA,
+        scheme: KeyScheme::Ed25519,
+    },
+];
 
 /// The length of encoded session keys.
 pub const ENCODED_LEN: usize = PUBLIC_LEN * SESSION_KEYS.len();
@@ -79,7 +96,7 @@ pub fn decode(encoded: &[u8]) -> Option<Vec<(Vec<u8>, KeyTypeId)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use entroos_primitives::crypto::sr25519;
+    use entroos_primitives::crypto::{ed25519, sr25519};
     use entroos_support::hooks::KeystoreError;
 
     /// Derives each key from its seed, or from its key type without one.
@@ -113,9 +130,17 @@ mod tests {
             .collect();
         assert_eq!(keystore.0, asked);
         let alice = sr25519::Pair::from_uri("//Alice").unwrap().public();
+        let alice_ed = ed25519::Pair::from_uri("//Alice").unwrap().public();
         assert_eq!(&encoded[..PUBLIC_LEN], alice);
+        assert_eq!(&encoded[PUBLIC_LEN..], alice_ed);
         let pairs = decode(&encoded).unwrap();
-        assert_eq!(pairs, [(alice.to_vec(), known::AURA)]);
+        assert_eq!(
+            pairs,
+            [
+                (alice.to_vec(), known::BABE),
+                (alice_ed.to_vec(), known::GRANDPA)
+            ]
+        );
     }
 
     #[test]

@@ -1,23 +1,29 @@
 //! An in-memory chain for tests and benchmarks: genesis from a preset,
 //! block building through the runtime APIs' own functions, and signing of
-//! transfers the way wallets sign them. Time advances by one slot per block,
-//! and each header states its slot the way the node's author does.
+//! transfers the way wallets sign them. Time advances by one slot (the
+//! chain's slot duration) per block, and each header claims its slot the
+//! way the node's author does: a secondary claim by the slot's assignee
+//! (the runtime trusts block import for VRF proofs and seals, which these
+//! blocks do not carry).
 
-use crate::{api, executive, genesis, BlockError, RuntimeCall, RuntimeError, UncheckedExtrinsic};
+use crate::{
+    api, executive, genesis, BlockError, Entropy, RuntimeCall, RuntimeError, UncheckedExtrinsic,
+};
 use codec::Encode;
+use entroos_consensus_primitives::{secondary_author, PreDigest};
 use entroos_primitives::crypto::sr25519;
 use entroos_primitives::generic::extensions::AdditionalSigned;
 use entroos_primitives::generic::{signing_payload, SignedExtra};
 use entroos_primitives::validity::ApplyExtrinsicResult;
 use entroos_primitives::{
-    AccountId32, Block, BlockNumber, Digest, DigestItem, Era, Header, MultiAddress, MultiSignature,
+    AccountId32, Block, BlockNumber, Digest, Era, Header, MultiAddress, MultiSignature,
     OpaqueExtrinsic, H256,
 };
 use entroos_support::state::{Externalities, InMemoryBackend, Overlay};
 use std::collections::BTreeMap;
 
-/// Milliseconds between test blocks: one slot.
-pub const SLOT_MILLIS: u64 = crate::constants::SLOT_DURATION;
+/// The slot duration of the development preset, in milliseconds.
+pub const SLOT_MILLIS: u64 = crate::constants::DEV_SLOT_DURATION;
 
 /// A chain held in memory.
 pub struct TestChain {
@@ -67,19 +73,60 @@ impl TestChain {
         f(&mut overlay)
     }
 
+    /// The chain's slot duration in milliseconds (from its genesis).
+    pub fn slot_millis(&self) -> u64 {
+        self.read(|ext| Entropy::params(ext).slot_duration).max(1)
+    }
+
+    /// The time and slot of the next block: one slot after the head.
+    pub fn next_slot(&self) -> (u64, u64) {
+        let slot_millis = self.slot_millis();
+        let now = self.now.saturating_add(slot_millis);
+        (now, now.checked_div(slot_millis).unwrap_or_default())
+    }
+
+    /// The secondary claim of `slot` on top of the head: the slot's
+    /// assignee in the set that authors it (`None` if nobody may).
+    pub fn secondary_claim(&self, slot: u64) -> Option<PreDigest> {
+        let (_, set) = self.read(|ext| Entropy::authorship_set(ext, slot))?;
+        let authority_index = secondary_author(&set.randomness, slot, &set.weights())?;
+        Some(PreDigest::Secondary {
+            authority_index,
+            slot,
+        })
+    }
+
+    /// The digest of a block at `slot` on top of the head, claiming it as
+    /// the node's author would (secondary, by the assignee).
+    pub fn claim_digest(&self, slot: u64) -> Digest {
+        digest_of(self.secondary_claim(slot))
+    }
+
     /// Builds, executes and imports the next block with a timestamp inherent
     /// and `extrinsics`; returns it with each extrinsic's apply result.
     pub fn build_block(
         &mut self,
         extrinsics: &[Vec<u8>],
     ) -> Result<(Block, Vec<ApplyExtrinsicResult>), RuntimeError> {
-        let now = self.now.saturating_add(SLOT_MILLIS);
+        let (_, slot) = self.next_slot();
+        let claim = self.secondary_claim(slot);
+        self.build_block_claiming(claim, extrinsics)
+    }
+
+    /// [`TestChain::build_block`] with the given claim (or none) in the
+    /// header; the claim must be for the next slot.
+    pub fn build_block_claiming(
+        &mut self,
+        claim: Option<PreDigest>,
+        extrinsics: &[Vec<u8>],
+    ) -> Result<(Block, Vec<ApplyExtrinsicResult>), RuntimeError> {
+        let (now, _) = self.next_slot();
         let parent = self.head.hash();
         let mut overlay = Overlay::new(&self.state);
         let pending = Header {
             parent_hash: parent,
             number: self.head.number.saturating_add(1),
-            digest: slot_digest(now.checked_div(SLOT_MILLIS).unwrap_or_default()),
+            digest: digest_of(claim),
             ..Default::default()
         };
         executive::initialize_block(&mut overlay, &pending)?;
@@ -120,13 +167,11 @@ impl TestChain {
     }
 }
 
-/// A digest stating `slot` under Aura's engine id, as the node's author writes it.
-pub fn slot_digest(slot: u64) -> Digest {
+/// The digest carrying `claim` (empty for none), as the node's author
+/// writes it before sealing.
+pub fn digest_of(claim: Option<PreDigest>) -> Digest {
     Digest {
-        logs: vec![DigestItem::PreRuntime(
-            pallet_aura::ENGINE_ID,
-            pallet_aura::Slot(slot).encode(),
-        )],
+        logs: claim.iter().map(PreDigest::to_digest_item).collect(),
     }
 }
 

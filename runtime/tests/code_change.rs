@@ -5,7 +5,7 @@
 use codec::{Decode, Encode};
 use entroos_primitives::{Block, DigestItem, Header, OpaqueExtrinsic};
 use entroos_runtime::genesis::{self, CODE_KEY};
-use entroos_runtime::testing::{slot_digest, TestChain, SLOT_MILLIS};
+use entroos_runtime::testing::TestChain;
 use entroos_runtime::{
     executive, BlockError, Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic,
 };
@@ -21,12 +21,12 @@ fn next_block(
     chain: &TestChain,
     during: impl FnOnce(&mut dyn Externalities),
 ) -> (Block, Events, Changes) {
-    let now = chain.now + SLOT_MILLIS;
+    let (now, slot) = chain.next_slot();
     let mut overlay = Overlay::new(&chain.state);
     let pending = Header {
         parent_hash: chain.head.hash(),
         number: chain.head.number + 1,
-        digest: slot_digest(now / SLOT_MILLIS),
+        digest: chain.claim_digest(slot),
         ..Default::default()
     };
     executive::initialize_block(&mut overlay, &pending).unwrap();

@@ -30,7 +30,7 @@ fn paths(types: &PortableRegistry) -> BTreeSet<String> {
 /// deliberate change of a pallet's calls, storage, events, errors or
 /// constants (`System.Version` lists the runtime APIs), or of the extrinsic
 /// format.
-const V14_BLAKE2_256: &str = "f1ae1568351b7644c2b520d0964f7303822d0eab39dea6be10ddd7cb72db78a7";
+const V14_BLAKE2_256: &str = "7e53e4c43aa3030107746d15c6c1b2c569cd8b4950ab36b12045eb927521f8ac";
 
 #[test]
 fn v14_bytes_are_unchanged() {
@@ -59,9 +59,9 @@ fn client_visible_type_paths_are_substrates() {
         "pallet_balances::types::AccountData",
         "pallet_balances::types::BalanceLock",
         "sp_runtime::generic::era::Era",
-        "sp_consensus_aura::sr25519::app_sr25519::Public",
-        "sp_consensus_slots::Slot",
+        "sp_arithmetic::fixed_point::FixedU128",
         "bounded_collections::bounded_vec::BoundedVec",
+        "pallet_entropy::types::EpochSet",
     ] {
         assert!(paths.contains(expected), "missing {expected}");
     }
@@ -109,7 +109,7 @@ fn every_pallet_is_described_at_its_index() {
         [
             ("System", 0),
             ("Timestamp", 1),
-            ("Aura", 2),
+            ("Entropy", 2),
             ("Balances", 4),
             ("TransactionPayment", 5)
         ]
@@ -160,43 +160,50 @@ fn every_pallet_is_described_at_its_index() {
     assert!(system.constants.iter().any(|c| c.name == "SS58Prefix"));
 }
 
-fn path_of(md: &frame_metadata::v14::RuntimeMetadataV14, id: u32) -> String {
-    md.types.resolve(id).unwrap().path.segments.join("::")
-}
-
 #[test]
-fn aura_storage_and_constants_are_substrates() {
+fn entropy_storage_calls_events_and_constants_are_described() {
     let md = decoded();
-    let aura = md.pallets.iter().find(|p| p.name == "Aura").unwrap();
-    let storage = aura.storage.as_ref().unwrap();
-    assert_eq!(storage.prefix, "Aura");
-    let plain = |name: &str| {
-        let entry = storage.entries.iter().find(|e| e.name == name).unwrap();
-        match entry.ty {
-            frame_metadata::v14::StorageEntryType::Plain(ty) => ty.id,
-            _ => panic!("Aura.{name} is a plain value"),
-        }
+    let entropy = md.pallets.iter().find(|p| p.name == "Entropy").unwrap();
+    let storage = entropy.storage.as_ref().unwrap();
+    assert_eq!(storage.prefix, "Entropy");
+    let names: Vec<_> = storage.entries.iter().map(|e| e.name.as_str()).collect();
+    for item in [
+        "Parameters",
+        "Ledger",
+        "Keys",
+        "Scores",
+        "CurrentEpoch",
+        "GenesisSlot",
+        "EpochSets",
+        "Offences",
+    ] {
+        assert!(names.contains(&item), "Entropy.{item}");
+    }
+    let variants = |id: u32| -> Vec<String> {
+        let TypeDef::Variant(v) = &md.types.resolve(id).unwrap().type_def else {
+            panic!("{id} is not an enum")
+        };
+        v.variants.iter().map(|v| v.name.clone()).collect()
     };
-    let authorities = md.types.resolve(plain("Authorities")).unwrap();
-    assert_eq!(
-        authorities.path.segments.join("::"),
-        "bounded_collections::bounded_vec::BoundedVec"
-    );
-    let item = authorities.type_params[0].ty.unwrap().id;
-    assert_eq!(
-        path_of(&md, item),
-        "sp_consensus_aura::sr25519::app_sr25519::Public"
-    );
-    assert_eq!(
-        path_of(&md, plain("CurrentSlot")),
-        "sp_consensus_slots::Slot"
-    );
+    let calls = variants(entropy.calls.as_ref().unwrap().ty.id);
+    for call in ["bond", "set_keys", "validate", "report_block_equivocation"] {
+        assert!(calls.iter().any(|c| c == call), "Entropy.{call}");
+    }
+    let events = variants(entropy.event.as_ref().unwrap().ty.id);
+    assert!(events.iter().any(|e| e == "NewEpoch"));
+    assert!(events.iter().any(|e| e == "Slashed"));
     let constant = |name: &str| {
-        let c = aura.constants.iter().find(|c| c.name == name).unwrap();
-        c.value.clone()
+        let c = entropy.constants.iter().find(|c| c.name == name).unwrap();
+        u32::decode(&mut &c.value[..]).unwrap()
     };
-    let slot_duration = u64::decode(&mut &constant("SlotDuration")[..]).unwrap();
-    assert_eq!(slot_duration, entroos_runtime::constants::SLOT_DURATION);
+    assert_eq!(
+        constant("MaxValidators"),
+        entroos_runtime::constants::MAX_VALIDATORS
+    );
+    assert_eq!(
+        constant("MaxCandidates"),
+        entroos_runtime::constants::MAX_CANDIDATES
+    );
     let timestamp = md.pallets.iter().find(|p| p.name == "Timestamp").unwrap();
     let minimum_period = timestamp
         .constants
@@ -205,12 +212,8 @@ fn aura_storage_and_constants_are_substrates() {
         .unwrap();
     assert_eq!(
         u64::decode(&mut &minimum_period.value[..]).unwrap() * 2,
-        slot_duration,
-        "clients derive the block time from either"
-    );
-    assert_eq!(
-        u32::decode(&mut &constant("MaxAuthorities")[..]).unwrap(),
-        entroos_runtime::constants::MAX_AUTHORITIES
+        entroos_runtime::constants::DEV_SLOT_DURATION,
+        "without Aura or BABE, polkadot.js takes twice this as the block time"
     );
 }
 

@@ -7,7 +7,7 @@ use codec::{Compact, Decode, Encode};
 use entroos_primitives::crypto::{KeyScheme, KeyTypeId};
 use entroos_primitives::version::api_id;
 use entroos_primitives::Header;
-use entroos_runtime::testing::{slot_digest, TestChain, SLOT_MILLIS};
+use entroos_runtime::testing::TestChain;
 use entroos_runtime::{api, executive, genesis, RuntimeCall, RuntimeError, UncheckedExtrinsic};
 use entroos_support::dispatch::PalletError;
 use entroos_support::hooks::{KeyGenerator, KeystoreError, OffchainContext, OffchainError};
@@ -112,7 +112,7 @@ fn every_runtime_api_method_is_described_under_its_substrate_name() {
         ids, versioned,
         "the APIs RuntimeVersion.apis lists, in order"
     );
-    assert_eq!((md.apis.len(), described.len()), (10, 24));
+    assert_eq!((md.apis.len(), described.len()), (10, 26));
     for api in &md.apis {
         assert!(!api.docs.is_empty(), "{} has docs", api.name);
         for method in &api.methods {
@@ -189,9 +189,19 @@ fn signatures_are_substrates() {
             "pallet_transaction_payment::types::FeeDetails",
         ),
         (
-            "AuraApi",
+            "EntropyApi",
             "slot_duration",
             "sp_consensus_slots::SlotDuration",
+        ),
+        (
+            "EntropyApi",
+            "current_epoch",
+            "entroos_consensus_primitives::epoch::EpochInfo",
+        ),
+        (
+            "EntropyApi",
+            "finality_voters",
+            "entroos_consensus_primitives::epoch::FinalityVoters",
         ),
     ];
     for (api, method, output) in expected {
@@ -263,11 +273,11 @@ impl KeyGenerator for DerivedKeys {
 
 /// Initializes the block after the head and applies its timestamp inherent.
 fn start_block(ext: &mut dyn Externalities, chain: &TestChain) {
-    let now = chain.now + SLOT_MILLIS;
+    let (now, slot) = chain.next_slot();
     let header = Header {
         parent_hash: chain.head.hash(),
         number: chain.head.number + 1,
-        digest: slot_digest(now / SLOT_MILLIS),
+        digest: chain.claim_digest(slot),
         ..Default::default()
     };
     executive::initialize_block(ext, &header).unwrap();

@@ -4,7 +4,7 @@
 
 use codec::{Decode, Encode};
 use entroos_primitives::crypto::key_types::known;
-use entroos_primitives::crypto::{sr25519, KeyScheme, KeyTypeId};
+use entroos_primitives::crypto::{ed25519, sr25519, KeyScheme, KeyTypeId};
 use entroos_runtime::session_keys::{ENCODED_LEN, SESSION_KEYS};
 use entroos_runtime::testing::TestChain;
 use entroos_runtime::{api, genesis, RuntimeError};
@@ -72,8 +72,22 @@ fn generated_keys_decode_to_their_key_types() {
         .map(|k| (k.key_type, k.scheme))
         .collect();
     assert_eq!(keys.0, asked, "one key per session key, in order");
+    assert_eq!(
+        asked,
+        [
+            (known::BABE, KeyScheme::Sr25519),
+            (known::GRANDPA, KeyScheme::Ed25519)
+        ]
+    );
     let alice = sr25519::Pair::from_uri("//Alice").unwrap().public();
-    assert_eq!(decode(&encoded), Some(vec![(alice.to_vec(), known::AURA)]));
+    let alice_ed = ed25519::Pair::from_uri("//Alice").unwrap().public();
+    assert_eq!(
+        decode(&encoded),
+        Some(vec![
+            (alice.to_vec(), known::BABE),
+            (alice_ed.to_vec(), known::GRANDPA)
+        ])
+    );
     assert_eq!(decode(&encoded[1..]), None);
     assert_eq!(decode(&[encoded.clone(), vec![0]].concat()), None);
 }
@@ -90,7 +104,7 @@ fn generation_needs_the_keystore_and_reports_its_refusal() {
     );
     let error = generate(None, &mut SeededKeys::default()).unwrap_err();
     assert!(
-        matches!(&error, RuntimeError::Keystore(e) if e.key_type == known::AURA),
+        matches!(&error, RuntimeError::Keystore(e) if e.key_type == known::BABE),
         "{error:?}"
     );
 }

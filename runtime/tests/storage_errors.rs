@@ -5,7 +5,7 @@ use codec::{Decode, Encode};
 use entroos_primitives::Header;
 use entroos_runtime::inherents::InherentData;
 use entroos_runtime::testing::{
-    account, dev_pair, sign, slot_digest, transfer_keep_alive, SigningContext, TestChain,
+    account, dev_pair, sign, transfer_keep_alive, SigningContext, TestChain,
 };
 use entroos_runtime::{api, genesis, RuntimeError};
 use entroos_support::state::{BackendOperation, Externalities, FailingBackend, Overlay};
@@ -125,10 +125,12 @@ fn building_a_block_over_a_failing_read_is_a_storage_error() {
 
 #[test]
 fn a_failing_slot_read_does_not_pass_the_slot_check() {
-    // Read as absent, `CurrentSlot` would be 0 and any slot would follow it.
+    // Read as absent, `LastSlot` would say no block came before and any
+    // slot would follow it.
     let mut chain = TestChain::new(genesis::DEV_PRESET).unwrap();
     chain.build_block(&[]).unwrap();
-    let key = pallet_aura::CurrentSlot::key().to_vec();
+    let key = pallet_entropy::LastSlot::key().to_vec();
+    let (_, slot) = chain.next_slot();
     let failing = FailingBackend {
         state: chain.state.clone(),
         failing_key: key.clone(),
@@ -136,7 +138,7 @@ fn a_failing_slot_read_does_not_pass_the_slot_check() {
     let pending = Header {
         parent_hash: chain.head.hash(),
         number: 2,
-        digest: slot_digest(1),
+        digest: chain.claim_digest(slot),
         ..Default::default()
     };
     let mut overlay = Overlay::new(&failing);

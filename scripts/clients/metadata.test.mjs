@@ -15,7 +15,7 @@ test('metadata is V14 and every pallet lists its items', () => {
   assert.equal(metadata.version, 14);
   const pallets = metadata.asLatest.pallets;
   const names = pallets.map((p) => p.name.toString());
-  assert.deepEqual(names, ['System', 'Timestamp', 'Aura', 'Balances', 'TransactionPayment']);
+  assert.deepEqual(names, ['System', 'Timestamp', 'Entropy', 'Balances', 'TransactionPayment']);
   for (const pallet of pallets) {
     const section = pallet.name.toString().replace(/^./, (c) => c.toLowerCase());
     const listing = {
@@ -43,6 +43,35 @@ test('calls, events and errors clients rely on', () => {
   assert.equal(decorated.errors.balances.Expendability.meta.index.toNumber(), 4);
   const call = decorated.tx.balances.transferKeepAlive({ Id: ALICE }, 5);
   assert.equal(u8aToHex(call.callIndex), '0x0403');
+});
+
+test('the entropy pallet: calls, storage, events, errors and constants', () => {
+  for (const call of ['bond', 'bondExtra', 'unbond', 'withdrawUnbonded', 'validate', 'chill', 'setKeys',
+    'reportBlockEquivocation', 'reportVoteEquivocation']) {
+    assert.ok(decorated.tx.entropy[call], `entropy.${call}`);
+  }
+  for (const item of ['parameters', 'ledger', 'candidates', 'keys', 'keyOwner', 'scores', 'currentEpoch',
+    'genesisSlot', 'lastSlot', 'epochSets', 'randomnessAccumulator', 'duties', 'period', 'offences']) {
+    assert.ok(decorated.query.entropy[item], `entropy.${item}`);
+  }
+  for (const event of ['Bonded', 'KeysSet', 'NewEpoch', 'Slashed']) {
+    assert.ok(decorated.events.entropy[event], `entropy.${event}`);
+  }
+  assert.ok(decorated.errors.entropy.WrongSecondaryAuthor);
+  assert.ok(decorated.consts.entropy.maxValidators.toNumber() > 0);
+  const bond = decorated.tx.entropy.bond(1_000_000_000_000n);
+  assert.equal(u8aToHex(bond.callIndex), '0x0200');
+  // A report call round-trips through the metadata's types.
+  const report = decorated.tx.entropy.reportBlockEquivocation({
+    offender: `0x${'11'.repeat(32)}`,
+    slot: 7,
+    first: { parentHash: `0x${'00'.repeat(32)}`, number: 1, stateRoot: `0x${'01'.repeat(32)}`, extrinsicsRoot: `0x${'02'.repeat(32)}`, digest: { logs: [] } },
+    second: { parentHash: `0x${'00'.repeat(32)}`, number: 1, stateRoot: `0x${'03'.repeat(32)}`, extrinsicsRoot: `0x${'02'.repeat(32)}`, digest: { logs: [] } },
+  });
+  const again = registry.createType('Call', report.toU8a());
+  assert.equal(again.section, 'entropy');
+  assert.equal(again.method, 'reportBlockEquivocation');
+  assert.equal(again.args[0].slot.toNumber(), 7);
 });
 
 // A decorated storage entry returns its key with a compact length prefix.

@@ -131,7 +131,12 @@ for (const mode of MODES) {
       const entries = await api.query.System.Account.getEntries();
       const byAddress = new Map(entries.map(({ keyArgs, value }) => [keyArgs[0], value]));
       assert.deepEqual([...byAddress.keys()].sort(), ENDOWED.map((p) => devAccount(p).address).sort());
-      for (const path of ENDOWED) assert.equal(byAddress.get(devAccount(path).address).data.free, ENDOWMENT, path);
+      for (const path of ENDOWED) {
+        const { free, reserved } = byAddress.get(devAccount(path).address).data;
+        assert.equal(free + reserved, ENDOWMENT, path);
+        // The dev validator's stash has its bond (one token) reserved.
+        assert.equal(reserved, path === '//Alice//stash' ? 1_000_000_000_000n : 0n, path);
+      }
       assert.equal(await api.query.System.Account.getValue(receiver.address).then((a) => a.data.free), 0n);
     });
 
@@ -195,13 +200,32 @@ for (const mode of MODES) {
     step('SessionKeys.decode_session_keys, typed from metadata V15', async () => {
       // Byte arrays come back as bytes or, when fixed-size, as hex.
       const bytes = (value) => (typeof value === 'string' ? Binary.fromHex(value) : Uint8Array.from(value));
-      const aura = new Uint8Array(32).fill(7);
-      const decoded = await api.apis.SessionKeys.decode_session_keys(aura);
-      assert.equal(decoded.length, 1);
-      const [publicKey, keyType] = decoded[0];
-      assert.deepEqual(bytes(publicKey), aura);
-      assert.equal(Binary.toText(bytes(keyType)), 'aura');
-      assert.equal(await api.apis.SessionKeys.decode_session_keys(aura.subarray(1)), undefined);
+      const keys = new Uint8Array(64).fill(7, 0, 32).fill(8, 32);
+      const decoded = await api.apis.SessionKeys.decode_session_keys(keys);
+      assert.equal(decoded.length, 2);
+      assert.deepEqual(decoded.map(([publicKey]) => bytes(publicKey)), [keys.subarray(0, 32), keys.subarray(32)]);
+      assert.deepEqual(decoded.map(([, keyType]) => Binary.toText(bytes(keyType))), ['babe', 'gran']);
+      assert.equal(await api.apis.SessionKeys.decode_session_keys(keys.subarray(1)), undefined);
+    });
+
+    step('EntropyApi and Entropy storage, typed from metadata V15', async () => {
+      const bytes = (value) => (typeof value === 'string' ? Binary.fromHex(value) : Uint8Array.from(value));
+      assert.equal(await api.apis.EntropyApi.slot_duration(), 1000n);
+      const epoch = await api.apis.EntropyApi.current_epoch();
+      assert.equal(epoch.index, await api.query.Entropy.CurrentEpoch.getValue());
+      assert.equal(typeof epoch.start_slot, 'bigint', 'the chain has started');
+      assert.equal(epoch.length, 600n);
+      assert.equal(epoch.authorities.length, 1);
+      assert.deepEqual(bytes(epoch.authorities[0].vrf_key), alice.publicKey);
+      const stash = devAccount('//Alice//stash');
+      assert.equal(epoch.authorities[0].stash, stash.address);
+      const ledger = await api.query.Entropy.Ledger.getValue(stash.address);
+      assert.equal(ledger.active, 1_000_000_000_000n);
+      const params = await api.query.Entropy.Parameters.getValue();
+      assert.equal(params.slot_duration, 1000n);
+      const voters = await api.apis.EntropyApi.finality_voters();
+      assert.equal(voters.voters.length, 1);
+      assert.equal(await api.constants.Entropy.MaxValidators(), 64);
     });
 
     step('constant Balances.ExistentialDeposit', async () => {

@@ -1,12 +1,13 @@
 // polkadot.js (@polkadot/api 16.5.6) against a real `entroos-node --dev`:
 // accounts, a watched transfer to finality, fees, a burst of 50 transfers,
-// storage iteration, historic state, and session keys.
+// storage iteration, historic state, session keys, and the entropy pallet's
+// storage and runtime API decoded from the metadata.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { u8aToHex } from '@polkadot/util';
+import { stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { startNode, waitFor } from './node-process.mjs';
 
 let node;
@@ -128,16 +129,75 @@ test('api.at(old block) returns the old balance', async () => {
 
 test('session keys: author.rotateKeys, author.hasSessionKeys and call.sessionKeys from metadata V15', async () => {
   const keys = await api.rpc.author.rotateKeys();
-  assert.equal(keys.length, 32, 'one sr25519 aura key');
+  assert.equal(keys.length, 64, 'an sr25519 babe key and an ed25519 gran key');
   assert.equal((await api.rpc.author.hasSessionKeys(keys)).isTrue, true);
-  assert.equal((await api.rpc.author.hasSessionKeys(`0x${'07'.repeat(32)}`)).isTrue, false);
+  assert.equal((await api.rpc.author.hasSessionKeys(`0x${'07'.repeat(64)}`)).isTrue, false);
   const decoded = await api.call.sessionKeys.decodeSessionKeys(keys);
   assert.ok(decoded.isSome, decoded.toString());
-  const pairs = decoded.unwrap();
-  assert.equal(pairs.length, 1);
-  const [publicKey, keyType] = pairs[0];
-  assert.equal(publicKey.toHex(), keys.toHex());
-  assert.equal(Buffer.from(keyType.toU8a()).toString(), 'aura');
+  const pairs = decoded.unwrap().map(([publicKey, keyType]) => [publicKey.toHex(), Buffer.from(keyType.toU8a()).toString()]);
+  assert.deepEqual(pairs, [[u8aToHex(keys.subarray(0, 32)), 'babe'], [u8aToHex(keys.subarray(32)), 'gran']]);
   const alice = keyring.addFromUri('//Alice');
-  assert.equal((await api.rpc.author.hasKey(u8aToHex(alice.publicKey), 'aura')).isTrue, true, "--dev's key");
+  assert.equal((await api.rpc.author.hasKey(u8aToHex(alice.publicKey), 'babe')).isTrue, true, "--dev's key");
+});
+
+test('the entropy pallet: storage, constants and call.entropyApi from metadata V15', async () => {
+  const alice = keyring.addFromUri('//Alice');
+  const stash = keyring.addFromUri('//Alice//stash');
+  const ledger = await api.query.entropy.ledger(stash.address);
+  assert.ok(ledger.isSome, 'the dev validator is bonded');
+  assert.equal(ledger.unwrap().active.toBigInt(), 1_000_000_000_000n);
+  const keys = (await api.query.entropy.keys(stash.address)).unwrap();
+  assert.equal(keys.vrf.toHex(), u8aToHex(alice.publicKey));
+  const params = await api.query.entropy.parameters();
+  assert.equal(params.slotDuration.toNumber(), 1000);
+  assert.equal(params.primaryProbability.toBigInt(), 250_000_000_000_000_000n);
+  assert.equal((await api.call.entropyApi.slotDuration()).toNumber(), 1000);
+  const epoch = await api.call.entropyApi.currentEpoch();
+  assert.equal(epoch.index.toNumber(), (await api.query.entropy.currentEpoch()).toNumber());
+  assert.ok(epoch.startSlot.isSome, 'the chain has started');
+  assert.equal(epoch.length.toNumber(), 600);
+  assert.equal(epoch.authorities.length, 1);
+  assert.equal(epoch.authorities[0].vrfKey.toHex(), u8aToHex(alice.publicKey));
+  assert.equal(epoch.authorities[0].stash.toString(), stash.address);
+  const next = await api.call.entropyApi.nextEpoch();
+  assert.equal(next.index.toNumber(), epoch.index.toNumber() + 1);
+  const voters = await api.call.entropyApi.finalityVoters();
+  assert.equal(voters.voters.length, 1);
+  assert.equal(api.consts.entropy.maxValidators.toNumber(), 64);
+});
+
+test('Bob bonds, sets session keys and validates: polkadot.js encodes the calls and decodes the events and storage', async () => {
+  const bob = keyring.addFromUri('//Bob');
+  const vrf = keyring.addFromUri('//Bob//entroos-vrf');
+  const finality = new Keyring({ type: 'ed25519' }).addFromUri('//Bob//entroos-gran');
+  const bond = 2_000_000_000_000n;
+  const bonded = await sendAndFinalize(api.tx.entropy.bond(bond), bob);
+  const bondedEvent = bonded.events.find(({ event }) => event.section === 'entropy' && event.method === 'Bonded');
+  assert.ok(bondedEvent, bonded.events.map(({ event }) => event.method).join());
+  assert.equal(bondedEvent.event.data.amount.toBigInt(), bond);
+
+  // Both keys sign "entroos/session-keys" ++ stash ++ vrf ++ finality.
+  const message = u8aConcat(stringToU8a('entroos/session-keys'), bob.publicKey, vrf.publicKey, finality.publicKey);
+  const keys = { vrf: vrf.publicKey, finality: finality.publicKey };
+  const proof = { vrfSignature: vrf.sign(message), finalitySignature: finality.sign(message) };
+  const set = await sendAndFinalize(api.tx.entropy.setKeys(keys, proof), bob);
+  const keysSet = set.events.find(({ event }) => event.section === 'entropy' && event.method === 'KeysSet');
+  assert.ok(keysSet, set.events.map(({ event }) => event.method).join());
+  // `data.keys` is a method of the event data; the field is the second one.
+  assert.equal(keysSet.event.data[1].vrf.toHex(), u8aToHex(vrf.publicKey));
+
+  const prefs = { commission: 50_000_000, operator: 'op-bob', zone: 'eu-1' };
+  const validated = await sendAndFinalize(api.tx.entropy.validate(prefs), bob);
+  assert.ok(validated.events.some(({ event }) => event.section === 'entropy' && event.method === 'ValidatorPrefsSet'));
+
+  const candidate = (await api.query.entropy.candidates(bob.address)).unwrap();
+  assert.equal(candidate.zone.toUtf8(), 'eu-1');
+  assert.equal((await api.query.entropy.ledger(bob.address)).unwrap().active.toBigInt(), bond);
+  const owner = await api.query.entropy.keyOwner(['Vrf', vrf.publicKey]);
+  assert.equal(owner.unwrap().toString(), bob.address);
+  // Every storage item of the pallet decodes from the live state.
+  for (const [name, query] of Object.entries(api.query.entropy)) {
+    const decoded = query.meta.type.isMap ? await query.entries() : await query();
+    assert.ok(decoded !== undefined, name);
+  }
 });

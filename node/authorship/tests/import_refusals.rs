@@ -1,148 +1,55 @@
 //! Every way the import pipeline refuses a block: each refusal carries its
-//! typed reason and leaves the database exactly as it was.
+//! typed reason and leaves the database exactly as it was. Slot claims are
+//! checked before execution: the pre-digest, the slot, the epoch's set, a
+//! primary claim's VRF proof and threshold, a secondary claim's assignee,
+//! and the seal.
 
-use entroos_authorship::{build_block, Built, Proposal};
-use entroos_client::testing::{dev_client_on, TEST_SLOT_MILLIS};
-use entroos_client::verify::seal;
-use entroos_client::Client;
-use entroos_client_api::{
-    BlockImport, BlockOrigin, Clock, ImportError, ImportOutcome, ManualClock, SealError,
-};
-use entroos_db::{Column, Database, Pruning};
-use entroos_primitives::crypto::sr25519;
-use entroos_primitives::{DigestItem, Header, OpaqueExtrinsic, H256};
+mod support;
+
+use entroos_client_api::{ImportError, ImportOutcome, SlotsError};
+use entroos_consensus_slots::{lottery_value, slot_transcript, PreDigest, PreDigestError};
+use entroos_executor::genesis::{DEV_PRESET, LOCAL_PRESET};
+use entroos_primitives::{DigestItem, OpaqueExtrinsic, H256};
 use entroos_support::trie::ordered_trie_root;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use support::{key, resealed, with_claim, Chain, NAMES};
 
-struct Chain {
-    _dir: tempfile::TempDir,
-    db: Database,
-    client: Arc<Client>,
-    clock: Arc<ManualClock>,
-    alice: sr25519::Pair,
-}
-
-impl Chain {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Database::open(&dir.path().join("db"), Pruning::Keep(4)).unwrap();
-        let (client, clock) = dev_client_on(db.clone()).unwrap();
-        Chain {
-            _dir: dir,
-            db,
-            client,
-            clock,
-            alice: sr25519::Pair::from_uri("//Alice").unwrap(),
-        }
+fn consensus(error: ImportError) -> SlotsError {
+    match error {
+        ImportError::Consensus(e) => e,
+        other => panic!("expected a slot claim refusal, got {other}"),
     }
-
-    fn now_slot(&self) -> u64 {
-        self.clock.now_millis() / TEST_SLOT_MILLIS
-    }
-
-    /// A valid block on `parent` at `slot` with timestamp `timestamp`.
-    fn build(&self, parent: &Header, slot: u64, timestamp: u64, key: &sr25519::Pair) -> Built {
-        build_block(
-            &self.client,
-            parent,
-            Proposal {
-                slot,
-                timestamp,
-                candidates: &[],
-                deadline: Instant::now() + Duration::from_secs(5),
-                key,
-            },
-        )
-        .unwrap()
-    }
-
-    fn valid_on_best(&self) -> Built {
-        let best = self
-            .client
-            .expect_header(&self.client.heads().best.1)
-            .unwrap();
-        let slot = self.now_slot();
-        self.build(&best, slot, slot * TEST_SLOT_MILLIS, &self.alice)
-    }
-
-    /// Every entry of every column.
-    fn snapshot(&self) -> Vec<(Column, Vec<u8>, Option<Vec<u8>>)> {
-        let store = self.db.store();
-        Column::ALL
-            .iter()
-            .flat_map(|column| {
-                store
-                    .keys_with_prefix(*column, b"")
-                    .unwrap()
-                    .into_iter()
-                    .map(|key| {
-                        let value = store.get(*column, &key).unwrap();
-                        (*column, key, value)
-                    })
-            })
-            .collect()
-    }
-
-    /// Imports `block` expecting a refusal; the database must not change.
-    fn refuse(&self, block: entroos_primitives::Block) -> ImportError {
-        let before = self.snapshot();
-        let heads = self.client.heads();
-        let error = self
-            .client
-            .import_block(block, BlockOrigin::Network)
-            .expect_err("the block must be refused");
-        assert_eq!(
-            self.snapshot(),
-            before,
-            "a refused block changed the database ({error})"
-        );
-        assert_eq!(self.client.heads(), heads);
-        error
-    }
-}
-
-fn resealed(mut header: Header, key: &sr25519::Pair) -> Header {
-    if matches!(header.digest.logs.last(), Some(DigestItem::Seal(..))) {
-        header.digest.logs.pop();
-    }
-    seal(&mut header, key);
-    header
 }
 
 #[test]
 fn a_valid_block_from_outside_is_imported_and_becomes_best() {
-    let chain = Chain::new();
-    chain.clock.advance(TEST_SLOT_MILLIS);
-    let built = chain.valid_on_best();
-    let hash = built.block.header.hash();
-    let outcome = chain
-        .client
-        .import_block(built.block.clone(), BlockOrigin::Network)
-        .unwrap();
+    let chain = Chain::new(DEV_PRESET);
+    chain.tick();
+    let block = chain.valid_on_best();
+    let hash = block.header.hash();
+    let outcome = chain.import(block.clone()).unwrap();
     assert_eq!(outcome, ImportOutcome::Imported { hash, best: true });
     assert_eq!(chain.client.heads().best, (1, hash));
-    let again = chain
-        .client
-        .import_block(built.block, BlockOrigin::Network)
-        .unwrap();
-    assert_eq!(again, ImportOutcome::AlreadyKnown(hash));
+    assert_eq!(
+        chain.import(block).unwrap(),
+        ImportOutcome::AlreadyKnown(hash)
+    );
 }
 
 #[test]
 fn header_refusals_name_their_reason() {
-    let chain = Chain::new();
-    chain.clock.advance(TEST_SLOT_MILLIS);
-    let valid = chain.valid_on_best().block;
+    let chain = Chain::new(DEV_PRESET);
+    chain.tick();
+    let valid = chain.valid_on_best();
+    let alice = key("Alice");
 
     let mut block = valid.clone();
     block.header.parent_hash = H256([7; 32]);
-    block.header = resealed(block.header, &chain.alice);
+    block.header = resealed(block.header, &alice);
     assert!(matches!(chain.refuse(block), ImportError::UnknownParent(h) if h == H256([7; 32])));
 
     let mut block = valid.clone();
     block.header.number = 5;
-    block.header = resealed(block.header, &chain.alice);
+    block.header = resealed(block.header, &alice);
     assert!(matches!(
         chain.refuse(block),
         ImportError::WrongNumber {
@@ -155,97 +62,226 @@ fn header_refusals_name_their_reason() {
     if let Some(DigestItem::Seal(_, signature)) = block.header.digest.logs.last_mut() {
         signature.truncate(10);
     }
-    assert!(matches!(
-        chain.refuse(block),
-        ImportError::BadSeal(SealError::Malformed)
-    ));
+    assert_eq!(consensus(chain.refuse(block)), SlotsError::MalformedSeal);
 
     let mut block = valid.clone();
     if let Some(DigestItem::Seal(_, signature)) = block.header.digest.logs.last_mut() {
         signature[0] ^= 1;
     }
-    assert!(matches!(
-        chain.refuse(block),
-        ImportError::BadSeal(SealError::NotAnAuthority { .. })
-    ));
+    assert_eq!(
+        consensus(chain.refuse(block)),
+        SlotsError::BadSeal { authority_index: 0 }
+    );
 
-    let bob = sr25519::Pair::from_uri("//Bob").unwrap();
-    let block = entroos_primitives::Block {
-        header: resealed(valid.header.clone(), &bob),
-        extrinsics: valid.extrinsics.clone(),
-    };
+    let mut block = valid.clone();
+    block.header = resealed(block.header, &key("Bob"));
     let error = chain.refuse(block);
     assert!(
-        matches!(
-            error,
-            ImportError::BadSeal(SealError::NotAnAuthority { .. })
-        ),
+        error.to_string().contains("seal is not authority 0's"),
         "{error}"
     );
-    assert!(
-        error.to_string().contains("not signed by any authority"),
-        "{error}"
+
+    let mut block = valid.clone();
+    block.header.digest.logs.pop();
+    assert_eq!(consensus(chain.refuse(block)), SlotsError::MissingSeal);
+
+    let mut block = valid;
+    block
+        .header
+        .digest
+        .logs
+        .retain(|item| !matches!(item, DigestItem::PreRuntime(..)));
+    block.header = resealed(block.header, &alice);
+    assert_eq!(
+        consensus(chain.refuse(block)),
+        SlotsError::PreDigest(PreDigestError::Missing)
     );
 }
 
 #[test]
 fn slot_refusals_name_their_reason() {
-    let chain = Chain::new();
-    chain.clock.advance(TEST_SLOT_MILLIS);
-    let first = chain.valid_on_best().block;
-    let slot = chain.now_slot();
-    chain
-        .client
-        .import_block(first.clone(), BlockOrigin::Network)
-        .unwrap();
+    let chain = Chain::new(DEV_PRESET);
+    let slot = chain.tick();
+    let first = chain.valid_on_best();
+    chain.import(first.clone()).unwrap();
 
-    chain.clock.advance(TEST_SLOT_MILLIS);
-    let mut same_slot = chain
-        .build(
-            &first.header,
-            slot + 1,
-            (slot + 1) * TEST_SLOT_MILLIS,
-            &chain.alice,
-        )
-        .block;
-    for item in same_slot.header.digest.logs.iter_mut() {
-        if let DigestItem::PreRuntime(_, data) = item {
-            *data = codec::Encode::encode(&slot);
-        }
-    }
-    same_slot.header = resealed(same_slot.header, &chain.alice);
-    let error = chain.refuse(same_slot);
-    assert!(
-        matches!(error, ImportError::SlotNotIncreasing { parent, slot: s } if parent == slot && s == slot),
-        "{error}"
-    );
+    chain.tick();
+    let next = chain.valid_on_best();
+    let parents_slot = chain.claim(&first.header, slot, &[key("Alice")]).unwrap();
+    let same_slot = with_claim(next, parents_slot, &key("Alice"));
+    let error = consensus(chain.refuse(same_slot));
+    assert_eq!(error, SlotsError::SlotNotIncreasing { parent: slot, slot });
 
     let ahead = chain.now_slot() + 10;
-    let future = chain.build(&first.header, ahead, ahead * TEST_SLOT_MILLIS, &chain.alice);
-    let error = chain.refuse(future.block);
+    let claim = chain.claim(&first.header, ahead, &[key("Alice")]).unwrap();
+    let future = chain.build(&first.header, claim, &key("Alice"));
+    let error = consensus(chain.refuse(future.block));
     assert!(
-        matches!(error, ImportError::SlotInFuture { slot: s, .. } if s == ahead),
+        matches!(error, SlotsError::SlotInFuture { slot: s, .. } if s == ahead),
         "{error}"
     );
 }
 
+/// A local chain at its first slot, a valid block for it, and the slot.
+fn local_chain() -> (Chain, entroos_primitives::Block, u64) {
+    let chain = Chain::new(LOCAL_PRESET);
+    let slot = chain.tick();
+    let block = chain.valid_on_best();
+    (chain, block, slot)
+}
+
+#[test]
+fn a_secondary_claim_by_anyone_but_the_assignee_is_refused() {
+    let (chain, valid, slot) = local_chain();
+    let genesis = chain.best();
+    let epoch = chain.client.epoch_for(&genesis.hash(), slot).unwrap();
+    let assignee = epoch.secondary_author(slot).unwrap();
+    let other = (assignee + 1) % 4;
+    let other_key = NAMES
+        .iter()
+        .map(|n| key(n))
+        .find(|k| epoch.authority(other).unwrap().vrf_key == k.public())
+        .unwrap();
+    let forged = PreDigest::Secondary {
+        authority_index: other,
+        slot,
+    };
+    assert_eq!(
+        consensus(chain.refuse(with_claim(valid.clone(), forged, &other_key))),
+        SlotsError::WrongSecondaryAuthor {
+            claimed: other,
+            expected: Some(assignee)
+        }
+    );
+    let outside = PreDigest::Secondary {
+        authority_index: 4,
+        slot,
+    };
+    assert_eq!(
+        consensus(chain.refuse(with_claim(valid, outside, &other_key))),
+        SlotsError::AuthorityIndexOutOfRange {
+            index: 4,
+            authorities: 4
+        }
+    );
+}
+
+/// The first slot from the clock's on which some authority wins a primary
+/// claim over `parent`, with the claim and the winner's key.
+fn primary_slot(
+    chain: &Chain,
+    parent: &entroos_primitives::Header,
+) -> (u64, PreDigest, entroos_primitives::crypto::sr25519::Pair) {
+    let slot = chain.now_slot();
+    let (claim, key) = (slot..slot + 200)
+        .find_map(|s| chain.winner(parent, s, true))
+        .expect("c = 1/4: a primary slot comes within 200");
+    while chain.now_slot() < claim.slot() {
+        chain.tick();
+    }
+    (claim.slot(), claim, key)
+}
+
+#[test]
+fn a_primary_claim_with_a_bad_vrf_is_refused() {
+    let (chain, _, _) = local_chain();
+    let genesis = chain.best();
+    let (slot, claim, winner) = primary_slot(&chain, &genesis);
+    let valid = chain.build(&genesis, claim, &winner).block;
+    let PreDigest::Primary {
+        authority_index,
+        vrf_output,
+        vrf_proof,
+        ..
+    } = claim
+    else {
+        unreachable!()
+    };
+
+    // The proof of another slot's evaluation.
+    let mut bad_proof = vrf_proof;
+    bad_proof[5] ^= 1;
+    let forged = PreDigest::Primary {
+        authority_index,
+        slot,
+        vrf_output,
+        vrf_proof: bad_proof,
+    };
+    let error = consensus(chain.refuse(with_claim(valid.clone(), forged, &winner)));
+    assert!(
+        matches!(
+            error,
+            SlotsError::InvalidVrfProof { .. } | SlotsError::MalformedVrf
+        ),
+        "{error}"
+    );
+
+    // A genuine evaluation of the slot by the same key that loses the lottery.
+    let epoch = chain.client.epoch_for(&genesis.hash(), slot).unwrap();
+    let evaluate = |k: &entroos_primitives::crypto::sr25519::Pair| {
+        let transcript = slot_transcript(epoch.randomness(), slot, epoch.index());
+        let (inout, proof, _) = k.as_schnorrkel().vrf_sign(transcript);
+        (inout, proof)
+    };
+    let (inout, proof) = evaluate(&winner);
+    assert!(lottery_value(&inout) < epoch.threshold(authority_index));
+    let loser = (0..4u32)
+        .find_map(|index| {
+            let vrf_key = epoch.authority(index)?.vrf_key;
+            let k = NAMES
+                .iter()
+                .map(|n| key(n))
+                .find(|k| k.public() == vrf_key)?;
+            let (inout, proof) = evaluate(&k);
+            (lottery_value(&inout) >= epoch.threshold(index)).then_some((k, index, inout, proof))
+        })
+        .expect("with c = 1/4 some authority loses the slot");
+    let (loser_key, loser_index, loser_inout, loser_proof) = loser;
+    let losing = PreDigest::Primary {
+        authority_index: loser_index,
+        slot,
+        vrf_output: loser_inout.to_preout().to_bytes(),
+        vrf_proof: loser_proof.to_bytes(),
+    };
+    let error = consensus(chain.refuse(with_claim(valid.clone(), losing, &loser_key)));
+    assert!(
+        matches!(error, SlotsError::VrfAboveThreshold { authority_index, .. } if authority_index == loser_index),
+        "{error}"
+    );
+
+    // The winner's evaluation claimed under another authority's index.
+    let stolen = PreDigest::Primary {
+        authority_index: loser_index,
+        slot,
+        vrf_output: inout.to_preout().to_bytes(),
+        vrf_proof: proof.to_bytes(),
+    };
+    let error = consensus(chain.refuse(with_claim(valid.clone(), stolen, &loser_key)));
+    assert_eq!(
+        error,
+        SlotsError::InvalidVrfProof {
+            authority_index: loser_index
+        }
+    );
+
+    assert!(matches!(
+        chain.import(valid).unwrap(),
+        ImportOutcome::Imported { best: true, .. }
+    ));
+}
+
 #[test]
 fn body_and_execution_refusals_name_their_reason() {
-    let chain = Chain::new();
-    chain.clock.advance(TEST_SLOT_MILLIS);
-    let slot = chain.now_slot();
-    let genesis = chain
-        .client
-        .expect_header(&chain.client.heads().genesis)
-        .unwrap();
-    let valid = chain.valid_on_best().block;
+    let chain = Chain::new(DEV_PRESET);
+    let slot = chain.tick();
+    let genesis = chain.best();
+    let alice = key("Alice");
+    let valid = chain.valid_on_best();
 
-    let drifting = chain.build(
-        &genesis,
-        slot,
-        slot * TEST_SLOT_MILLIS + 60_000,
-        &chain.alice,
-    );
+    let claim = chain
+        .claim(&genesis, slot, std::slice::from_ref(&alice))
+        .unwrap();
+    let drifting = chain.build_at(&genesis, claim, &alice, slot * chain.slot_millis() + 60_000);
     let error = chain.refuse(drifting.block);
     assert!(
         matches!(error, ImportError::Inherents(ref why) if why.contains("timestamp")),
@@ -254,7 +290,7 @@ fn body_and_execution_refusals_name_their_reason() {
 
     let mut block = valid.clone();
     block.header.extrinsics_root = H256([3; 32]);
-    block.header = resealed(block.header, &chain.alice);
+    block.header = resealed(block.header, &alice);
     let error = chain.refuse(block);
     assert!(
         matches!(error, ImportError::ExtrinsicsRootMismatch { .. }),
@@ -263,7 +299,7 @@ fn body_and_execution_refusals_name_their_reason() {
 
     let mut block = valid.clone();
     block.header.state_root = H256([4; 32]);
-    block.header = resealed(block.header, &chain.alice);
+    block.header = resealed(block.header, &alice);
     let error = chain.refuse(block);
     assert!(
         matches!(error, ImportError::StateRootMismatch { .. }),
@@ -276,7 +312,7 @@ fn body_and_execution_refusals_name_their_reason() {
         .push(OpaqueExtrinsic(vec![0x0c, 0xff, 0xff, 0xff]));
     let leaves: Vec<Vec<u8>> = block.extrinsics.iter().map(codec::Encode::encode).collect();
     block.header.extrinsics_root = H256(ordered_trie_root(&leaves));
-    block.header = resealed(block.header, &chain.alice);
+    block.header = resealed(block.header, &alice);
     let error = chain.refuse(block);
     assert!(
         matches!(error, ImportError::UndecodableBody { index: 1, .. }),

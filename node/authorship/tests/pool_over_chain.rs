@@ -1,7 +1,7 @@
 //! The pool over a real chain: validation through the runtime, statuses,
 //! inclusion by the author, nonces, and bans.
 
-use entroos_authorship::{author_slot, AuthorStats, SlotOutcome};
+use entroos_authorship::{AuthorStats, SlotOutcome, SlotWorker};
 use entroos_client::testing::{dev_client, TEST_SLOT_MILLIS};
 use entroos_client::Client;
 use entroos_client_api::{Clock, ManualClock};
@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 struct Chain {
     client: Arc<Client>,
     clock: Arc<ManualClock>,
-    pool: TxPool,
+    pool: Arc<TxPool>,
+    worker: SlotWorker,
     alice: sr25519::Pair,
     slot: u64,
 }
@@ -25,12 +26,21 @@ struct Chain {
 impl Chain {
     fn new() -> Self {
         let (client, clock) = dev_client(Pruning::Archive).unwrap();
-        let pool = TxPool::new(client.clone(), Limits::default()).with_clock(clock.clone());
+        let pool =
+            Arc::new(TxPool::new(client.clone(), Limits::default()).with_clock(clock.clone()));
+        let alice = sr25519::Pair::from_uri("//Alice").unwrap();
+        let worker = SlotWorker::new(
+            client.clone(),
+            pool.clone(),
+            Arc::new(alice.clone()),
+            Arc::new(AuthorStats::default()),
+        );
         Chain {
             client,
             clock,
             pool,
-            alice: sr25519::Pair::from_uri("//Alice").unwrap(),
+            worker,
+            alice,
             slot: 0,
         }
     }
@@ -49,15 +59,7 @@ impl Chain {
         self.clock.advance(TEST_SLOT_MILLIS);
         self.slot = self.clock.now_millis() / TEST_SLOT_MILLIS;
         let deadline = Instant::now() + Duration::from_secs(5);
-        let outcome = author_slot(
-            &self.client,
-            &self.pool,
-            &self.alice,
-            self.slot,
-            deadline,
-            &AuthorStats::default(),
-        )
-        .unwrap();
+        let outcome = self.worker.author_slot(self.slot, deadline).unwrap();
         assert!(matches!(outcome, SlotOutcome::Authored { .. }));
     }
 }

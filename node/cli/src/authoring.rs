@@ -1,22 +1,26 @@
-//! The slot timer: a thread of its own (started through the node's
-//! [`Spawner`]) that wakes at every slot boundary
-//! and asks `entroos-authorship` to author the slot, so that no RPC or
-//! network load on the async workers can delay or starve block production.
-//! The sealing key is looked up in the keystore at every slot of an
-//! authority ([`AuraKeys`]), so a key inserted while the node runs is used
-//! from that authority's next slot.
+//! Slot authorship in the node: the slot timer, a thread of its own
+//! (started through the node's [`Spawner`]) that wakes at every slot
+//! boundary and asks the [`SlotWorker`] to author the slot, so that no RPC
+//! or network load on the async workers can delay or starve block
+//! production; and the equivocation watch, a task that hands every
+//! verified import to the same worker, which reports a second block by one
+//! author for one slot to the pool.
+//!
+//! The slot keys are the keystore's `babe` (sr25519) keys, looked up at
+//! every slot among the epoch's authorities ([`VrfKeys`]), so a key
+//! inserted while the node runs is used from the next slot.
 
 use crate::session_keys::describe;
-use entroos_authorship::{author_slot, AuthorStats, SlotKeys, SlotOutcome};
+use entroos_authorship::{SlotKeys, SlotOutcome, SlotWorker};
 use entroos_client::Client;
 use entroos_client_api::{slot_at, Clock, Spawner};
+use entroos_consensus_slots::HeldKeys;
 use entroos_keystore::Keystore;
-use entroos_primitives::crypto::key_types::known::AURA;
-use entroos_primitives::crypto::sr25519;
-use entroos_txpool::TxPool;
+use entroos_primitives::crypto::key_types::known::BABE;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::broadcast::error::RecvError;
 
 /// The longest one sleep lasts, so that a stop request is seen promptly.
 const MAX_NAP: Duration = Duration::from_millis(100);
@@ -27,41 +31,35 @@ pub struct Authoring {
     stop: Arc<AtomicBool>,
 }
 
-/// What the slot timer needs.
-pub struct AuthoringParts {
-    /// The chain.
-    pub client: Arc<Client>,
-    /// The pool.
-    pub pool: Arc<TxPool>,
-    /// Where the sealing keys are.
-    pub keys: Arc<dyn SlotKeys + Send + Sync>,
-    /// Where authored blocks are counted.
-    pub stats: Arc<AuthorStats>,
-}
+/// The keystore's `babe` keys. A key file that cannot be used is reported
+/// and left out.
+pub struct VrfKeys(pub Arc<Keystore>);
 
-/// The aura keys of the keystore. A key file that cannot be used is
-/// reported and the slot left alone.
-pub struct AuraKeys(pub Arc<Keystore>);
-
-impl SlotKeys for AuraKeys {
-    fn authority_pair(&self, authority: &[u8; 32]) -> Option<sr25519::Pair> {
-        match self.0.sr25519_pair(AURA, authority) {
-            Ok(pair) => pair,
-            Err(e) => {
-                let who = entroos_primitives::ss58::encode(42, authority);
-                tracing::warn!(target: "author", "the aura key of {who} cannot be used: {}", describe(&e));
-                None
-            }
-        }
+impl SlotKeys for VrfKeys {
+    fn held(&self, authorities: &[[u8; 32]]) -> HeldKeys {
+        authorities
+            .iter()
+            .filter_map(|authority| match self.0.sr25519_pair(BABE, authority) {
+                Ok(pair) => pair,
+                Err(e) => {
+                    let who = entroos_primitives::ss58::encode(42, authority);
+                    tracing::warn!(target: "author", "the babe key of {who} cannot be used: {}", describe(&e));
+                    None
+                }
+            })
+            .collect()
     }
 }
 
 impl Authoring {
-    /// Starts the slot timer thread.
-    pub fn start(parts: AuthoringParts, spawner: &dyn Spawner) -> Self {
+    /// Starts the slot timer thread over `worker`.
+    pub fn start(client: Arc<Client>, worker: Arc<SlotWorker>, spawner: &dyn Spawner) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let flag = stop.clone();
-        spawner.spawn_blocking("slot-author", Box::new(move || run(parts, &flag)));
+        spawner.spawn_blocking(
+            "slot-author",
+            Box::new(move || run(&client, &worker, &flag)),
+        );
         Authoring { stop }
     }
 }
@@ -70,6 +68,31 @@ impl Drop for Authoring {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
     }
+}
+
+/// Starts the task that hands every verified import to `worker`.
+pub fn watch_equivocations(client: &Client, worker: Arc<SlotWorker>, spawner: &dyn Spawner) {
+    let mut imports = client.subscribe_verified();
+    spawner.spawn(
+        "equivocation-watch",
+        Box::pin(async move {
+            loop {
+                let imported = match imports.recv().await {
+                    Ok(imported) => imported,
+                    Err(RecvError::Lagged(missed)) => {
+                        tracing::debug!(target: "author", "equivocation watch skipped {missed} imports");
+                        continue;
+                    }
+                    Err(RecvError::Closed) => return,
+                };
+                let worker = worker.clone();
+                let noted = tokio::task::spawn_blocking(move || worker.on_imported(&imported)).await;
+                if let Ok(Err(e)) = noted {
+                    tracing::warn!(target: "author", "an equivocation was not reported: {e}");
+                }
+            }
+        }),
+    );
 }
 
 /// Sleeps until the clock reaches `until`, or a stop is requested.
@@ -87,9 +110,9 @@ fn sleep_until(clock: &dyn Clock, until: u64, stop: &AtomicBool) -> bool {
     }
 }
 
-fn run(parts: AuthoringParts, stop: &AtomicBool) {
-    let slot_millis = parts.client.slot_millis().max(1);
-    let clock = parts.client.clock().clone();
+fn run(client: &Client, worker: &SlotWorker, stop: &AtomicBool) {
+    let slot_millis = client.slot_millis().max(1);
+    let clock = client.clock().clone();
     let mut last_slot = 0u64;
     loop {
         let next_start = slot_at(clock.now_millis(), slot_millis)
@@ -104,15 +127,7 @@ fn run(parts: AuthoringParts, stop: &AtomicBool) {
         }
         last_slot = slot;
         let deadline = Instant::now() + Duration::from_millis(slot_millis / 2);
-        let outcome = author_slot(
-            &parts.client,
-            &parts.pool,
-            &*parts.keys,
-            slot,
-            deadline,
-            &parts.stats,
-        );
-        match outcome {
+        match worker.author_slot(slot, deadline) {
             Ok(SlotOutcome::Authored { .. }) | Ok(SlotOutcome::NotOurs) => {}
             Err(e) => tracing::warn!(target: "author", "slot {slot}: block not authored: {e}"),
         }

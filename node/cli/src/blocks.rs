@@ -252,7 +252,7 @@ pub fn import(client: &Client, json: bool, input: &mut dyn Read) -> Result<u64, 
         client
             .import_block(block, BlockOrigin::File)
             .map_err(|source| BlocksError::Refused { number, source })?;
-        if client.authorities_at(&hash)?.len() == 1 {
+        if client.single_authority(&hash)? {
             client.finalize(&hash, None)?;
         }
         imported = imported.saturating_add(1);

@@ -219,7 +219,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "COUNT", default_value_t = 512)]
     pub pool_sender_limit: usize,
     /// Slot length in milliseconds, 100 to 3600000, overriding the
-    /// runtime's (`AuraApi_slot_duration`); every node of a chain must agree.
+    /// chain spec's (`entropy.params.slotDuration`, read through
+    /// `EntropyApi_slot_duration`); every node of a chain must agree.
     #[arg(
         long,
         value_name = "MS",
@@ -377,7 +378,8 @@ pub struct InsertArgs {
     /// a file holding it.
     #[arg(long)]
     pub suri: Option<String>,
-    /// The key type: four characters, such as `aura`.
+    /// The key type: four characters, such as `babe` (the sr25519 slot
+    /// key) or `gran` (the ed25519 finality key).
     #[arg(long)]
     pub key_type: String,
     /// `sr25519` or `ed25519`.

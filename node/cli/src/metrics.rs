@@ -121,6 +121,18 @@ pub fn render(sources: &Sources) -> String {
             "Transactions included in authored blocks",
             &[(&plain, totals.transactions)],
         );
+        counter(
+            &mut out,
+            "proposer_primary_blocks",
+            "Authored blocks claimed with a primary (VRF) claim",
+            &[(&plain, totals.primary_blocks)],
+        );
+        counter(
+            &mut out,
+            "equivocations_reported",
+            "Block equivocations reported to the pool",
+            &[(&plain, totals.equivocations_reported)],
+        );
     }
     out
 }

@@ -3,13 +3,15 @@
 //! server, metrics and (for a validator) the author, and stops them in order
 //! on shutdown.
 //!
-//! A validator authors with the aura keys of its keystore, looked up at
-//! each slot: one started with an empty keystore authors once a key of an
-//! authority is inserted (`key insert`, `author_insertKey`). `--alice` …
-//! `--ferdie` (and `--dev`, as Alice) make that account's session keys in
-//! memory through the runtime, as Substrate does.
+//! A validator authors with the `babe` (sr25519 VRF and sealing) keys of
+//! its keystore, looked up at each slot among the epoch's authorities: one
+//! started with an empty keystore authors once a key of an authority is
+//! inserted (`key insert`, `author_insertKey`). `--alice` … `--ferdie` (and
+//! `--dev`, as Alice) make that account's session keys (`babe` and `gran`)
+//! in memory through the runtime, as Substrate does. Every node, validator
+//! or not, watches imports for equivocations and reports them.
 
-use crate::authoring::{AuraKeys, Authoring, AuthoringParts};
+use crate::authoring::{watch_equivocations, Authoring, VrfKeys};
 use crate::chain_spec::{ChainSpec, ChainSpecError};
 use crate::cli::{RpcMethodsArg, RunArgs, SharedArgs};
 use crate::keys::{self, KeyError};
@@ -18,12 +20,12 @@ use crate::network::{self, NetworkParts};
 use crate::rpc_bridge::{ClientRpc, PoolRpc};
 use crate::session_keys::{self, KeystoreRpc};
 use crate::tasks::TaskManager;
-use entroos_authorship::AuthorStats;
-use entroos_client::{Client, ClientConfig, ClientError, LongestChain};
+use entroos_authorship::{AuthorStats, SlotWorker};
+use entroos_client::{Client, ClientConfig, ClientError};
 use entroos_client_api::SystemClock;
 use entroos_db::{Database, DbError, DirLock, Pruning};
 use entroos_keystore::Keystore;
-use entroos_primitives::crypto::key_types::known::AURA;
+use entroos_primitives::crypto::key_types::known::BABE;
 use entroos_rpc::{RpcConfig, RpcMethods, SystemInfo};
 use entroos_txpool::{graph::Limits, TxPool};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -109,7 +111,6 @@ pub fn open_client(
     let config = ClientConfig {
         slot_millis,
         clock: Arc::new(SystemClock),
-        fork_choice: Box::new(LongestChain),
     };
     let client = Client::open(db, spec.genesis_storage(), config)?;
     Ok((spec, Arc::new(client)))
@@ -145,7 +146,7 @@ fn dev_seed(args: &RunArgs) -> Option<String> {
 
 /// Readies the keystore (its development keys made, its directory read: an
 /// unreadable one stops the node) and says whether this node authors: a
-/// validator, a development key, or a development chain with an aura key
+/// validator, a development key, or a development chain with a `babe` key
 /// stored.
 fn prepare_keystore(
     args: &RunArgs,
@@ -153,30 +154,30 @@ fn prepare_keystore(
     client: &Client,
     keystore: &Keystore,
 ) -> Result<bool, ServiceError> {
-    let stored = keystore.public_keys(AURA).map_err(KeyError::from)?;
+    let stored = keystore.public_keys(BABE).map_err(KeyError::from)?;
     let seed = dev_seed(args);
     if let Some(seed) = &seed {
         session_keys::generate_session_keys(client, keystore, client.heads().best.1, Some(seed))?;
     }
     let authors = args.validator || seed.is_some() || (spec.is_development() && !stored.is_empty());
     if authors {
-        log_aura_keys(keystore)?;
+        log_slot_keys(keystore)?;
     }
     Ok(authors)
 }
 
-fn log_aura_keys(keystore: &Keystore) -> Result<(), ServiceError> {
-    let keys = keystore.public_keys(AURA).map_err(KeyError::from)?;
+fn log_slot_keys(keystore: &Keystore) -> Result<(), ServiceError> {
+    let keys = keystore.public_keys(BABE).map_err(KeyError::from)?;
     let addresses: Vec<String> = keys
         .iter()
         .map(|key| entroos_primitives::ss58::encode(42, key))
         .collect();
     match addresses.is_empty() {
         true => {
-            tracing::warn!(target: "service", "No aura key in the keystore {} yet: blocks are authored from the first slot of an authority whose key is inserted (key insert, author_insertKey)", keystore.dir().display())
+            tracing::warn!(target: "service", "No babe key in the keystore {} yet: blocks are authored from the first slot won by an authority whose key is inserted (key insert --key-type babe, author_insertKey)", keystore.dir().display())
         }
         false => {
-            tracing::info!(target: "service", "Authoring with the aura keys {}", addresses.join(", "))
+            tracing::info!(target: "service", "Authoring with the babe keys {}", addresses.join(", "))
         }
     }
     Ok(())
@@ -312,7 +313,8 @@ impl Service {
             })?;
         tracing::info!(target: "service", "Running JSON-RPC server: addr={rpc_addr}, methods={methods:?}");
 
-        let author_stats = authors.then(|| Arc::new(AuthorStats::default()));
+        let stats = Arc::new(AuthorStats::default());
+        let author_stats = authors.then(|| stats.clone());
         let metrics_addr = if args.no_prometheus {
             None
         } else {
@@ -337,15 +339,14 @@ impl Service {
             Some(addr)
         };
 
-        let authoring = authors.then(|| {
-            let parts = AuthoringParts {
-                client: client.clone(),
-                pool: pool.clone(),
-                keys: Arc::new(AuraKeys(keystore.clone())),
-                stats: author_stats.unwrap_or_default(),
-            };
-            Authoring::start(parts, &tasks)
-        });
+        let worker = Arc::new(SlotWorker::new(
+            client.clone(),
+            pool.clone(),
+            Arc::new(VrfKeys(keystore.clone())),
+            stats,
+        ));
+        watch_equivocations(&client, worker.clone(), &tasks);
+        let authoring = authors.then(|| Authoring::start(client.clone(), worker, &tasks));
         Ok(Service {
             client,
             pool,

@@ -1,12 +1,13 @@
 //! Keys as an operator puts them in place, on real nodes: `key insert` and
-//! `author_insertKey` write files the node reads back (and authors with),
-//! `author_rotateKeys` makes session keys `author_hasSessionKeys` knows,
-//! and `key generate-node-key` / `inspect-node-key` give the peer id the
-//! node reports.
+//! `author_insertKey` write files the node reads back (and authors with:
+//! the `babe` sr25519 key claims and seals slots; `gran` is the ed25519
+//! finality key), `author_rotateKeys` makes session keys
+//! `author_hasSessionKeys` knows, and `key generate-node-key` /
+//! `inspect-node-key` give the peer id the node reports.
 
 mod support;
 
-use entroos_primitives::crypto::sr25519;
+use entroos_primitives::crypto::{ed25519, sr25519};
 use serde_json::{json, Value};
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -16,6 +17,14 @@ use support::*;
 
 /// How long a node may take to author the blocks a test waits for.
 const AUTHORING: Duration = Duration::from_secs(30);
+/// How long one of four validators, alone, may take to win a slot (it
+/// wins about 30% of them: 30 two-second slots all lost is a 2·10⁻⁵
+/// chance).
+const ONE_OF_FOUR: Duration = Duration::from_secs(60);
+/// `babe` in hex: the key file prefix of slot keys.
+const BABE_HEX: &str = "62616265";
+/// `gran` in hex: the key file prefix of finality keys.
+const GRAN_HEX: &str = "6772616e";
 
 fn node_cmd(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_entroos-node"))
@@ -47,18 +56,8 @@ fn mode(path: &Path) -> u32 {
         & 0o777
 }
 
-/// The aura slot of a block header (its pre-runtime digest `entr`).
-fn slot_of(header: &Value) -> u64 {
-    let logs = header["digest"]["logs"].as_array().expect("digest logs");
-    logs.iter()
-        .filter_map(|log| hex::decode(&log.as_str()?[2..]).ok())
-        .find(|bytes| bytes.starts_with(b"\x06entr\x20"))
-        .map(|bytes| u64::from_le_bytes(bytes[6..14].try_into().expect("u64")))
-        .expect("a slot digest")
-}
-
 fn has_key(node: &Node, public: &[u8; 32]) -> Value {
-    node.rpc("author_hasKey", json!([hex_of(public), "aura"]))
+    node.rpc("author_hasKey", json!([hex_of(public), "babe"]))
 }
 
 /// The last line of a command's stderr: where it prints the peer id.
@@ -90,10 +89,10 @@ fn a_validator_authors_once_its_key_is_inserted_over_rpc_and_keeps_it() {
     assert_eq!(has_key(&node, &alice), false);
     assert_eq!(node.best().0, 0, "no key, no block");
     let log = std::fs::read_to_string(base.join("node.log")).expect("log");
-    assert!(log.contains("No aura key in the keystore"), "{log}");
+    assert!(log.contains("No babe key in the keystore"), "{log}");
 
     let refused = node
-        .try_rpc("author_insertKey", json!(["aura", "//Bob", hex_of(&alice)]))
+        .try_rpc("author_insertKey", json!(["babe", "//Bob", hex_of(&alice)]))
         .expect("answer");
     assert_eq!(refused["error"]["code"], 1040, "{refused}");
     let message = refused["error"]["message"].as_str().unwrap_or("");
@@ -101,7 +100,7 @@ fn a_validator_authors_once_its_key_is_inserted_over_rpc_and_keeps_it() {
     let bad_type = node
         .try_rpc(
             "author_insertKey",
-            json!(["aur", "//Alice", hex_of(&alice)]),
+            json!(["bab", "//Alice", hex_of(&alice)]),
         )
         .expect("answer");
     assert_eq!(
@@ -111,11 +110,11 @@ fn a_validator_authors_once_its_key_is_inserted_over_rpc_and_keeps_it() {
 
     let inserted = node.rpc(
         "author_insertKey",
-        json!(["aura", "//Alice", hex_of(&alice)]),
+        json!(["babe", "//Alice", hex_of(&alice)]),
     );
     assert_eq!(inserted, Value::Null);
     let keystore = base.join("chains/dev/keystore");
-    let file = keystore.join(format!("61757261{}", hex::encode(alice)));
+    let file = keystore.join(format!("{BABE_HEX}{}", hex::encode(alice)));
     assert_eq!(
         std::fs::read_to_string(&file).expect("key file"),
         "\"//Alice\""
@@ -134,11 +133,10 @@ fn a_validator_authors_once_its_key_is_inserted_over_rpc_and_keeps_it() {
     assert_eq!(node.rpc("system_localPeerId", json!([])), peer_id.as_str());
 }
 
-#[test]
-fn a_key_inserted_with_the_cli_seals_its_authoritys_slots_on_the_local_chain() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let base = dir.path();
-    let (stdout, stderr) = run_ok(&[
+/// `key insert` of `uri` as `key_type` with `scheme` into the local chain's
+/// keystore under `base`.
+fn insert_local(base: &Path, key_type: &str, scheme: &str, uri: &str) {
+    let (stdout, _) = run_ok(&[
         "key",
         "insert",
         "--chain",
@@ -146,31 +144,48 @@ fn a_key_inserted_with_the_cli_seals_its_authoritys_slots_on_the_local_chain() {
         "--base-path",
         text(base),
         "--key-type",
-        "aura",
+        key_type,
         "--scheme",
-        "sr25519",
+        scheme,
         "--suri",
-        "//Bob",
+        uri,
     ]);
     assert!(stdout.is_empty(), "{stdout}");
+}
+
+#[test]
+fn keys_inserted_with_the_cli_claim_and_seal_their_authoritys_slots_on_the_local_chain() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let base = dir.path();
+    insert_local(base, "babe", "sr25519", "//Bob");
+    insert_local(base, "gran", "ed25519", "//Bob");
     let bob = public("//Bob");
-    let file = base.join(format!(
-        "chains/local_testnet/keystore/61757261{}",
-        hex::encode(bob)
-    ));
-    assert_eq!(mode(&file), 0o600, "{stderr}");
+    let bob_ed = ed25519::Pair::from_uri("//Bob").expect("dev key").public();
+    let keystore = base.join("chains/local_testnet/keystore");
+    for file in [
+        format!("{BABE_HEX}{}", hex::encode(bob)),
+        format!("{GRAN_HEX}{}", hex::encode(bob_ed)),
+    ] {
+        assert_eq!(mode(&keystore.join(file)), 0o600);
+    }
 
     let node = Node::start_on(base, &["--chain", "local"], &["--validator", "--no-mdns"]);
     assert_eq!(has_key(&node, &bob), true);
     assert_eq!(has_key(&node, &public("//Alice")), false);
-    node.wait_best(2, AUTHORING);
-    for number in [1, 2] {
-        let hash = node.rpc("chain_getBlockHash", json!([number]));
-        let header = node.rpc("chain_getHeader", json!([hash]));
+    let session = [bob.to_vec(), bob_ed.to_vec()].concat();
+    assert_eq!(
+        node.rpc("author_hasSessionKeys", json!([hex_of(&session)])),
+        true,
+        "both session keys, babe and gran"
+    );
+    node.wait_best(1, ONE_OF_FOUR);
+    let best = node.best();
+    for number in 1..=best.0 {
+        let hash = parse_hash(&node.rpc("chain_getBlockHash", json!([number])));
         assert_eq!(
-            slot_of(&header) % 4,
-            1,
-            "Bob, second of Alice…Dave, seals #{number}"
+            author_of(&node, hash),
+            bob,
+            "only Bob's key claims #{number}"
         );
     }
 
@@ -180,7 +195,7 @@ fn a_key_inserted_with_the_cli_seals_its_authoritys_slots_on_the_local_chain() {
         "--base-path",
         text(base),
         "--key-type",
-        "aura",
+        "babe",
     ]);
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).contains("--suri is required"));
@@ -207,7 +222,11 @@ fn rotated_session_keys_are_held_and_the_node_key_file_gives_the_peer_id() {
 
     let rotated = node.rpc("author_rotateKeys", json!([]));
     let keys = hex::decode(&rotated.as_str().expect("hex")[2..]).expect("hex");
-    assert_eq!(keys.len(), 32, "one sr25519 aura key");
+    assert_eq!(
+        keys.len(),
+        64,
+        "an sr25519 babe key and an ed25519 gran key"
+    );
     let decoded = node.rpc(
         "state_call",
         json!([
@@ -215,13 +234,20 @@ fn rotated_session_keys_are_held_and_the_node_key_file_gives_the_peer_id() {
             hex_of(&codec::Encode::encode(&keys))
         ]),
     );
-    let mut expected = vec![1, 4, 128];
-    expected.extend_from_slice(&keys);
-    expected.extend_from_slice(b"aura");
-    assert_eq!(decoded, hex_of(&expected), "Some([(key, aura)])");
+    let mut expected = vec![1, 8, 128];
+    expected.extend_from_slice(&keys[..32]);
+    expected.extend_from_slice(b"babe");
+    expected.push(128);
+    expected.extend_from_slice(&keys[32..]);
+    expected.extend_from_slice(b"gran");
+    assert_eq!(
+        decoded,
+        hex_of(&expected),
+        "Some([(babe key, babe), (gran key, gran)])"
+    );
     assert_eq!(node.rpc("author_hasSessionKeys", json!([rotated])), true);
     assert_eq!(
-        node.rpc("author_hasSessionKeys", json!([hex_of(&[7; 32])])),
+        node.rpc("author_hasSessionKeys", json!([hex_of(&[7; 64])])),
         false
     );
     let bad = node
@@ -231,14 +257,16 @@ fn rotated_session_keys_are_held_and_the_node_key_file_gives_the_peer_id() {
         bad["error"]["message"],
         "Session keys are not encoded correctly"
     );
-    let file = dir.path().join(format!(
-        "chains/dev/keystore/61757261{}",
-        &rotated.as_str().expect("hex")[2..]
-    ));
-    let phrase: String =
-        serde_json::from_slice(&std::fs::read(&file).expect("key file")).expect("json");
-    assert_eq!(phrase.split(' ').count(), 12);
-    assert_eq!(mode(&file), 0o600);
+    for file in [
+        format!("{BABE_HEX}{}", hex::encode(&keys[..32])),
+        format!("{GRAN_HEX}{}", hex::encode(&keys[32..])),
+    ] {
+        let file = dir.path().join("chains/dev/keystore").join(file);
+        let phrase: String =
+            serde_json::from_slice(&std::fs::read(&file).expect("key file")).expect("json");
+        assert_eq!(phrase.split(' ').count(), 12);
+        assert_eq!(mode(&file), 0o600);
+    }
     assert_ne!(
         node.rpc("author_rotateKeys", json!([])),
         rotated,

@@ -260,7 +260,7 @@ fn an_unreadable_keystore_reports_the_io_error_with_its_path() {
         )),
         "{stderr}"
     );
-    assert!(!stderr.contains("needs an aura key"), "{stderr}");
+    assert!(!stderr.contains("needs a babe key"), "{stderr}");
 
     // Without read permission (only observable when not running as root).
     let locked = dir.path().join("locked");

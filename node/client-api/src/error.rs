@@ -2,6 +2,7 @@
 //! a [`ClientError`] is the node's own trouble (storage, unknown block),
 //! an [`ImportError`] is a refused block, with the reason.
 
+pub use entroos_consensus_slots::SlotsError;
 use entroos_primitives::{BlockNumber, H256};
 
 /// An error from a lower layer, kept whole as the source.
@@ -53,37 +54,6 @@ pub enum ClientError {
     },
 }
 
-/// Why a block's seal is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SealError {
-    /// The last digest item is not a seal.
-    #[error("the block has no seal")]
-    Missing,
-    /// The seal is of another consensus engine.
-    #[error("seal of unknown engine {0:?}")]
-    UnknownEngine([u8; 4]),
-    /// The seal is not a 64-byte sr25519 signature.
-    #[error("the seal is not a 64-byte signature")]
-    Malformed,
-    /// The authority set is empty: nobody may seal.
-    #[error("the chain has no authorities at the parent block")]
-    NoAuthorities,
-    /// The seal is another authority's, not the slot author's.
-    #[error("the seal is by authority {signer}, but the slot belongs to {expected}")]
-    WrongAuthor {
-        /// The slot's author.
-        expected: H256,
-        /// The authority whose signature it is.
-        signer: H256,
-    },
-    /// The signature is by no authority (a key outside the set, or forged).
-    #[error("the seal is not signed by any authority (the slot belongs to {expected})")]
-    NotAnAuthority {
-        /// The slot's author.
-        expected: H256,
-    },
-}
-
 /// Why a block was refused. A refused block changes nothing in the database.
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -106,32 +76,12 @@ pub enum ImportError {
         /// The finalized block's number.
         finalized: BlockNumber,
     },
-    /// The header has no slot (pre-runtime digest).
-    #[error("the header carries no slot")]
-    MissingSlot,
-    /// The slot is not above the parent's.
-    #[error("slot {slot} is not above the parent's slot {parent}")]
-    SlotNotIncreasing {
-        /// The parent's slot.
-        parent: u64,
-        /// The block's slot.
-        slot: u64,
-    },
-    /// The slot is ahead of the local clock by more than the drift bound.
-    #[error(
-        "slot {slot} is in the future (now slot {now}, at most {max_drift} slots ahead allowed)"
-    )]
-    SlotInFuture {
-        /// The block's slot.
-        slot: u64,
-        /// The local clock's slot.
-        now: u64,
-        /// Slots of drift allowed.
-        max_drift: u64,
-    },
-    /// The seal is refused.
-    #[error("bad seal: {0}")]
-    BadSeal(#[from] SealError),
+    /// The header's slot claim or seal is refused (see
+    /// [`SlotsError`]: the pre-digest, the slot against the parent's and
+    /// the clock, the epoch, the VRF proof and threshold or the secondary
+    /// assignee, the seal).
+    #[error("slot claim refused: {0}")]
+    Consensus(#[from] SlotsError),
     /// The header's extrinsics root does not match the body.
     #[error("extrinsics root mismatch: header has {expected}, body gives {computed}")]
     ExtrinsicsRootMismatch {

@@ -25,12 +25,13 @@ mod traits;
 mod tx_status;
 
 pub use clock::{slot_at, Clock, ManualClock, SystemClock};
-pub use error::{BoxError, ClientError, ImportError, SealError};
+pub use error::{BoxError, ClientError, ImportError, SlotsError};
 pub use traits::{
     BlockImport, BlockOrigin, CallExecutor, ChainHeads, Finalizer, HeaderBackend, ImportOutcome,
     Spawner, Task,
 };
 pub use tx_status::TxStatus;
 
-/// The consensus engine id of EntroOS's digests (pre-runtime slot and seal).
-pub const ENGINE_ID: [u8; 4] = *b"entr";
+/// The consensus engine id of EntroOS's digests (pre-runtime slot claim
+/// and seal).
+pub use entroos_consensus_slots::ENGINE_ID;

@@ -1,10 +1,10 @@
 //! The import pipeline: verify → execute → commit, one block at a time.
 
 use crate::state::TrieBackend;
-use crate::verify::{check_seal, check_slot};
+use crate::verify::{unseal, VerifiedHeader};
 use crate::{storage, Client};
-use codec::{Decode, Encode};
-use entroos_client_api::{BlockImport, BlockOrigin, ClientError, ImportError, ImportOutcome};
+use codec::Encode;
+use entroos_client_api::{BlockImport, BlockOrigin, ImportError, ImportOutcome};
 use entroos_db::{BlockCommit, StateDelta};
 use entroos_primitives::{Block, Header, H256};
 use entroos_support::state::Changes;
@@ -20,6 +20,17 @@ pub struct ImportStats {
     pub refused: u64,
     /// Total time spent importing, in microseconds.
     pub total_micros: u64,
+}
+
+/// An imported block as verification saw it, for equivocation detection.
+#[derive(Clone, Debug)]
+pub struct VerifiedImport {
+    /// The sealed header.
+    pub header: Header,
+    /// What its slot claim and seal verification found.
+    pub verified: VerifiedHeader,
+    /// Whether fork choice made it the best block.
+    pub best: bool,
 }
 
 /// How a block's state changes are obtained.
@@ -87,7 +98,8 @@ impl Client {
             return Ok(ImportOutcome::AlreadyKnown(hash));
         }
         let parent = self.check_header(&block.header)?;
-        let unsealed = self.check_consensus(&block.header, &parent)?;
+        let verified = self.verify_claim(&block.header, &parent)?;
+        let (unsealed, _) = unseal(&block.header).map_err(ImportError::from)?;
         let delta = match execution {
             Execution::Run => self.execute(&block, unsealed, &parent)?,
             Execution::Built {
@@ -100,7 +112,7 @@ impl Client {
                 self.delta_for(parent_state, changes, block.header.state_root)?
             }
         };
-        self.commit(block, delta)
+        self.commit(block, delta, verified)
     }
 
     /// Parent known, number, descent from the finalized block.
@@ -122,24 +134,6 @@ impl Client {
             });
         }
         Ok(parent)
-    }
-
-    /// The slot and the seal; returns the header without the seal.
-    fn check_consensus(&self, header: &Header, parent: &Header) -> Result<Header, ImportError> {
-        let now = self.config.clock.now_millis();
-        let slot = check_slot(header, parent, now, self.slot_millis)?;
-        let authorities = self.authorities_at(&parent.hash())?;
-        Ok(check_seal(header, slot, &authorities)?)
-    }
-
-    /// The authority set at block `at`, from the runtime.
-    pub fn authorities_at(&self, at: &H256) -> Result<Vec<[u8; 32]>, ClientError> {
-        let method = "AuraApi_authorities";
-        let output = self.call_at(at, method, &[])?;
-        Vec::<[u8; 32]>::decode(&mut &output[..]).map_err(|e| ClientError::BadCallOutput {
-            method: method.into(),
-            reason: e.to_string(),
-        })
     }
 
     /// Extrinsics root, inherents, execution and state root of an external block.
@@ -194,11 +188,19 @@ impl Client {
         Ok(delta)
     }
 
-    fn commit(&self, block: Block, delta: StateDelta) -> Result<ImportOutcome, ImportError> {
+    fn commit(
+        &self,
+        block: Block,
+        delta: StateDelta,
+        verified: VerifiedHeader,
+    ) -> Result<ImportOutcome, ImportError> {
         let hash = block.header.hash();
         let number = block.header.number;
         let best_header = self.expect_header(&self.heads().best.1)?;
-        let set_best = self.config.fork_choice.prefers(&block.header, &best_header);
+        let weight = self.fork_choice_weight(&block.header)?;
+        let set_best = self
+            .fork_choice
+            .prefers(weight, self.fork_choice_weight(&best_header)?);
         self.db
             .commit(BlockCommit {
                 header: block.header.clone(),
@@ -212,6 +214,11 @@ impl Client {
         self.refresh_heads()?;
         tracing::info!(target: "import", "Imported #{number} ({hash})");
         let _ = self.imported.send(block.header.clone());
+        let _ = self.verified.send(VerifiedImport {
+            header: block.header.clone(),
+            verified,
+            best: set_best,
+        });
         if set_best {
             let _ = self.best.send(block.header);
         }

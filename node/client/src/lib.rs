@@ -11,9 +11,11 @@
 //!
 //! 1. **checks the header**: already known (nothing to do), parent known,
 //!    `number = parent + 1`, the parent descends from the last finalized
-//!    block, the slot strictly above the parent's and not more than
-//!    [`verify::MAX_SLOT_DRIFT`] slots ahead of the clock, the seal by the
-//!    slot's author in the authority set at the parent;
+//!    block, then the slot claim and seal ([`verify`]): the slot strictly
+//!    above the parent's and not more than [`verify::MAX_SLOT_DRIFT`] slots
+//!    ahead of the clock, inside the epoch the parent's state assigns it
+//!    to ([`epochs`]), a primary claim's VRF proof and threshold or the
+//!    slot's secondary assignee, and the seal by the claiming authority;
 //! 2. **executes** the block on its parent's state (an external block: the
 //!    extrinsics root, the inherents against the local clock, then
 //!    execution and the state root; an own block: the changes computed while
@@ -22,8 +24,20 @@
 //!    lookup if fork choice makes it the best block.
 //!
 //! A refused block leaves the database untouched and comes back as a typed
-//! [`ImportError`]. Fork choice is a [`ForkChoice`] (longest chain here).
+//! [`ImportError`]. Fork choice ([`ForkChoice`]) prefers the chain with the
+//! most primary blocks, then the longest, above the finalized block. Every
+//! imported block is announced with what verification found
+//! ([`Client::subscribe_verified`]), for equivocation detection.
+//!
+//! ## Finality
+//!
+//! Until the finality gadget runs, a block is finalized at once when the
+//! current epoch's set at it has a single authority
+//! ([`Client::single_authority`]; the author, the network import and the
+//! block-file import ask it); on a chain with several authorities nothing
+//! is finalized and fork choice alone decides the best chain.
 
+pub mod epochs;
 pub mod fork_choice;
 mod import;
 pub mod state;
@@ -31,14 +45,16 @@ pub mod testing;
 pub mod verify;
 
 pub use entroos_client_api::{ClientError, ImportError, ENGINE_ID};
-pub use fork_choice::{ForkChoice, LongestChain};
-pub use import::ImportStats;
+pub use fork_choice::ForkChoice;
+pub use import::{ImportStats, VerifiedImport};
 
 use codec::Decode;
 use entroos_client_api::{CallExecutor, ChainHeads, Clock, Finalizer, HeaderBackend};
+use entroos_consensus_slots::{best_block, Candidate};
 use entroos_db::{BlockCommit, Database, DbError, Pruning};
 use entroos_primitives::{BlockNumber, Header, OpaqueExtrinsic, H256};
 use entroos_support::state::{Changes, Overlay};
+use epochs::{decode_epoch, EpochCache, CURRENT_EPOCH};
 use parking_lot::{Mutex, RwLock};
 use state::TrieBackend;
 use std::sync::Arc;
@@ -55,14 +71,15 @@ pub(crate) fn storage(e: DbError) -> ClientError {
 /// How the client checks blocks.
 pub struct ClientConfig {
     /// The slot length in milliseconds; `None` takes the runtime's
-    /// (`AuraApi_slot_duration` at the finalized block, whose state is
+    /// (`EntropyApi_slot_duration` at the finalized block, whose state is
     /// always kept).
     pub slot_millis: Option<u64>,
     /// The local clock.
     pub clock: Arc<dyn Clock>,
-    /// Fork choice.
-    pub fork_choice: Box<dyn ForkChoice>,
 }
+
+/// The runtime API of the slot duration.
+pub const SLOT_DURATION: &str = "EntropyApi_slot_duration";
 
 /// The chain.
 pub struct Client {
@@ -75,6 +92,9 @@ pub struct Client {
     best: broadcast::Sender<Header>,
     finalized: broadcast::Sender<Header>,
     imported: broadcast::Sender<Header>,
+    verified: broadcast::Sender<VerifiedImport>,
+    epochs: EpochCache,
+    fork_choice: ForkChoice,
     /// The best block's state, shared by everything that reads at the head
     /// (pool validation, authoring, RPC) so that its read cache is too.
     best_state: Mutex<Option<(H256, Arc<TrieBackend>)>>,
@@ -107,6 +127,8 @@ impl Client {
         let (best, _) = broadcast::channel(256);
         let (finalized, _) = broadcast::channel(256);
         let (imported, _) = broadcast::channel(256);
+        let (verified, _) = broadcast::channel(256);
+        let finalized_header = db.expect_header(&heads.finalized.1).map_err(storage)?;
         let mut client = Client {
             db,
             slot_millis: config.slot_millis.unwrap_or(0),
@@ -117,6 +139,9 @@ impl Client {
             best,
             finalized,
             imported,
+            verified,
+            epochs: EpochCache::default(),
+            fork_choice: ForkChoice::new(&finalized_header),
             best_state: Mutex::new(None),
         };
         if client.config.slot_millis.is_none() {
@@ -127,7 +152,7 @@ impl Client {
 
     /// The slot length the runtime declares at block `at`.
     fn runtime_slot_millis(&self, at: &H256) -> Result<u64, ClientError> {
-        let method = "AuraApi_slot_duration";
+        let method = SLOT_DURATION;
         let output = self.call_at(at, method, &[])?;
         let millis = u64::decode(&mut &output[..]).map_err(|e| ClientError::BadCallOutput {
             method: method.into(),
@@ -265,19 +290,48 @@ impl Client {
         self.imported.subscribe()
     }
 
+    /// Every imported block with what verification found about its claim.
+    pub fn subscribe_verified(&self) -> broadcast::Receiver<VerifiedImport> {
+        self.verified.subscribe()
+    }
+
+    /// Whether the current epoch's set at block `at` has a single
+    /// authority: such a chain finalizes each block at once.
+    pub fn single_authority(&self, at: &H256) -> Result<bool, ClientError> {
+        let epoch = decode_epoch(CURRENT_EPOCH, &self.call_at(at, CURRENT_EPOCH, &[])?)?;
+        Ok(epoch.authorities.len() == 1)
+    }
+
+    /// The fork-choice weight of a kept block.
+    pub fn fork_choice_weight(
+        &self,
+        header: &Header,
+    ) -> Result<entroos_consensus_slots::ForkChoiceWeight, ClientError> {
+        self.fork_choice
+            .weight(header, &|hash| self.expect_header(hash))
+    }
+
     /// The best leaf descending from `hash` by fork choice.
     fn best_leaf_under(&self, hash: &H256) -> Result<Header, ClientError> {
         let base = self.expect_header(hash)?;
-        let mut best = base.clone();
+        let mut candidates = Vec::new();
         for leaf in self.leaves()? {
             let header = self.expect_header(&leaf)?;
-            if self.descends_from(&header, (base.number, *hash))?
-                && self.config.fork_choice.prefers(&header, &best)
-            {
-                best = header;
+            if self.descends_from(&header, (base.number, *hash))? {
+                let weight = self.fork_choice_weight(&header)?;
+                candidates.push((Candidate { hash: leaf, weight }, header));
             }
         }
-        Ok(best)
+        let start = Candidate {
+            hash: *hash,
+            weight: self.fork_choice_weight(&base)?,
+        };
+        let only: Vec<Candidate> = candidates.iter().map(|(c, _)| *c).collect();
+        let chosen = best_block(start, start, &only, |_| true);
+        Ok(candidates
+            .into_iter()
+            .find(|(c, _)| c.hash == chosen)
+            .map_or(base, |(_, header)| header))
     }
 }
 
@@ -292,6 +346,8 @@ impl Finalizer for Client {
             let _ = self.best.send(best);
         }
         self.db.finalize(hash, justification).map_err(storage)?;
+        self.fork_choice
+            .finalized(&header, &|hash| self.expect_header(hash))?;
         let after = self.refresh_heads()?;
         if after.finalized != before.finalized {
             tracing::info!(target: "finality", "Finalized #{} ({hash})", header.number);

@@ -1,110 +1,86 @@
-//! Header checks that need no execution: the slot and the seal.
+//! Header checks that need no execution: the slot claim and the seal,
+//! by `entroos-consensus-slots`' [`verify_header`], against the epoch the
+//! parent's state assigns the slot to (see [`crate::epochs`]):
 //!
-//! The slot is the pre-runtime digest of engine [`ENGINE_ID`] (SCALE `u64`);
-//! a block's slot must be strictly above its parent's (genesis: 0) and at
-//! most [`MAX_SLOT_DRIFT`] slots ahead of the local clock. The seal is the
-//! last digest item: an sr25519 signature, by the slot's author, over the
-//! hash of the header without it. The slot's author is
-//! `authorities[slot mod n]`, with the authority set read from the runtime
-//! at the parent (`AuraApi_authorities`).
+//! - exactly one `entr` pre-digest, decoding whole; the seal is the last
+//!   digest item, 64 bytes of engine `entr`;
+//! - the slot above the parent's (genesis: 0) and at most
+//!   [`MAX_SLOT_DRIFT`] slots ahead of the local clock, inside its epoch;
+//! - the authority index in the epoch's set; a primary claim's VRF proof
+//!   under that authority's key for this slot and epoch, with a lottery
+//!   value below its threshold, or a secondary claim by the slot's
+//!   assignee;
+//! - the seal: that authority's sr25519 signature over the unsealed header.
 
-use codec::Decode;
-use entroos_client_api::{slot_at, ImportError, SealError, ENGINE_ID};
-use entroos_primitives::crypto::sr25519;
-use entroos_primitives::{DigestItem, Header, H256};
+use crate::epochs::{current_holds, decode_epoch, CURRENT_EPOCH, NEXT_EPOCH};
+use crate::Client;
+use entroos_client_api::{slot_at, ClientError, ImportError, SlotsError};
+use entroos_consensus_slots::{find_pre_digest, verify_header, Epoch, ParentInfo};
+use entroos_primitives::{Header, H256};
 
-/// How many slots a block may be ahead of the local clock.
-pub const MAX_SLOT_DRIFT: u64 = 2;
+pub use entroos_consensus_slots::{seal_header, unseal, VerifiedHeader, MAX_SLOT_DRIFT};
 
-/// The slot a header claims, if it carries one.
-pub fn slot_of(header: &Header) -> Option<u64> {
-    header.digest.logs.iter().find_map(|item| match item {
-        DigestItem::PreRuntime(engine, data) if *engine == ENGINE_ID => {
-            u64::decode(&mut &data[..]).ok()
-        }
-        _ => None,
+/// The slot `header` claims in its pre-digest.
+pub fn slot_of(header: &Header) -> Result<u64, SlotsError> {
+    Ok(find_pre_digest(&header.digest)?.slot())
+}
+
+/// What verification needs about a parent: its hash and slot (zero for
+/// the genesis block, which claims none).
+pub fn parent_info(parent: &Header) -> Result<ParentInfo, SlotsError> {
+    let slot = if parent.number == 0 {
+        0
+    } else {
+        slot_of(parent)?
+    };
+    Ok(ParentInfo {
+        hash: parent.hash(),
+        slot,
     })
 }
 
-/// Checks the slot of `header` against its parent's and the clock.
-pub fn check_slot(
-    header: &Header,
-    parent: &Header,
-    now_millis: u64,
-    slot_millis: u64,
-) -> Result<u64, ImportError> {
-    let slot = slot_of(header).ok_or(ImportError::MissingSlot)?;
-    let parent_slot = if parent.number == 0 {
-        0
-    } else {
-        slot_of(parent).ok_or(ImportError::MissingSlot)?
-    };
-    if slot <= parent_slot {
-        return Err(ImportError::SlotNotIncreasing {
-            parent: parent_slot,
-            slot,
-        });
+impl Client {
+    /// The epoch that holds `slot` for a block built on `parent`, from the
+    /// runtime at `parent` (cached by its data).
+    pub fn epoch_for(&self, parent: &H256, slot: u64) -> Result<Epoch, ClientError> {
+        let current = decode_epoch(CURRENT_EPOCH, &self.call_at(parent, CURRENT_EPOCH, &[])?)?;
+        if let Some(start) = current_holds(&current, slot) {
+            return self.epochs.epoch(&current, start);
+        }
+        let next = decode_epoch(NEXT_EPOCH, &self.call_at(parent, NEXT_EPOCH, &[])?)?;
+        let start = next.start_slot.ok_or_else(|| ClientError::BadCallOutput {
+            method: NEXT_EPOCH.into(),
+            reason: "the next epoch has no first slot while the current one has".into(),
+        })?;
+        let epoch = self.epochs.epoch(&next, start)?;
+        epoch
+            .skipped_to(slot)
+            .ok_or_else(|| ClientError::BadCallOutput {
+                method: NEXT_EPOCH.into(),
+                reason: format!("slot {slot} is before the next epoch's first slot {start}"),
+            })
     }
-    let now = slot_at(now_millis, slot_millis);
-    if slot > now.saturating_add(MAX_SLOT_DRIFT) {
-        return Err(ImportError::SlotInFuture {
-            slot,
-            now,
-            max_drift: MAX_SLOT_DRIFT,
-        });
-    }
-    Ok(slot)
-}
 
-/// The author of `slot` in `authorities` (round robin).
-pub fn slot_author(slot: u64, authorities: &[[u8; 32]]) -> Option<[u8; 32]> {
-    let count = u64::try_from(authorities.len()).ok()?;
-    let index = usize::try_from(slot.checked_rem(count)?).ok()?;
-    authorities.get(index).copied()
-}
+    /// The local clock's slot.
+    pub fn now_slot(&self) -> u64 {
+        slot_at(self.config.clock.now_millis(), self.slot_millis)
+    }
 
-/// Checks that `header`'s seal is the slot author's signature; returns the
-/// header without the seal.
-pub fn check_seal(
-    header: &Header,
-    slot: u64,
-    authorities: &[[u8; 32]],
-) -> Result<Header, SealError> {
-    let mut unsealed = header.clone();
-    let Some(DigestItem::Seal(engine, signature)) = unsealed.digest.logs.pop() else {
-        return Err(SealError::Missing);
-    };
-    if engine != ENGINE_ID {
-        return Err(SealError::UnknownEngine(engine));
+    /// Verifies `header`'s slot claim and seal against `parent` (see the
+    /// module docs).
+    pub fn verify_claim(
+        &self,
+        header: &Header,
+        parent: &Header,
+    ) -> Result<VerifiedHeader, ImportError> {
+        let parent_info = parent_info(parent)?;
+        let slot = slot_of(header)?;
+        let epoch = self.epoch_for(&parent_info.hash, slot)?;
+        Ok(verify_header(
+            header,
+            &parent_info,
+            &epoch,
+            self.now_slot(),
+        )?)
     }
-    let signature: [u8; 64] = signature
-        .as_slice()
-        .try_into()
-        .map_err(|_| SealError::Malformed)?;
-    let expected = slot_author(slot, authorities).ok_or(SealError::NoAuthorities)?;
-    let message = unsealed.hash();
-    if sr25519::verify(&signature, message.as_ref(), &expected) {
-        return Ok(unsealed);
-    }
-    match authorities
-        .iter()
-        .find(|key| sr25519::verify(&signature, message.as_ref(), key))
-    {
-        Some(other) => Err(SealError::WrongAuthor {
-            expected: H256(expected),
-            signer: H256(*other),
-        }),
-        None => Err(SealError::NotAnAuthority {
-            expected: H256(expected),
-        }),
-    }
-}
-
-/// Seals `header` for `key` (the author's side of [`check_seal`]).
-pub fn seal(header: &mut Header, key: &sr25519::Pair) {
-    let signature = key.sign(header.hash().as_ref());
-    header
-        .digest
-        .logs
-        .push(DigestItem::Seal(ENGINE_ID, signature.to_vec()));
 }

@@ -286,6 +286,6 @@ fn the_pre_digest_must_be_there_once_and_whole() {
 }
 
 #[test]
-fn the_engine_id_is_the_clients() {
-    assert_eq!(ENGINE_ID, entroos_client_api::ENGINE_ID);
+fn the_engine_id_is_entr() {
+    assert_eq!(ENGINE_ID, *b"entr");
 }

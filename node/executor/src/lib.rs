@@ -7,7 +7,8 @@
 //! supplies and a verifier checks ([`inherent_data`], [`check_inherents`]),
 //! and genesis building for chain specs ([`genesis`]). Session keys are made
 //! through [`call_with_keystore`], which lends the runtime the node's
-//! keystore.
+//! keystore; [`block_equivocation_report`] encodes the unsigned extrinsic
+//! that reports two blocks sealed by one author for one slot.
 //!
 //! The runtime is native Rust, so an executor call is a function call on an
 //! [`Overlay`] over a read-only state [`Backend`]; the overlay's changes are
@@ -15,7 +16,7 @@
 
 use codec::{Decode, Encode};
 use entroos_client_api::{ClientError, ImportError};
-use entroos_primitives::{Block, MultiAddress, H256};
+use entroos_primitives::{Block, Header, MultiAddress, H256};
 use entroos_runtime::{BlockError, RuntimeError};
 use entroos_support::hooks::KeyGenerator;
 use entroos_support::state::{Backend, Changes, Externalities, Overlay};
@@ -188,6 +189,28 @@ pub fn signer_of(xt: &[u8]) -> Option<[u8; 32]> {
         MultiAddress::Id(who) => Some(who.0),
         _ => None,
     }
+}
+
+/// The unsigned extrinsic reporting that `offender` (an sr25519 slot key)
+/// sealed both `first` and `second` for `slot`: the entropy pallet's
+/// `report_block_equivocation`, which the runtime validates in the pool.
+pub fn block_equivocation_report(
+    slot: u64,
+    offender: [u8; 32],
+    first: Header,
+    second: Header,
+) -> Vec<u8> {
+    let proof = pallet_entropy::BlockEquivocationProof {
+        offender,
+        slot,
+        first,
+        second,
+    };
+    let call = pallet_entropy::Call::report_block_equivocation {
+        proof: Box::new(proof),
+    };
+    entroos_runtime::UncheckedExtrinsic::new_unsigned(entroos_runtime::RuntimeCall::Entropy(call))
+        .encode()
 }
 
 /// The hash a block's seal signs: the header without its last digest item.

@@ -47,6 +47,14 @@
 //! `PreDigest`, engine `entr`). [`Pallet::note_precommits`] takes the
 //! voters of a justification the runtime has verified.
 //!
+//! ## Outputs to the node
+//!
+//! [`Pallet::current_epoch`] and [`Pallet::next_epoch`] (the
+//! `EntropyApi` runtime API: slots, authorities with VRF keys and weights,
+//! randomness, `c`), [`Pallet::finality_voters`], and
+//! [`Pallet::check_block_report`] / [`Pallet::check_vote_report`], which
+//! the runtime's transaction validation uses to admit unsigned reports.
+//!
 //! ## Invariants
 //!
 //! - Every bonded amount (active and unlocking) is reserved in Balances.
@@ -67,6 +75,7 @@
     )
 )]
 
+mod api;
 mod authorship;
 mod calls;
 mod diversity;
@@ -100,7 +109,7 @@ pub use equivocation::{
 pub use genesis::{GenesisConfig, GenesisValidator, SessionConfig};
 pub use keys::key_ownership_message;
 pub use pallet::{Call, Error, Event};
-pub use params::{Params, MAX_EPOCH_LENGTH, MAX_KAPPA, MIN_UNBONDING_EPOCHS};
+pub use params::{Params, MAX_EPOCH_LENGTH, MAX_KAPPA, MAX_SLOT_DURATION, MIN_UNBONDING_EPOCHS};
 pub use storage::*;
 pub use types::*;
 

@@ -173,6 +173,7 @@ pub fn fixed(text: &str) -> FixedU128 {
 /// new validators at 1, 1.
 pub fn test_params() -> Params {
     Params {
+        slot_duration: 1_000,
         epoch_length: 20,
         duty_period: 4,
         decay: fixed("0.9"),

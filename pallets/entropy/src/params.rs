@@ -2,7 +2,8 @@
 //! in `Parameters` and checked once at genesis.
 //!
 //! In JSON, ratios are exact decimal strings (`"0.9"`), counts and
-//! balances numbers: `{"epochLength": 600, "dutyPeriod": 60, "decay": "0.9",
+//! balances numbers: `{"slotDuration": 2000, "epochLength": 600,
+//! "dutyPeriod": 60, "decay": "0.9",
 //! "kappa": "2", "primaryProbability": "0.25", "slashFraction": "0.1",
 //! "unbondingEpochs": 28, "minimumBond": 1000000000000,
 //! "initialReliability": "0.5", "initialEntropy": "0.5"}`; every field is
@@ -17,6 +18,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// The longest epoch, in slots: it bounds the per-block work of accounting
 /// the slots a block skipped.
 pub const MAX_EPOCH_LENGTH: u64 = 100_000;
+/// The longest slot, in milliseconds (one hour).
+pub const MAX_SLOT_DURATION: u64 = 3_600_000;
 /// The largest anti-correlation factor κ.
 pub const MAX_KAPPA: u32 = 1_000;
 /// The shortest unbonding period, in epochs: stake backing the next set
@@ -27,6 +30,9 @@ pub const MIN_UNBONDING_EPOCHS: u32 = 3;
 /// The entropy pallet's parameters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct Params {
+    /// The length of a slot in milliseconds (`1..=MAX_SLOT_DURATION`):
+    /// slot `s` starts at `s × slot_duration` milliseconds of UNIX time.
+    pub slot_duration: u64,
     /// Slots per epoch (`1..=MAX_EPOCH_LENGTH`).
     pub epoch_length: u64,
     /// Slots per duty period (`1..=epoch_length`): the unit of "missed at
@@ -56,11 +62,12 @@ const fn ratio(parts_per_thousand: u128) -> FixedU128 {
 }
 
 impl Default for Params {
-    /// Ten-minute epochs of one-second slots, ten duty periods per epoch,
+    /// Two-second slots, epochs of 600 slots, ten duty periods per epoch,
     /// λ = 0.9, κ = 2, c = 1/4, 10% slashes, 28 epochs to unbond, a bond of
     /// at least 10^12 (one token of 12 decimals), new validators at ½, ½.
     fn default() -> Self {
         Params {
+            slot_duration: 2_000,
             epoch_length: 600,
             duty_period: 60,
             decay: ratio(900),
@@ -81,6 +88,8 @@ impl Params {
         let one = FixedU128::one();
         let in_unit = |x: FixedU128| x > FixedU128::zero() && x <= one;
         let problems = [
+            (self.slot_duration == 0 || self.slot_duration > MAX_SLOT_DURATION)
+                .then(|| format!("slotDuration must be 1..={MAX_SLOT_DURATION} ms")),
             (self.epoch_length == 0 || self.epoch_length > MAX_EPOCH_LENGTH)
                 .then(|| format!("epochLength must be 1..={MAX_EPOCH_LENGTH}")),
             (self.duty_period == 0 || self.duty_period > self.epoch_length)
@@ -121,6 +130,7 @@ impl Params {
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ParamsJson {
+    slot_duration: Option<u64>,
     epoch_length: Option<u64>,
     duty_period: Option<u64>,
     decay: Option<String>,
@@ -147,6 +157,7 @@ impl<'de> Deserialize<'de> for Params {
         let json = ParamsJson::deserialize(d)?;
         let default = Params::default();
         Ok(Params {
+            slot_duration: json.slot_duration.unwrap_or(default.slot_duration),
             epoch_length: json.epoch_length.unwrap_or(default.epoch_length),
             duty_period: json.duty_period.unwrap_or(default.duty_period),
             decay: decimal(json.decay, default.decay)?,
@@ -164,6 +175,7 @@ impl<'de> Deserialize<'de> for Params {
 impl Serialize for Params {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ParamsJson {
+            slot_duration: Some(self.slot_duration),
             epoch_length: Some(self.epoch_length),
             duty_period: Some(self.duty_period),
             decay: Some(self.decay.to_string()),

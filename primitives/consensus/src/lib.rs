@@ -33,9 +33,19 @@
 //! authorities in set order: entry `i` owns a share `w_i / Σw` of the draw's
 //! range (exact to `2^-128`), authorities of zero weight are never picked.
 //!
+//! ## Runtime API types
+//!
+//! [`EpochInfo`] and [`FinalityVoters`]: what the runtime's `EntropyApi`
+//! reports about the current and next epochs (slots, authorities with their
+//! VRF keys and weights, randomness, `c`) and the finality voters; the
+//! runtime encodes them (and describes them in metadata V15), the node
+//! decodes them.
+//!
 //! ## Invariants
 //!
-//! No panics on any input, no floats, no unbounded decoding.
+//! No panics on any input, no floats. Digests decode with a length bound;
+//! the runtime API types come from the runtime the node links, and the node
+//! checks their bounds when it builds epochs from them.
 
 #![cfg_attr(
     not(test),
@@ -50,9 +60,11 @@
 )]
 
 mod digest;
+mod epoch;
 mod secondary;
 
 pub use digest::{find_pre_digest, PreDigest, PreDigestError};
+pub use epoch::{EpochAuthority, EpochInfo, FinalityVoter, FinalityVoters};
 pub use secondary::{secondary_author, secondary_draw};
 
 use entroos_primitives::generic::ConsensusEngineId;

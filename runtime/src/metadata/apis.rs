@@ -7,6 +7,7 @@
 use crate::api::types::{OpaqueMetadata, PresetId, SlotDuration};
 use crate::inherents::{CheckInherentsResult, InherentDataType};
 use crate::UncheckedExtrinsic;
+use entroos_consensus_primitives::{EpochInfo, FinalityVoters};
 use entroos_primitives::crypto::KeyTypeId;
 use entroos_primitives::dispatch::{FeeDetails, RuntimeDispatchInfo};
 use entroos_primitives::validity::{ApplyExtrinsicResult, TransactionSource, TransactionValidity};
@@ -17,7 +18,6 @@ use entroos_primitives::{
 use frame_metadata::v15::{
     RuntimeApiMetadata, RuntimeApiMethodMetadata, RuntimeApiMethodParamMetadata,
 };
-use pallet_aura::AuthorityId;
 use scale_info::{meta_type, TypeInfo};
 
 /// A block with its extrinsics typed, as Substrate's runtime APIs take it.
@@ -34,7 +34,7 @@ pub fn runtime_apis() -> Vec<RuntimeApiMetadata> {
         transaction_payment_api(),
         offchain_worker_api(),
         genesis_builder(),
-        aura_api(),
+        entropy_api(),
         session_keys(),
     ]
 }
@@ -225,17 +225,35 @@ fn genesis_builder() -> RuntimeApiMetadata {
     )
 }
 
-fn aura_api() -> RuntimeApiMetadata {
+fn entropy_api() -> RuntimeApiMetadata {
     api(
-        "AuraApi",
-        &["Aura block authoring."],
+        "EntropyApi",
+        &["Entropy-weighted slot authorship and finality: slots, epochs and voters."],
         vec![
             method::<SlotDuration>(
                 "slot_duration",
                 vec![],
-                &["The slot duration in milliseconds."],
+                &["The slot duration in milliseconds, set by the chain spec."],
             ),
-            method::<Vec<AuthorityId>>("authorities", vec![], &["The block authorities."]),
+            method::<EpochInfo>(
+                "current_epoch",
+                vec![],
+                &[
+                    "The current epoch: index, first slot (`None` before the first block),",
+                    "length, randomness, authorities (stash, sr25519 VRF key, weight) and the",
+                    "primary probability `c`.",
+                ],
+            ),
+            method::<EpochInfo>(
+                "next_epoch",
+                vec![],
+                &["The next epoch, whose set was fixed one epoch ahead."],
+            ),
+            method::<FinalityVoters>(
+                "finality_voters",
+                vec![],
+                &["The current epoch's finality voters (ed25519 keys, weights); the set id is the epoch index."],
+            ),
         ],
     )
 }

@@ -85,13 +85,13 @@ fn import_one(client: &Client, pool: &TxPool, incoming: IncomingBlock) -> Verdic
 }
 
 fn finalize_single_authority(client: &Client, hash: H256, number: BlockNumber) {
-    match client.authorities_at(&hash) {
-        Ok(authorities) if authorities.len() == 1 => {
+    match client.single_authority(&hash) {
+        Ok(true) => {
             if let Err(e) = client.finalize(&hash, None) {
                 tracing::warn!(target: "sync", "finalizing #{number} ({hash}): {e}");
             }
         }
-        Ok(_) => {}
+        Ok(false) => {}
         Err(e) => tracing::warn!(target: "sync", "authorities at #{number}: {e}"),
     }
 }

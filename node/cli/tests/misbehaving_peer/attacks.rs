@@ -10,15 +10,16 @@ use crate::pair::Pair;
 use crate::support::wait_for;
 use crate::{assert_banned, connected, Logged, WAIT};
 use codec::Encode;
-use entroos_client::verify::seal;
-use entroos_client_api::{slot_at, ENGINE_ID};
+use entroos_client::verify::seal_header;
+use entroos_client_api::slot_at;
+use entroos_consensus_slots::PreDigest;
 use entroos_network_api::{
     BlockAnnounce, BlockData, BlockRequest, BlockResponse, FromBlock, Roles, Status,
     MAX_ANNOUNCE_BYTES, MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES, MAX_STATUS_BYTES,
     MAX_TRANSACTIONS_BYTES,
 };
 use entroos_primitives::crypto::sr25519;
-use entroos_primitives::{Digest, DigestItem, Header, OpaqueExtrinsic, H256};
+use entroos_primitives::{Digest, Header, OpaqueExtrinsic, H256};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -169,9 +170,10 @@ fn announcement_flood(pair: &Pair, rt: &Handle) {
 /// The dev chain's slot.
 const SLOT_MILLIS: u64 = 1_000;
 
-/// Two children of `parent` in the current slot, sealed by `sealer`, with
-/// a made-up state root and a body ([`serving`]) that does not match their
-/// extrinsics root.
+/// Two children of `parent` in the current slot, claimed as the dev
+/// chain's only authority claims its slots (secondary, index 0) and sealed
+/// by `sealer`, with a made-up state root and a body ([`serving`]) that
+/// does not match their extrinsics root.
 fn bad_blocks(parent: (u32, H256), sealer: &str) -> Vec<Header> {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -187,10 +189,14 @@ fn bad_blocks(parent: (u32, H256), sealer: &str) -> Vec<Header> {
                 state_root: H256([root; 32]),
                 extrinsics_root: H256([root + 0x10; 32]),
                 digest: Digest {
-                    logs: vec![DigestItem::PreRuntime(ENGINE_ID, slot.encode())],
+                    logs: vec![PreDigest::Secondary {
+                        authority_index: 0,
+                        slot,
+                    }
+                    .to_digest_item()],
                 },
             };
-            seal(&mut header, &key);
+            seal_header(&mut header, &key);
             header
         })
         .collect()
@@ -235,7 +241,12 @@ fn serving(served: Served) -> harness::Answer {
 
 /// Blocks sealed by a key outside the authority set: refused at the seal.
 fn badly_sealed_blocks(pair: &Pair, rt: &Handle) {
-    invalid_blocks(pair, rt, "//Bob", "bad seal");
+    invalid_blocks(
+        pair,
+        rt,
+        "//Bob",
+        "slot claim refused: the seal is not authority 0's signature",
+    );
 }
 
 /// Blocks sealed by the dev authority itself whose body does not match

@@ -6,10 +6,13 @@
 pub mod http;
 pub mod ws;
 
+use codec::Decode;
+use entroos_consensus_primitives::{find_pre_digest, EpochInfo, PreDigest};
 pub use entroos_executor::testing::account;
 use entroos_executor::testing::{sign, transfer_keep_alive, SigningContext};
 use entroos_primitives::crypto::sr25519;
 use entroos_primitives::{AccountId32, H256};
+use entroos_primitives::{Digest, DigestItem};
 use serde_json::{json, Value};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -296,6 +299,51 @@ pub fn number_of(header: &Value) -> u32 {
         16,
     )
     .expect("hex number")
+}
+
+/// The slot claim of a header in its JSON form (its `entr` pre-digest).
+pub fn claim_of(header: &Value) -> PreDigest {
+    let logs = header["digest"]["logs"]
+        .as_array()
+        .expect("digest logs")
+        .iter()
+        .map(|log| {
+            let bytes = hex::decode(&log.as_str().expect("hex log")[2..]).expect("hex");
+            DigestItem::decode(&mut &bytes[..]).expect("a digest item")
+        })
+        .collect();
+    find_pre_digest(&Digest { logs }).expect("a slot claim")
+}
+
+/// The epoch the runtime reports as current at block `at` (`current`) or
+/// the one after it.
+pub fn epoch_at(node: &Node, at: H256, current: bool) -> EpochInfo {
+    let method = match current {
+        true => "EntropyApi_current_epoch",
+        false => "EntropyApi_next_epoch",
+    };
+    let answer = node.rpc("state_call", json!([method, "0x", format!("{at}")]));
+    let bytes = hex::decode(&answer.as_str().expect("hex")[2..]).expect("hex");
+    EpochInfo::decode(&mut &bytes[..]).expect("an epoch")
+}
+
+/// The sr25519 slot key of the authority that claimed the block `hash`
+/// (its pre-digest's index in the epoch its parent's state assigns the
+/// slot to).
+pub fn author_of(node: &Node, hash: H256) -> [u8; 32] {
+    let header = node.rpc("chain_getHeader", json!([format!("{hash}")]));
+    let claim = claim_of(&header);
+    let parent = parse_hash(&header["parentHash"]);
+    let current = epoch_at(node, parent, true);
+    let in_current = match current.start_slot {
+        None => true,
+        Some(start) => claim.slot() < start + current.length,
+    };
+    let epoch = match in_current {
+        true => current,
+        false => epoch_at(node, parent, false),
+    };
+    epoch.authorities[claim.authority_index() as usize].vrf_key
 }
 
 /// The dev accounts that sign test transfers.

@@ -1,5 +1,6 @@
 //! The pallet's tests on the mock runtime.
 
+mod api;
 mod authorship;
 mod diversity;
 mod duties;

@@ -25,6 +25,10 @@ pub mod known {
 
     /// Aura block authoring.
     pub const AURA: KeyTypeId = KeyTypeId(*b"aura");
+    /// BABE-style slot authorship: EntroOS's sr25519 VRF and sealing key.
+    pub const BABE: KeyTypeId = KeyTypeId(*b"babe");
+    /// GRANDPA-style finality: EntroOS's ed25519 finality key.
+    pub const GRANDPA: KeyTypeId = KeyTypeId(*b"gran");
 }
 
 impl KeyTypeId {
