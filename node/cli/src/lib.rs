@@ -2,12 +2,14 @@
 //!
 //! The `entroos-node` binary's library: the command line ([`cli`]), chain
 //! specs ([`chain_spec`]), keys ([`keys`]), block files ([`blocks`]),
-//! metrics ([`metrics`]), the JSON-RPC bridge ([`rpc_bridge`]), the slot
-//! timer ([`authoring`]), the network and sync driver ([`network`]) and the service that wires the node's crates
-//! together ([`service`]). This is the only crate that starts tasks and
-//! threads; the parts it wires are `entroos-db`, `entroos-client`,
-//! `entroos-txpool`, `entroos-authorship`, `entroos-network`, `entroos-sync`
-//! and `entroos-rpc`, and it reaches
+//! batched finality of imported blocks ([`finality`]), block signatures
+//! verified on every core ([`signatures`]), metrics ([`metrics`]), the
+//! JSON-RPC bridge ([`rpc_bridge`]), the slot timer ([`authoring`]), the
+//! network and sync driver ([`network`]) and the service that wires the
+//! node's crates together ([`service`]). This is
+//! the only crate that starts tasks and threads; the parts it wires are
+//! `entroos-db`, `entroos-client`, `entroos-txpool`, `entroos-authorship`,
+//! `entroos-network`, `entroos-sync` and `entroos-rpc`, and it reaches
 //! the runtime only through `entroos-executor`.
 //!
 //! Invariants: every imported block is committed in one atomic database
@@ -20,9 +22,11 @@ pub mod authoring;
 pub mod blocks;
 pub mod chain_spec;
 pub mod cli;
+pub mod finality;
 pub mod keys;
 pub mod metrics;
 pub mod network;
 pub mod rpc_bridge;
 pub mod service;
+pub mod signatures;
 pub mod tasks;
