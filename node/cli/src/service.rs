@@ -110,6 +110,7 @@ pub fn open_client(
         slot_millis,
         clock: Arc::new(SystemClock),
         fork_choice: Box::new(LongestChain),
+        signatures: Arc::new(crate::signatures::ParallelBatches::per_core()),
     };
     let client = Client::open(db, spec.genesis_storage(), config)?;
     Ok((spec, Arc::new(client)))

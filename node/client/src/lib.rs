@@ -16,8 +16,10 @@
 //!    slot's author in the authority set at the parent;
 //! 2. **executes** the block on its parent's state (an external block: the
 //!    extrinsics root, the inherents against the local clock, then
-//!    execution and the state root; an own block: the changes computed while
-//!    building it, checked against the header's state root);
+//!    execution — its extrinsics' signatures verified together afterwards
+//!    by the configured [`SignatureVerifier`] — and the state root; an own
+//!    block: the changes computed while building it, checked against the
+//!    header's state root);
 //! 3. **commits** it in one atomic write, with the reorg of the canonical
 //!    lookup if fork choice makes it the best block.
 //!
@@ -26,6 +28,7 @@
 
 pub mod fork_choice;
 mod import;
+pub mod signatures;
 pub mod state;
 pub mod testing;
 pub mod verify;
@@ -33,6 +36,7 @@ pub mod verify;
 pub use entroos_client_api::{ClientError, ImportError, ENGINE_ID};
 pub use fork_choice::{ForkChoice, LongestChain};
 pub use import::ImportStats;
+pub use signatures::{OneBatch, SignatureVerifier};
 
 use codec::Decode;
 use entroos_client_api::{CallExecutor, ChainHeads, Clock, Finalizer, HeaderBackend};
@@ -62,6 +66,8 @@ pub struct ClientConfig {
     pub clock: Arc<dyn Clock>,
     /// Fork choice.
     pub fork_choice: Box<dyn ForkChoice>,
+    /// How the signatures of an executed block are verified.
+    pub signatures: Arc<dyn SignatureVerifier>,
 }
 
 /// The chain.

@@ -2,7 +2,7 @@
 //! in-memory (or any) database, driven by a manual clock, and blocks built
 //! and sealed by the dev authority without a pool.
 
-use crate::{Client, ClientConfig, LongestChain};
+use crate::{Client, ClientConfig, LongestChain, OneBatch};
 use entroos_client_api::{ClientError, ManualClock};
 use entroos_db::{Database, Pruning};
 use entroos_executor::genesis;
@@ -25,6 +25,7 @@ pub fn dev_client_on(db: Database) -> Result<(Arc<Client>, Arc<ManualClock>), Cl
         slot_millis: Some(TEST_SLOT_MILLIS),
         clock: clock.clone(),
         fork_choice: Box::new(LongestChain),
+        signatures: Arc::new(OneBatch),
     };
     Ok((Arc::new(Client::open(db, &storage, config)?), clock))
 }
