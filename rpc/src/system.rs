@@ -35,6 +35,15 @@ pub(crate) fn register(
             Ok(d.network.peers())
         },
     )?;
+    module.register_blocking_method(
+        "system_unstable_networkState",
+        |_, d, _| -> Result<serde_json::Value, ErrorObjectOwned> {
+            if d.deny_unsafe {
+                return Err(crate::error::unsafe_call());
+            }
+            Ok(network_state(d.network.as_ref()))
+        },
+    )?;
     module.register_blocking_method("system_syncState", |_, d, _| {
         match d.network.sync_progress() {
             Some(progress) => json!(progress),
@@ -80,4 +89,28 @@ pub(crate) fn register(
     )?;
     module.register_alias("account_nextIndex", "system_accountNextIndex")?;
     Ok(())
+}
+
+/// `system_unstable_networkState`: the local peer id and listen addresses,
+/// the peer counts of `system_health`, and the connected peers keyed by
+/// peer id with their roles and best blocks.
+fn network_state(network: &dyn crate::api::NetworkApi) -> serde_json::Value {
+    let connected: serde_json::Map<String, serde_json::Value> = network
+        .peers()
+        .into_iter()
+        .map(|peer| {
+            let entry = json!({
+                "roles": peer.roles,
+                "bestHash": peer.best_hash,
+                "bestNumber": peer.best_number,
+            });
+            (peer.peer_id, entry)
+        })
+        .collect();
+    json!({
+        "peerId": network.local_peer_id(),
+        "listenedAddresses": network.listen_addresses(),
+        "health": network.health(),
+        "connectedPeers": connected,
+    })
 }

@@ -50,7 +50,9 @@ pub(crate) fn check_signature(
         birth_hash: BlockHash::get(ext, &birth),
     };
     let payload = signing_payload(&xt.function.encode(), extra, &additional);
-    if !signature.verify(&payload, &who) {
+    // A bad signature rejects the extrinsic, and in a block the whole
+    // block: an importer may check them all at once afterwards.
+    if !signature.verify_deferrable(&payload, &who) {
         return Err(InvalidTransaction::BadProof.into());
     }
     Ok(Some(Signed { who, extra: *extra }))

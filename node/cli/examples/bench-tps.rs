@@ -8,24 +8,13 @@
 //!
 //! (the script builds the node in release mode and runs this example).
 
-use entroos_executor::testing::{sign, transfer_keep_alive, SigningContext};
-use entroos_node::chain_spec::ChainSpec;
+#[path = "common/mod.rs"]
+mod common;
+
+use common::{http, Error, NodeProcess};
 use entroos_primitives::crypto::sr25519;
-use entroos_primitives::AccountId32;
-use serde_json::{json, Value};
-
-use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use serde_json::json;
 use std::time::{Duration, Instant};
-
-#[path = "../tests/support/http.rs"]
-mod http;
-#[path = "../tests/support/ws.rs"]
-mod ws;
-use ws::Ws;
-
-type Error = Box<dyn std::error::Error + Send + Sync>;
 
 struct Options {
     node_bin: String,
@@ -52,40 +41,6 @@ fn options() -> Result<Options, Error> {
     Ok(opts)
 }
 
-fn free_port() -> Result<u16, Error> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
-/// The dev chain spec with `senders` endowed as well.
-fn bench_spec(senders: &[sr25519::Pair], path: &Path) -> Result<(), Error> {
-    let mut spec: Value = serde_json::from_str(&ChainSpec::load("dev")?.to_json(false)?)?;
-    let balances = spec["genesis"]["runtimeGenesis"]["patch"]["balances"]["balances"]
-        .as_array_mut()
-        .ok_or("dev spec has no balances")?;
-    for pair in senders {
-        balances.push(json!([AccountId32(pair.public()).to_string(), 1u64 << 50]));
-    }
-    std::fs::write(path, serde_json::to_vec(&spec)?)?;
-    Ok(())
-}
-
-fn http(port: u16, method: &str, params: Value) -> Result<Value, Error> {
-    let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}).to_string();
-    let json: Value = serde_json::from_str(&http::post_json(port, body.as_bytes())?.body)?;
-    json.get("result")
-        .cloned()
-        .ok_or_else(|| format!("{method}: {json}").into())
-}
-
-struct NodeProcess(Child);
-
-impl Drop for NodeProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn verifications_per_second() -> Result<f64, Error> {
     let pair = sr25519::Pair::from_uri("//Verifier")?;
     let messages: Vec<[u8; 32]> = (0..2000u32)
@@ -107,92 +62,42 @@ fn verifications_per_second() -> Result<f64, Error> {
 fn main() -> Result<(), Error> {
     let opts = options()?;
     let dir = tempfile::tempdir()?;
-    let senders: Vec<sr25519::Pair> = (0..opts.accounts)
-        .map(|i| sr25519::Pair::from_uri(&format!("//bench//{i}")))
-        .collect::<Result<_, _>>()?;
+    let senders = common::senders(opts.accounts)?;
     let spec_path = dir.path().join("bench-spec.json");
-    bench_spec(&senders, &spec_path)?;
-    let genesis = ChainSpec::from_file(&spec_path)?.genesis_hash();
+    let genesis = common::bench_spec(&senders, &spec_path)?;
 
     let total = opts.accounts * opts.per_account as usize;
     let started = Instant::now();
-    // One wave per nonce, so that no transaction reaches the pool before the
-    // one it depends on (the server handles a connection's messages concurrently).
-    let mut waves: Vec<Vec<String>> = Vec::new();
-    for nonce in 0..opts.per_account {
-        let mut batches = Vec::new();
-        for (chunk_index, chunk) in senders.chunks(500).enumerate() {
-            let mut batch = Vec::new();
-            for (id, from) in chunk.iter().enumerate() {
-                let index = chunk_index * 500 + id;
-                let to = AccountId32(senders[(index + 1) % senders.len()].public());
-                let ctx = SigningContext::immortal_on(genesis, nonce);
-                let xt = sign(transfer_keep_alive(to, 1_000_000_000_000), from, ctx);
-                batch.push(json!({"jsonrpc": "2.0", "id": id, "method": "author_submitExtrinsic", "params": [format!("0x{}", hex::encode(xt))]}));
-            }
-            batches.push(Value::Array(batch).to_string());
-        }
-        waves.push(batches);
-    }
+    let waves = common::signed_waves(&senders, opts.per_account, genesis);
     let signing = started.elapsed();
 
-    let (rpc_port, metrics_port) = (free_port()?, free_port()?);
-    let child = Command::new(&opts.node_bin)
-        .arg("--chain")
-        .arg(&spec_path)
-        .args([
-            "--alice",
-            "--tmp",
-            "--rpc-port",
-            &rpc_port.to_string(),
-            "--prometheus-port",
-            &metrics_port.to_string(),
-        ])
-        .args([
-            "--pool-limit",
-            &(total + 1000).to_string(),
-            "--pool-kbytes",
-            "1048576",
-            "--pool-sender-limit",
-            &(opts.per_account + 10).to_string(),
-        ])
-        .args(["--rpc-max-connections", "10", "--log", "warn"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("starting {}: {e}", opts.node_bin))?;
-    let _node = NodeProcess(child);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while http(rpc_port, "system_health", json!([])).is_err() {
-        if Instant::now() > deadline {
-            return Err("node did not start".into());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let first_block: u32 = block_number(&http(rpc_port, "chain_getHeader", json!([]))?)?;
+    let args: Vec<String> = [
+        "--chain",
+        spec_path.to_str().ok_or("a UTF-8 temporary path")?,
+        "--alice",
+        "--tmp",
+        "--pool-limit",
+        &(total + 1000).to_string(),
+        "--pool-kbytes",
+        "1048576",
+        "--pool-sender-limit",
+        &(opts.per_account + 10).to_string(),
+        "--rpc-max-connections",
+        "10",
+        "--log",
+        "warn",
+    ]
+    .map(String::from)
+    .to_vec();
+    let node = NodeProcess::start(&opts.node_bin, &args)?;
+    let (rpc_port, metrics_port) = (node.rpc_port, node.metrics_port);
+    let first_block = common::best_number(rpc_port)?;
 
-    let mut ws = Ws::connect(rpc_port)?;
     let submit_started = Instant::now();
-    let (mut accepted, mut refused, mut first_error) = (0usize, 0usize, None);
-    for wave in &waves {
-        for batch in wave {
-            ws.send(batch)?;
-        }
-        for _ in wave {
-            let payload = ws.receive()?.ok_or("socket closed")?;
-            let responses: Vec<Value> = serde_json::from_slice(&payload)?;
-            for r in responses {
-                if r.get("result").is_some() {
-                    accepted += 1;
-                } else {
-                    refused += 1;
-                    first_error.get_or_insert_with(|| r.to_string());
-                }
-            }
-        }
-    }
-    let submitted = submit_started.elapsed();
-    if let Some(error) = first_error {
+    let submitted = common::submit(rpc_port, &waves)?;
+    let submitted_in = submit_started.elapsed();
+    let (accepted, refused) = (submitted.accepted, submitted.refused);
+    if let Some(error) = submitted.first_error {
         eprintln!("first refusal: {error}");
     }
 
@@ -200,11 +105,10 @@ fn main() -> Result<(), Error> {
     let (mut included, mut next, mut per_block) = (0usize, first_block + 1, Vec::new());
     let deadline = Instant::now() + Duration::from_secs(600);
     while included < accepted && Instant::now() < deadline {
-        let finalized_hash = http(rpc_port, "chain_getFinalizedHead", json!([]))?;
-        let finalized = block_number(&http(rpc_port, "chain_getHeader", json!([finalized_hash]))?)?;
+        let finalized = common::finalized_number(rpc_port)?;
         while next <= finalized {
-            let hash = http(rpc_port, "chain_getBlockHash", json!([next]))?;
-            let block = http(rpc_port, "chain_getBlock", json!([hash]))?;
+            let hash = common::http(rpc_port, "chain_getBlockHash", json!([next]))?;
+            let block = common::http(rpc_port, "chain_getBlock", json!([hash]))?;
             let count = block["block"]["extrinsics"]
                 .as_array()
                 .map_or(0, |x| x.len().saturating_sub(1));
@@ -235,7 +139,7 @@ fn main() -> Result<(), Error> {
         opts.accounts, opts.per_account
     );
     println!("  pre-signing:        {:.2} s", signing.as_secs_f64());
-    println!("  submission (RPC):   {accepted} accepted, {refused} refused in {:.2} s ({:.0} tx/s validated into the pool)", submitted.as_secs_f64(), accepted as f64 / submitted.as_secs_f64());
+    println!("  submission (RPC):   {accepted} accepted, {refused} refused in {:.2} s ({:.0} tx/s validated into the pool)", submitted_in.as_secs_f64(), accepted as f64 / submitted_in.as_secs_f64());
     println!("  blocks:             {} blocks carried transfers, at most {busiest} in one; per block {:?}", used.len(), per_block);
     println!("  authoring:          {:.1} µs per included transfer (apply incl. signature check, state reads, roots, seal)", built / in_blocks.max(1.0));
     println!(
@@ -258,9 +162,4 @@ fn main() -> Result<(), Error> {
         );
     }
     Ok(())
-}
-
-fn block_number(header: &Value) -> Result<u32, Error> {
-    let text = header["number"].as_str().ok_or("header without number")?;
-    Ok(u32::from_str_radix(text.trim_start_matches("0x"), 16)?)
 }

@@ -5,17 +5,20 @@
 //! JSON form: an array of `{"block": {"header", "extrinsics"}, "justifications"}`,
 //! the shape of `chain_getBlock`. Imported blocks are executed, their seals
 //! checked, and committed one by one; a bad block stops the import with its
-//! number and the reason, leaving every block before it imported. A file
-//! that stops decoding is refused with the block where it stopped.
+//! number and the reason, leaving every block before it imported (and, on
+//! a single-authority chain, finalized). A file that stops decoding is
+//! refused with the block where it stopped.
 
+use crate::finality::BatchFinality;
 use codec::{Decode, Encode};
 use entroos_client::Client;
-use entroos_client_api::{BlockImport, BlockOrigin, ClientError, Finalizer, ImportError};
+use entroos_client_api::{BlockImport, BlockOrigin, ClientError, ImportError, ImportOutcome};
 use entroos_primitives::generic::SignedBlock;
 use entroos_primitives::{Block, Header};
 use std::fmt;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Export and import errors.
 #[derive(Debug, thiserror::Error)]
@@ -238,22 +241,39 @@ fn position_of(at: &[u8], previous: Option<u32>) -> Position {
     }
 }
 
+/// Imported best blocks of a single-authority chain finalized together.
+const FINALIZE_EVERY: u32 = 256;
+
 /// Imports blocks, skipping those already known; returns how many were new.
+/// On a single-authority chain the imported blocks are finalized in
+/// batches of [`FINALIZE_EVERY`], and up to the last one imported when the
+/// file ends or a block is refused.
 pub fn import(client: &Client, json: bool, input: &mut dyn Read) -> Result<u64, BlocksError> {
     let mut bytes = Vec::new();
     input.read_to_end(&mut bytes).map_err(BlocksError::Read)?;
+    let mut finality = BatchFinality::new(FINALIZE_EVERY, Duration::MAX);
+    let imported = import_blocks(client, parse(&bytes, json)?, &mut finality);
+    finality.flush(client)?;
+    imported
+}
+
+fn import_blocks(
+    client: &Client,
+    blocks: Vec<Block>,
+    finality: &mut BatchFinality,
+) -> Result<u64, BlocksError> {
     let mut imported = 0u64;
-    for block in parse(&bytes, json)? {
+    for block in blocks {
         let number = block.header.number;
         let hash = block.header.hash();
         if client.header(&hash)?.is_some() {
             continue;
         }
-        client
+        let outcome = client
             .import_block(block, BlockOrigin::File)
             .map_err(|source| BlocksError::Refused { number, source })?;
-        if client.single_authority(&hash)? {
-            client.finalize(&hash, None)?;
+        if let ImportOutcome::Imported { best: true, .. } = outcome {
+            finality.note_best(client, number, hash)?;
         }
         imported = imported.saturating_add(1);
     }

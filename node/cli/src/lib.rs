@@ -3,12 +3,14 @@
 //! The `entroos-node` binary's library: the command line ([`cli`]), chain
 //! specs ([`chain_spec`]), keys ([`keys`], [`key_commands`]; the keystore
 //! seen by the runtime and RPC in [`session_keys`]), block files ([`blocks`]),
-//! metrics ([`metrics`]), the JSON-RPC bridge ([`rpc_bridge`]), the slot
-//! timer ([`authoring`]), the network and sync driver ([`network`]) and the service that wires the node's crates
-//! together ([`service`]). This is the only crate that starts tasks and
-//! threads; the parts it wires are `entroos-db`, `entroos-client`,
-//! `entroos-txpool`, `entroos-authorship`, `entroos-network`, `entroos-sync`
-//! and `entroos-rpc`, and it reaches
+//! batched finality of imported blocks ([`finality`]), block signatures
+//! verified on every core ([`signatures`]), metrics ([`metrics`]), the
+//! JSON-RPC bridge ([`rpc_bridge`]), the slot timer ([`authoring`]), the
+//! network and sync driver ([`network`]) and the service that wires the
+//! node's crates together ([`service`]). This is
+//! the only crate that starts tasks and threads; the parts it wires are
+//! `entroos-db`, `entroos-client`, `entroos-txpool`, `entroos-authorship`,
+//! `entroos-network`, `entroos-sync` and `entroos-rpc`, and it reaches
 //! the runtime only through `entroos-executor`.
 //!
 //! Invariants: every imported block is committed in one atomic database
@@ -21,6 +23,7 @@ pub mod authoring;
 pub mod blocks;
 pub mod chain_spec;
 pub mod cli;
+pub mod finality;
 pub mod key_commands;
 pub mod keys;
 pub mod metrics;
@@ -28,4 +31,5 @@ pub mod network;
 pub mod rpc_bridge;
 pub mod service;
 pub mod session_keys;
+pub mod signatures;
 pub mod tasks;

@@ -2,7 +2,8 @@
 //!
 //! Names follow Substrate's (`substrate_` prefix) so that zombienet and
 //! existing dashboards read them: process start time, best and finalized
-//! height, peers, ready transactions and block import time.
+//! height, peers, sync state and target, network traffic, blocks served to
+//! peers, ready transactions and block import time.
 //!
 //! The server is bounded: at most [`Limits::max_connections`] connections
 //! are served at once (more are closed as soon as they are accepted), a
@@ -186,6 +187,12 @@ fn render_network(out: &mut String, chain: &str, network: &crate::network::NodeN
             (&inbound, stats.bytes_inbound),
             (&outbound, stats.bytes_outbound),
         ],
+    );
+    counter(
+        out,
+        "sync_blocks_served_total",
+        "Blocks sent to peers in answer to their block requests",
+        &[(&plain, network.blocks_served())],
     );
     render_admission(out, &plain, &stats);
 }

@@ -111,6 +111,7 @@ pub fn open_client(
     let config = ClientConfig {
         slot_millis,
         clock: Arc::new(SystemClock),
+        signatures: Arc::new(crate::signatures::ParallelBatches::per_core()),
     };
     let client = Client::open(db, spec.genesis_storage(), config)?;
     Ok((spec, Arc::new(client)))

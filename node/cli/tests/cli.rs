@@ -261,6 +261,8 @@ fn safe_rpc_refuses_unsafe_methods() {
         ("author_rotateKeys", json!([])),
         ("author_hasKey", json!([alice, "babe"])),
         ("author_hasSessionKeys", json!([alice])),
+        ("system_unstable_networkState", json!([])),
+        ("system_peers", json!([])),
     ] {
         let response = node.try_rpc(method, params).expect("response");
         assert_eq!(response["error"]["code"], -32601, "{method}: {response}");

@@ -105,6 +105,19 @@ fn a_full_node_syncs_follows_and_relays_a_transfer_to_the_authority() {
 
     let peers = full.rpc("system_peers", json!([]));
     assert_eq!(peers[0]["roles"], "AUTHORITY", "{peers}");
+    let state = full.rpc("system_unstable_networkState", json!([]));
+    let alice_id = alice.rpc("system_localPeerId", json!([]));
+    let alice_id = alice_id.as_str().expect("peer id");
+    assert_eq!(
+        state["connectedPeers"][alice_id]["roles"], "AUTHORITY",
+        "{state}"
+    );
+    assert_eq!(
+        state["peerId"],
+        full.rpc("system_localPeerId", json!([])),
+        "{state}"
+    );
+    assert_eq!(state["health"]["peers"], 1, "{state}");
     let sync = full.rpc("system_syncState", json!([]));
     assert!(
         sync["highestBlock"].as_u64() >= sync["currentBlock"].as_u64().map(|c| c.saturating_sub(1)),

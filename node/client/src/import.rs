@@ -158,7 +158,10 @@ impl Client {
             extrinsics: block.extrinsics.clone(),
         };
         entroos_executor::check_inherents(&*state, &unsealed, self.config.clock.now_millis())?;
-        let changes = entroos_executor::execute_block(&*state, &unsealed)?;
+        let signatures = &self.config.signatures;
+        let changes = entroos_executor::execute_block(&*state, &unsealed, |checks| {
+            signatures.verify(checks)
+        })?;
         self.delta_for(&state, &changes, block.header.state_root)
     }
 

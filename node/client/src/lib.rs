@@ -18,8 +18,10 @@
 //!    slot's secondary assignee, and the seal by the claiming authority;
 //! 2. **executes** the block on its parent's state (an external block: the
 //!    extrinsics root, the inherents against the local clock, then
-//!    execution and the state root; an own block: the changes computed while
-//!    building it, checked against the header's state root);
+//!    execution — its extrinsics' signatures verified together afterwards
+//!    by the configured [`SignatureVerifier`] — and the state root; an own
+//!    block: the changes computed while building it, checked against the
+//!    header's state root);
 //! 3. **commits** it in one atomic write, with the reorg of the canonical
 //!    lookup if fork choice makes it the best block.
 //!
@@ -40,6 +42,7 @@
 pub mod epochs;
 pub mod fork_choice;
 mod import;
+pub mod signatures;
 pub mod state;
 pub mod testing;
 pub mod verify;
@@ -47,6 +50,7 @@ pub mod verify;
 pub use entroos_client_api::{ClientError, ImportError, ENGINE_ID};
 pub use fork_choice::ForkChoice;
 pub use import::{ImportStats, VerifiedImport};
+pub use signatures::{OneBatch, SignatureVerifier};
 
 use codec::Decode;
 use entroos_client_api::{CallExecutor, ChainHeads, Clock, Finalizer, HeaderBackend};
@@ -76,6 +80,8 @@ pub struct ClientConfig {
     pub slot_millis: Option<u64>,
     /// The local clock.
     pub clock: Arc<dyn Clock>,
+    /// How the signatures of an executed block are verified.
+    pub signatures: Arc<dyn SignatureVerifier>,
 }
 
 /// The runtime API of the slot duration.

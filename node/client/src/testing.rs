@@ -1,7 +1,7 @@
 //! Chains for tests and simulations: a preset's genesis in an in-memory
 //! (or any) database, driven by a manual clock.
 
-use crate::{Client, ClientConfig};
+use crate::{Client, ClientConfig, OneBatch};
 use entroos_client_api::{ClientError, ManualClock};
 use entroos_db::{Database, Pruning};
 use entroos_executor::genesis;
@@ -26,6 +26,7 @@ pub fn preset_client_on(
     let config = ClientConfig {
         slot_millis: None,
         clock: clock.clone(),
+        signatures: Arc::new(OneBatch),
     };
     Ok((Arc::new(Client::open(db, &storage, config)?), clock))
 }

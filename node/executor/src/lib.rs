@@ -16,6 +16,7 @@
 
 use codec::{Decode, Encode};
 use entroos_client_api::{ClientError, ImportError};
+use entroos_primitives::crypto::deferral::{self, DeferredCheck};
 use entroos_primitives::{Block, Header, MultiAddress, H256};
 use entroos_runtime::{BlockError, RuntimeError};
 use entroos_support::hooks::KeyGenerator;
@@ -106,10 +107,25 @@ pub fn call_decoded<T: Decode>(
 
 /// Executes `block` (its header without the seal) on `state`, checking its
 /// roots and digest, and returns its state changes.
-pub fn execute_block(state: &impl Backend, block: &Block) -> Result<Changes, ImportError> {
+///
+/// The extrinsics' signatures are checked together after execution by
+/// `verify_signatures` (see [`entroos_primitives::crypto::deferral`]): a
+/// block with a bad one is refused all the same, and its changes are
+/// dropped.
+pub fn execute_block(
+    state: &impl Backend,
+    block: &Block,
+    verify_signatures: impl FnOnce(&[DeferredCheck]) -> bool,
+) -> Result<Changes, ImportError> {
     let mut overlay = Overlay::new(state);
-    match entroos_runtime::api::call(&mut overlay, "Core_execute_block", &block.encode(), None) {
-        Ok(_) => Ok(overlay.into_changes()),
+    let (executed, signatures) = deferral::deferring(|| {
+        entroos_runtime::api::call(&mut overlay, "Core_execute_block", &block.encode(), None)
+    });
+    match executed {
+        Ok(_) if verify_signatures(&signatures) => Ok(overlay.into_changes()),
+        Ok(_) => Err(ImportError::Invalid(
+            "an extrinsic's signature does not verify".into(),
+        )),
         Err(RuntimeError::InvalidBlock(error)) => Err(block_error(error)),
         Err(other) => Err(ImportError::Client(call_error("Core_execute_block", other))),
     }

@@ -10,6 +10,10 @@ pub struct SyncConfig {
     pub blocks_per_request: u32,
     /// Blocks downloaded ahead of the local best block at most.
     pub max_blocks_ahead: u32,
+    /// The capacity of the node's import queue: blocks handed to import
+    /// and not yet answered, together with the blocks that branch and
+    /// fetch downloads in progress may still hand over, never exceed it.
+    pub import_queue: u32,
     /// A request unanswered this long fails.
     pub request_timeout_millis: u64,
     /// A peer whose request failed gets no new request for this long.
@@ -36,6 +40,7 @@ impl Default for SyncConfig {
             max_requests_per_peer: 2,
             blocks_per_request: 64,
             max_blocks_ahead: 2_048,
+            import_queue: 512,
             request_timeout_millis: 20_000,
             failure_backoff_millis: 2_000,
             max_timeouts_in_row: 3,

@@ -31,7 +31,7 @@ pub(crate) struct Fetch {
 /// Failed requests after which a fetch is given up.
 pub(crate) const MAX_FETCH_FAILURES: u32 = 3;
 
-/// A fetch taken up for a request.
+/// An idle fetch that a request may continue.
 pub(crate) struct Claim {
     pub target: H256,
     pub number: BlockNumber,
@@ -77,19 +77,33 @@ impl Fetches {
         }
     }
 
-    /// The first idle fetch of `peer`, marked busy.
-    pub(crate) fn claim(&mut self, peer: &PeerId) -> Option<Claim> {
+    /// The first idle fetch of `peer`.
+    pub(crate) fn idle_of(&self, peer: &PeerId) -> Option<Claim> {
         let (target, fetch) = self
             .map
-            .iter_mut()
+            .iter()
             .find(|(_, fetch)| fetch.peer == *peer && !fetch.busy)?;
-        fetch.busy = true;
         Some(Claim {
             target: *target,
             number: fetch.number,
             next: fetch.next,
             held: u32::try_from(fetch.blocks.len()).unwrap_or(u32::MAX),
         })
+    }
+
+    /// Marks the fetch of `target` as waiting for an answer.
+    pub(crate) fn set_busy(&mut self, target: &H256) {
+        if let Some(fetch) = self.map.get_mut(target) {
+            fetch.busy = true;
+        }
+    }
+
+    /// Blocks held by every fetch, all bound for import.
+    pub(crate) fn held(&self) -> usize {
+        self.map
+            .values()
+            .map(|fetch| fetch.blocks.len())
+            .fold(0usize, usize::saturating_add)
     }
 
     /// Whether `target` is being fetched.

@@ -1,7 +1,8 @@
 //! Handing blocks to import, and what its verdicts change: a bad block
 //! expels its sender; any failure in the main download restarts it from
 //! the local best block once the queue is answered; while following the
-//! tip, imported blocks are announced on.
+//! tip, imported blocks are announced on (of a chain of blocks handed over
+//! together, only the top one).
 
 use crate::machine::{ChainSync, Queued, Source};
 use crate::peers::PeerState;
@@ -24,7 +25,8 @@ impl ChainSync {
     ) -> Result<(), SyncError> {
         let mut incoming = Vec::new();
         for downloaded in blocks {
-            let (hash, number) = (downloaded.hash, downloaded.number());
+            let (hash, number, parent) =
+                (downloaded.hash, downloaded.number(), downloaded.parent());
             if self.known(chain, &hash)? {
                 continue;
             }
@@ -35,6 +37,7 @@ impl ChainSync {
                 hash,
                 Queued {
                     number,
+                    parent,
                     origin: origin.clone(),
                     source,
                 },
@@ -104,6 +107,9 @@ impl ChainSync {
         }
     }
 
+    /// Announces a block imported while following the tip, unless its
+    /// child waits for import too: blocks handed over together land as one
+    /// announcement of their top block, not one per block.
     fn announce_imported<C: HeaderBackend + ?Sized>(
         &self,
         hash: H256,
@@ -111,7 +117,8 @@ impl ChainSync {
         chain: &C,
         out: &mut Vec<Effect>,
     ) -> Result<(), SyncError> {
-        if self.is_major_syncing(chain) {
+        let covered = self.queued.values().any(|queued| queued.parent == hash);
+        if covered || self.is_major_syncing(chain) {
             return Ok(());
         }
         if let Some(header) = chain.header(&hash)? {

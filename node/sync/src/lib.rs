@@ -36,7 +36,9 @@
 //! Only a peer's new best block that a download under way covers is left
 //! to it: the peer's branch, or the main download when the block is more
 //! than one request above the anchor. A failed fetch request is asked
-//! again, up to three times.
+//! again, up to three times. Blocks imported while following the tip are
+//! announced on, except during a major sync; of a chain of blocks handed
+//! over together only the top one is.
 //!
 //! ## Invariants
 //!
@@ -64,10 +66,15 @@
 //!   per announcement and is ignored.
 //! - **Bounded memory.** At most [`SyncConfig::max_peers`] peers, their
 //!   requests, [`SyncConfig::max_blocks_ahead`] downloaded or queued
-//!   blocks of the main download (branch downloads pause while that many
-//!   blocks wait for import), and [`SyncConfig::max_fetches`] fetches of
-//!   at most [`SyncConfig::max_fetch_blocks`] blocks
+//!   blocks of the main download, and [`SyncConfig::max_fetches`] fetches
+//!   of at most [`SyncConfig::max_fetch_blocks`] blocks
 //!   ([`ChainSync::footprint`]).
+//! - **Bounded import queue.** Blocks handed to import and not yet
+//!   answered, plus the blocks fetches hold and those that branch and
+//!   fetch requests in flight may bring, never exceed
+//!   [`SyncConfig::import_queue`]: downloaded main ranges wait (and are
+//!   handed over in parts that fit), and branch and fetch requests are
+//!   sent only when their answers fit.
 //! - **Determinism.** State lives in ordered maps; effects come out in
 //!   input order and then peer-id order. Time enters only as
 //!   [`Input::Tick`].
@@ -78,7 +85,8 @@
 //!
 //! - Every block of [`Effect::ImportBlocks`] is imported in the order given
 //!   and answered with exactly one [`Input::Imported`]
-//!   ([`ImportResult::from_import`] classifies the import path's result).
+//!   ([`ImportResult::from_import`] classifies the import path's result);
+//!   the node's import queue holds [`SyncConfig::import_queue`] blocks.
 //! - Every [`Effect::SendRequest`] is answered with exactly one
 //!   [`Input::Response`] or [`Input::RequestFailed`] (a late answer after a
 //!   timeout is ignored).

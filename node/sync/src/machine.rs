@@ -23,6 +23,7 @@ pub(crate) enum Source {
 #[derive(Clone, Debug)]
 pub(crate) struct Queued {
     pub number: BlockNumber,
+    pub parent: H256,
     pub origin: PeerId,
     pub source: Source,
 }
@@ -161,6 +162,18 @@ impl ChainSync {
     /// The connected peers, sorted.
     pub fn peers(&self) -> Vec<PeerId> {
         self.peers.keys().cloned().collect()
+    }
+
+    /// Blocks that may still be handed to import: the import queue's
+    /// capacity less the blocks handed over and not yet answered, the
+    /// blocks fetches hold and those branch and fetch requests in flight
+    /// may bring.
+    pub(crate) fn import_room(&self) -> usize {
+        usize::try_from(self.config.import_queue)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(self.queued.len())
+            .saturating_sub(self.fetches.held())
+            .saturating_sub(self.requests.reserved_blocks())
     }
 
     fn median_best(&self) -> Option<BlockNumber> {

@@ -93,15 +93,28 @@ impl Ranges {
         }
     }
 
-    /// The downloaded range starting exactly at `next`, removed.
-    pub(crate) fn pop_ready(&mut self, next: BlockNumber) -> Option<(PeerId, Vec<Downloaded>)> {
-        if !matches!(self.map.get(&next), Some(Range::Done { .. })) {
+    /// At most `max` blocks of the downloaded range starting exactly at
+    /// `next`, removed; the rest of the range stays, starting after them.
+    pub(crate) fn pop_ready(
+        &mut self,
+        next: BlockNumber,
+        max: usize,
+    ) -> Option<(PeerId, Vec<Downloaded>)> {
+        if max == 0 || !matches!(self.map.get(&next), Some(Range::Done { .. })) {
             return None;
         }
-        match self.map.remove(&next)? {
-            Range::Done { peer, blocks } => Some((peer, blocks)),
-            Range::Pending { .. } => None,
+        let Range::Done { peer, mut blocks } = self.map.remove(&next)? else {
+            return None;
+        };
+        if blocks.len() > max {
+            let rest = blocks.split_off(max);
+            if let Some(rest_start) = rest.first().map(Downloaded::number) {
+                let peer = peer.clone();
+                self.map
+                    .insert(rest_start, Range::Done { peer, blocks: rest });
+            }
         }
+        Some((peer, blocks))
     }
 
     /// Forgets the downloaded ranges of `peer` (pending ones end with their requests).
@@ -179,14 +192,32 @@ mod tests {
         ranges.complete(1, peer(), (1..=10).map(downloaded).collect());
         assert_eq!(ranges.needed(1, 200, 64), Some((11, 54)));
         assert_eq!(ranges.downloaded(), 10);
-        assert!(ranges.pop_ready(2).is_none());
+        assert!(ranges.pop_ready(2, 64).is_none());
         assert!(
-            ranges.pop_ready(65).is_none(),
+            ranges.pop_ready(65, 64).is_none(),
             "a pending range is not ready"
         );
-        assert_eq!(ranges.pop_ready(1).map(|(_, b)| b.len()), Some(10));
+        assert_eq!(ranges.pop_ready(1, 64).map(|(_, b)| b.len()), Some(10));
         ranges.complete(65, peer(), (65..=70).map(downloaded).collect());
         ranges.forget_done_of(&peer());
+        assert!(ranges.is_empty());
+    }
+
+    #[test]
+    fn a_range_is_handed_over_in_parts_that_fit() {
+        let mut ranges = Ranges::default();
+        ranges.begin(1, 10, RequestId(0));
+        ranges.complete(1, peer(), (1..=10).map(downloaded).collect());
+        assert!(ranges.pop_ready(1, 0).is_none(), "no room, nothing taken");
+        let numbers = |blocks: Vec<Downloaded>| -> Vec<BlockNumber> {
+            blocks.iter().map(Downloaded::number).collect()
+        };
+        let (_, first) = ranges.pop_ready(1, 4).unwrap();
+        assert_eq!(numbers(first), [1, 2, 3, 4]);
+        assert_eq!(ranges.downloaded(), 6);
+        assert_eq!(ranges.needed(5, 10, 64), None, "the rest is still held");
+        let (_, rest) = ranges.pop_ready(5, 64).unwrap();
+        assert_eq!(numbers(rest), [5, 6, 7, 8, 9, 10]);
         assert!(ranges.is_empty());
     }
 }

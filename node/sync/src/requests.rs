@@ -87,4 +87,19 @@ impl Requests {
     pub(crate) fn len(&self) -> usize {
         self.by_id.len()
     }
+
+    /// Blocks that branch and fetch requests in flight may bring: their
+    /// answers go to import as they come, so room is kept for them.
+    pub(crate) fn reserved_blocks(&self) -> usize {
+        self.by_id
+            .values()
+            .filter(|flight| {
+                matches!(
+                    flight.purpose,
+                    Purpose::Branch { .. } | Purpose::Fetch { .. }
+                )
+            })
+            .map(|flight| flight.request.max.map_or(0, |max| max as usize))
+            .fold(0usize, usize::saturating_add)
+    }
 }

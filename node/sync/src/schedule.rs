@@ -3,7 +3,8 @@
 //! first, then the peer's branch, then its announced blocks (the first ask
 //! sized to the gap above the local best block), then a range of the main
 //! download. Downloaded ranges are handed to import as soon as they
-//! continue the anchor.
+//! continue the anchor and the import queue has room for them; branch and
+//! fetch requests are sent only when it has room for their answers.
 
 use crate::machine::{ChainSync, Source};
 use crate::peers::PeerState;
@@ -49,7 +50,8 @@ impl ChainSync {
             let Some(next) = self.main.anchor.0.checked_add(1) else {
                 return Ok(());
             };
-            let Some((peer, blocks)) = self.main.ranges.pop_ready(next) else {
+            let room = self.import_room();
+            let Some((peer, blocks)) = self.main.ranges.pop_ready(next, room) else {
                 return Ok(());
             };
             let (Some(first), Some(last)) = (blocks.first(), blocks.last()) else {
@@ -92,42 +94,62 @@ impl ChainSync {
             return None;
         }
         let per_request = self.config.blocks_per_request;
+        let room = u32::try_from(self.import_room()).unwrap_or(u32::MAX);
         let state = self.peers.get_mut(peer)?;
         if state.backoff_until > self.now {
             return None;
         }
         let best = state.best.0;
-        let queue_full = self.queued.len()
-            >= usize::try_from(self.config.max_blocks_ahead).unwrap_or(usize::MAX);
         match &mut state.state {
             PeerState::Searching(search) if !search.busy => {
                 search.busy = true;
                 let probe = search.probe();
                 return Some((Purpose::Search { probe }, header_request(probe)));
             }
-            PeerState::Branch(branch) if !branch.busy && !queue_full => {
-                let len = span(branch.next, best).min(per_request);
+            PeerState::Branch(branch) if !branch.busy => {
+                let left = span(branch.next, best);
+                let len = left.min(per_request).min(room);
                 if len > 0 {
                     branch.busy = true;
                     let next = branch.next;
                     return Some((Purpose::Branch { next }, range_request(next, len)));
                 }
-                state.state = PeerState::Forked;
+                if left == 0 {
+                    state.state = PeerState::Forked;
+                }
             }
             _ => {}
         }
-        if let Some(claim) = self.fetches.claim(peer) {
-            let wanted = match claim.held {
-                0 => claim.number.saturating_sub(local_best),
-                held => self.config.max_fetch_blocks.saturating_sub(held),
-            };
-            let len = wanted.clamp(1, per_request.max(1));
-            let purpose = Purpose::Fetch {
-                target: claim.target,
-            };
-            return Some((purpose, fetch_request(claim.next, len)));
+        if let Some(request) = self.fetch_request(peer, local_best, room) {
+            return Some(request);
         }
         self.main_range(peer, local_best)
+    }
+
+    /// The next request of an idle fetch of `peer`, if the import queue
+    /// has room for its answer.
+    fn fetch_request(
+        &mut self,
+        peer: &PeerId,
+        local_best: BlockNumber,
+        room: u32,
+    ) -> Option<(Purpose, BlockRequest)> {
+        let claim = self.fetches.idle_of(peer)?;
+        let wanted = match claim.held {
+            0 => claim.number.saturating_sub(local_best),
+            held => self.config.max_fetch_blocks.saturating_sub(held),
+        };
+        let len = wanted
+            .clamp(1, self.config.blocks_per_request.max(1))
+            .min(room);
+        if len == 0 {
+            return None;
+        }
+        self.fetches.set_busy(&claim.target);
+        let purpose = Purpose::Fetch {
+            target: claim.target,
+        };
+        Some((purpose, fetch_request(claim.next, len)))
     }
 
     fn main_range(

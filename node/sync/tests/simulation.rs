@@ -48,6 +48,7 @@ fn a_fresh_node_syncs_2000_blocks_from_three_peers() {
     );
     assert!(sim.log.max_in_flight <= sim.cfg.sync.max_requests_per_peer);
     assert!(sim.log.max_held <= sim.cfg.sync.max_blocks_ahead as usize + 128);
+    assert!(sim.log.max_queued <= sim.cfg.sync.import_queue as usize);
     let sync = sim.nodes[fresh].sync.as_ref().unwrap();
     let status = sync.status(&sim.nodes[fresh].chain);
     assert_eq!(
@@ -65,6 +66,48 @@ fn a_fresh_node_syncs_2000_blocks_from_three_peers() {
         "no honest peer is banned: {:?}",
         sim.log.bans
     );
+}
+
+/// Imports at 5 ms a block, slower than three peers serve: the node
+/// holds at most its import queue's worth of blocks for import, and still
+/// syncs, also down a branch of its own peer.
+#[test]
+fn a_slow_importer_is_handed_at_most_its_import_queue() {
+    let mut config = SimConfig::new(23);
+    config.import_millis = 5;
+    config.sync.import_queue = 100;
+    let mut sim = Sim::new(config);
+    let chain = honest_chain(2_000);
+    let fresh = sim.add_node(MemChain::new(), Behavior::Honest);
+    for _ in 0..3 {
+        let peer = sim.add_node(chain.clone(), Behavior::Honest);
+        sim.link(fresh, peer);
+    }
+    let mut forked = honest_chain(1_900);
+    let fork_point = forked.best().1;
+    let fork_tip = forked.grow(fork_point, 300, 2, None);
+    assert!(
+        sim.run_until(300_000, |s| synced_to(s, fresh, chain.best())),
+        "not synced: {:?}",
+        sim.best(fresh)
+    );
+    let on_fork = sim.add_node(forked, Behavior::Honest);
+    sim.link(fresh, on_fork);
+    assert!(
+        sim.run_until(sim.now + 120_000, |s| s.best(fresh) == (2_200, fork_tip)),
+        "no reorg: {:?} {:?} {:?}",
+        sim.best(fresh),
+        sim.log.reports,
+        sim.log.expulsions
+    );
+    println!(
+        "synced 2000 blocks at 5 ms each and reorged 300 deep in {} ms; at most {} blocks handed to import, {} waiting in its queue",
+        sim.now, sim.log.max_queued, sim.log.max_import_backlog
+    );
+    assert!(sim.log.max_queued <= 100, "{}", sim.log.max_queued);
+    assert!(sim.log.max_import_backlog <= 100);
+    assert!(sim.log.max_queued >= 64, "the queue was used");
+    assert!(sim.log.bans.is_empty(), "{:?}", sim.log.bans);
 }
 
 #[test]

@@ -84,7 +84,11 @@ struct Driver {
 
 impl Driver {
     fn new(local: MemChain) -> Self {
-        let sync = ChainSync::new(config(), &local);
+        Self::with_config(local, config())
+    }
+
+    fn with_config(local: MemChain, config: SyncConfig) -> Self {
+        let sync = ChainSync::new(config, &local);
         Driver {
             local,
             sync,
@@ -301,6 +305,35 @@ fn cases() -> Vec<Case> {
                             start: 9,
                             len: 4,
                         },
+                    ],
+                )
+            },
+        ),
+        (
+            "downloaded blocks are handed over only as far as the import queue has room",
+            || {
+                let config = SyncConfig {
+                    import_queue: 6,
+                    ..config()
+                };
+                let mut d = Driver::with_config(MemChain::new(), config);
+                d.connect(1, chain(20));
+                d.answer(1);
+                let mut got = d.answer(0);
+                got.extend(d.import_next());
+                got.extend(d.import_next());
+                got.extend(d.import_all());
+                (
+                    got,
+                    vec![
+                        Out::Import(vec![1, 2, 3, 4, 5, 6]),
+                        Out::Range {
+                            peer: 1,
+                            start: 13,
+                            len: 4,
+                        },
+                        Out::Import(vec![7]),
+                        Out::Import(vec![8]),
                     ],
                 )
             },
@@ -641,6 +674,21 @@ fn cases() -> Vec<Case> {
             let got = d.import_all();
             (got, vec![Out::Announce(11, true)])
         }),
+        (
+            "blocks imported together at the tip are announced once, at the top",
+            || {
+                let mut d = Driver::new(chain(10));
+                let mut remote = chain(10);
+                d.connect(1, remote.clone());
+                let tip = remote.best().1;
+                remote.grow(tip, 3, 1, None);
+                d.remotes.insert(1, remote);
+                d.announce(1, 13, true);
+                d.answer(0);
+                let got = d.import_all();
+                (got, vec![Out::Announce(13, true)])
+            },
+        ),
         ("a sibling block is fetched by hash", || {
             let mut d = Driver::new(chain(10));
             let mut remote = chain(10);

@@ -31,16 +31,23 @@
 //! - **Statuses follow the graph.** The graph lock is held while the
 //!   statuses of a change are sent, so a transaction's statuses arrive in
 //!   the order its graph changes happened. Locks are taken graph, then
-//!   watchers; the ban list's lock is taken alone.
+//!   watchers, then ready listeners; the ban list's lock is taken alone.
+//! - **Ready notifications.** Every transaction that becomes ready
+//!   (submitted ready, or promoted by a submission, a block or a
+//!   revalidation) is told to each [`ReadyListener`], in the order it
+//!   became ready; a listener that lags is flagged rather than waited for
+//!   (see [`ready`]).
 //! - **Bans are bounded and timed by the injected [`Clock`].** At most
 //!   [`MAX_BANNED`] hashes for [`BAN_TIME`] each; when full, the oldest ban
 //!   is forgotten first.
 
 pub mod bans;
 pub mod graph;
+pub mod ready;
 mod status;
 mod watchers;
 
+pub use ready::{ReadyListener, READY_LISTENER_BUFFER};
 pub use status::{PoolError, TxStatus};
 pub use watchers::{TryRecvError, Watcher};
 
@@ -54,6 +61,7 @@ use entroos_primitives::validity::{
 use entroos_primitives::{MultiAddress, H256};
 use graph::{Graph, Limits, Tx};
 use parking_lot::Mutex;
+use ready::ReadyListeners;
 use std::sync::Arc;
 use std::time::Duration;
 use watchers::Registry;
@@ -72,6 +80,7 @@ pub struct TxPool {
     graph: Mutex<Graph>,
     bans: Mutex<BanList>,
     watchers: Arc<Mutex<Registry>>,
+    ready_listeners: Mutex<ReadyListeners>,
 }
 
 /// The pool's counters, for metrics.
@@ -116,6 +125,7 @@ impl TxPool {
             graph: Mutex::new(Graph::new(limits)),
             bans: Mutex::new(BanList::new(MAX_BANNED, BAN_TIME)),
             watchers: Arc::default(),
+            ready_listeners: Mutex::default(),
         }
     }
 
@@ -216,7 +226,15 @@ impl TxPool {
         } else {
             TxStatus::Future
         };
-        Ok(then(&mut watchers, first))
+        let result = then(&mut watchers, first);
+        drop(watchers);
+        let mut newly_ready = Vec::with_capacity(imported.promoted.len().saturating_add(1));
+        if imported.ready {
+            newly_ready.push(hash);
+        }
+        newly_ready.extend_from_slice(&imported.promoted);
+        self.ready_listeners.lock().notify(&newly_ready);
+        Ok(result)
     }
 
     /// Validates and adds a transaction; returns its hash.
@@ -258,6 +276,33 @@ impl TxPool {
     /// The ready transactions in block order.
     pub fn ready(&self) -> Vec<Arc<Tx>> {
         self.graph.lock().ready_order()
+    }
+
+    /// The ready transactions in no particular order: cheaper than
+    /// [`ready`](Self::ready), which orders them for a block.
+    pub fn ready_unordered(&self) -> Vec<Arc<Tx>> {
+        let graph = self.graph.lock();
+        graph
+            .all()
+            .filter(|tx| graph.is_ready(&tx.hash))
+            .cloned()
+            .collect()
+    }
+
+    /// Those of `hashes` that are ready now, in the order given.
+    pub fn ready_of(&self, hashes: &[H256]) -> Vec<Arc<Tx>> {
+        let graph = self.graph.lock();
+        hashes
+            .iter()
+            .filter(|hash| graph.is_ready(hash))
+            .filter_map(|hash| graph.get(hash))
+            .collect()
+    }
+
+    /// A stream of the transactions that become ready from now on, with
+    /// room for [`READY_LISTENER_BUFFER`] hashes.
+    pub fn ready_listener(&self) -> ReadyListener {
+        self.ready_listeners.lock().listen(READY_LISTENER_BUFFER)
     }
 
     /// Removes transactions by hash (and bans them); returns those found.
@@ -316,6 +361,8 @@ impl TxPool {
             }
             watchers.tell_pooled(&pruned.promoted, &TxStatus::Ready);
             watchers.tell_pooled(&pruned.expired, &TxStatus::Dropped);
+            drop(watchers);
+            self.ready_listeners.lock().notify(&pruned.promoted);
         }
         self.revalidate(number);
     }
@@ -347,6 +394,7 @@ impl TxPool {
         self.watchers
             .lock()
             .tell_pooled(&promoted, &TxStatus::Ready);
+        self.ready_listeners.lock().notify(&promoted);
     }
 
     /// Reacts to finality: watchers of transactions in blocks up to

@@ -325,3 +325,53 @@ fn a_transaction_unlocked_by_a_block_is_announced_ready() {
         (vec![TxStatus::Future, TxStatus::Ready], true)
     );
 }
+
+/// The hashes a listener has received so far.
+fn heard(listener: &mut ReadyListener) -> Vec<H256> {
+    use futures::{FutureExt, StreamExt};
+    let mut hashes = Vec::new();
+    while let Some(Some(hash)) = listener.next().now_or_never() {
+        hashes.push(hash);
+    }
+    hashes
+}
+
+#[test]
+fn ready_listeners_hear_each_transaction_as_it_becomes_ready() {
+    let (chain, pool) = pool();
+    let mut listener = pool.ready_listener();
+    chain.set(b"alone", valid(10, &[], &[b"x"]));
+    chain.set(b"child", valid(10, &[b"p"], &[b"c"]));
+    chain.set(b"parent", valid(10, &[], &[b"p"]));
+    chain.set(b"first", valid(10, &[b"elsewhere"], &[b"a"]));
+    chain.set(b"second", valid(10, &[b"a"], &[b"b"]));
+    pool.submit(b"alone".to_vec()).unwrap();
+    pool.submit(b"child".to_vec()).unwrap();
+    assert_eq!(
+        heard(&mut listener),
+        [hash(b"alone")],
+        "a future one is not ready"
+    );
+    pool.submit(b"parent".to_vec()).unwrap();
+    assert_eq!(heard(&mut listener), [hash(b"parent"), hash(b"child")]);
+    let first = pool.submit(b"first".to_vec()).unwrap();
+    pool.submit(b"second".to_vec()).unwrap();
+    assert!(heard(&mut listener).is_empty());
+    pool.on_block(1, H256([1; 32]), &[first]);
+    assert_eq!(
+        heard(&mut listener),
+        [hash(b"second")],
+        "unlocked by a block"
+    );
+    assert!(!listener.take_missed());
+    assert_eq!(
+        pool.ready_of(&[hash(b"second"), hash(b"first"), hash(b"alone")])
+            .len(),
+        2
+    );
+    let mut unordered: Vec<H256> = pool.ready_unordered().iter().map(|t| t.hash).collect();
+    let mut ordered: Vec<H256> = pool.ready().iter().map(|t| t.hash).collect();
+    unordered.sort();
+    ordered.sort();
+    assert_eq!(unordered, ordered);
+}

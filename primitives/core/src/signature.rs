@@ -1,7 +1,7 @@
 //! `MultiSignature`: a signature of one of the supported schemes, verified
 //! against a 32-byte account id.
 
-use crate::crypto::{ed25519, sr25519};
+use crate::crypto::{deferral, ed25519, sr25519};
 use crate::AccountId32;
 use codec::{Decode, Encode};
 use scale_info::build::{Fields, Variants};
@@ -26,6 +26,15 @@ impl MultiSignature {
             MultiSignature::Sr25519(sig) => sr25519::verify(sig, message, &signer.0),
             MultiSignature::Ed25519(sig) => ed25519::verify(sig, message, &signer.0),
             MultiSignature::Ecdsa(_) => false,
+        }
+    }
+
+    /// As [`verify`](Self::verify), except that an sr25519 check made
+    /// inside [`deferral::deferring`] is recorded for a later batch.
+    pub fn verify_deferrable(&self, message: &[u8], signer: &AccountId32) -> bool {
+        match self {
+            MultiSignature::Sr25519(sig) => deferral::verify_deferrable(sig, message, &signer.0),
+            other => other.verify(message, signer),
         }
     }
 }

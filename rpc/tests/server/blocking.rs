@@ -62,6 +62,7 @@ fn every_method(genesis: Value) -> Vec<(&'static str, Value)> {
         "system_nodeRoles",
         "system_peers",
         "system_syncState",
+        "system_unstable_networkState",
         "chain_getHead",
         "chain_getHeader",
         "chain_getBlock",

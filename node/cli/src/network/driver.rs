@@ -1,37 +1,46 @@
 //! The driver: the one task that owns the sync machine. Network events
 //! become sync inputs, sync effects become network calls and imports, new
-//! best blocks are announced, ready transactions are gossiped, and peers'
-//! misbehaviour goes to the reputation book, which bans through the
-//! network. Slow work (serving requests, importing, validating received
-//! transactions) runs off the task and comes back as messages.
+//! best blocks are announced (not while in major sync, and paced below the
+//! rate peers accept, see [`super::announce`]), transactions are gossiped
+//! as the pool tells that they became ready, and peers' misbehaviour goes
+//! to the reputation book, which bans through the network. Slow work
+//! (serving requests, importing, validating received transactions) runs
+//! off the task and comes back as messages.
+//!
+//! Blocks go to the importer through a queue of the sync machine's
+//! `import_queue` blocks, which the machine never overfills (it counts
+//! blocks until their verdicts return); a block that finds it full all the
+//! same is answered at once as a node failure, so that the machine hears
+//! of every block it handed over.
 
-use super::config::{BLOCK_ANNOUNCES, SYNC, TRANSACTIONS};
-use super::gossip::{Gossip, KnownSet};
+use super::announce::AnnouncePacer;
+use super::config::{BLOCK_ANNOUNCES, SYNC};
+use super::gossip::{Gossip, KnownSet, MAX_PER_MESSAGE};
 use super::import::{self, Verdict};
 use super::status::SharedStatus;
+use super::transactions::TX_VALIDATIONS;
 use super::{to_api, to_net};
-use codec::{Decode, Encode};
+use codec::Encode;
 use entroos_client::Client;
 use entroos_network::{NetworkEvents, NetworkHandle, PeerId};
 use entroos_network_api::{
     BlockAnnounce, BlockResponse, PeerReputation, ReputationChange, ReputationConfig, Roles,
-    Status, Transactions, Verdict as Reputation,
+    Status, Verdict as Reputation,
 };
-use entroos_primitives::{Header, OpaqueExtrinsic};
-use entroos_sync::{ChainSync, Effect, Failure, Input, SyncConfig};
+use entroos_primitives::Header;
+use entroos_sync::{ChainSync, Effect, Failure, ImportResult, IncomingBlock, Input, SyncConfig};
 use entroos_txpool::TxPool;
 use futures::StreamExt;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{broadcast, mpsc, Semaphore};
 
-/// How often the sync machine is ticked and transactions are gossiped.
+/// How often the sync machine is ticked.
 pub const TICK: Duration = Duration::from_millis(250);
 /// Messages from the driver's helper tasks waiting to be handled.
 const INTERNAL_QUEUE: usize = 512;
-/// Received transaction messages validated at once; more are dropped.
-const TX_VALIDATIONS: usize = 4;
 
 /// What the driver is built from.
 pub struct DriverParts {
@@ -69,26 +78,37 @@ pub(super) struct Driver {
     pub(super) tx_validations: Arc<Semaphore>,
     reputation: PeerReputation,
     announced: KnownSet,
-    imports: mpsc::UnboundedSender<Vec<entroos_sync::IncomingBlock>>,
+    pacer: AnnouncePacer,
+    imports: mpsc::Sender<IncomingBlock>,
+    verdicts: mpsc::Sender<Verdict>,
     roles: Roles,
     epoch: Instant,
 }
 
 /// Runs the driver until the network's event stream ends.
 pub async fn run(parts: DriverParts) {
+    let config = SyncConfig::default();
+    let queue = usize::try_from(config.import_queue)
+        .unwrap_or(usize::MAX)
+        .max(1);
     let (internal, mut internal_rx) = mpsc::channel(INTERNAL_QUEUE);
-    let (imports, imports_rx) = mpsc::unbounded_channel();
-    let (verdicts, mut verdicts_rx) = mpsc::unbounded_channel();
+    let (imports, imports_rx) = mpsc::channel(queue);
+    let (verdicts, mut verdicts_rx) = mpsc::channel(queue);
     let importer = tokio::spawn(import::run(
         parts.client.clone(),
         parts.pool.clone(),
         imports_rx,
-        verdicts,
+        verdicts.clone(),
     ));
     let mut best = parts.client.subscribe_best();
+    let mut ready = parts.pool.ready_listener().ready_chunks(MAX_PER_MESSAGE);
     let mut events = parts.events;
     let mut driver = Driver {
-        sync: ChainSync::new(SyncConfig::default(), &*parts.client),
+        pacer: AnnouncePacer::new(
+            config.announce_window_millis,
+            config.max_announces_per_window,
+        ),
+        sync: ChainSync::new(config, &*parts.client),
         client: parts.client,
         pool: parts.pool,
         handle: parts.handle,
@@ -100,6 +120,7 @@ pub async fn run(parts: DriverParts) {
         reputation: PeerReputation::new(ReputationConfig::default()),
         announced: KnownSet::default(),
         imports,
+        verdicts,
         roles: parts.roles,
         epoch: Instant::now(),
     };
@@ -112,8 +133,12 @@ pub async fn run(parts: DriverParts) {
                 None => break,
             },
             Some(message) = internal_rx.recv() => driver.on_internal(message),
-            Some(verdicts) = verdicts_rx.recv() => driver.on_verdicts(verdicts),
+            Some(verdict) = verdicts_rx.recv() => driver.on_verdict(verdict),
             header = best.recv() => driver.on_best(header),
+            Some(hashes) = ready.next() => {
+                let missed = ready.get_ref().take_missed();
+                driver.on_ready(&hashes, missed);
+            }
             _ = tick.tick() => driver.on_tick(),
         }
     }
@@ -162,11 +187,7 @@ impl Driver {
                     let _ = internal.send(Internal::Sync(input)).await;
                 });
             }
-            Effect::ImportBlocks(blocks) => {
-                if self.imports.send(blocks).is_err() {
-                    tracing::error!(target: "sync", "the importer has stopped");
-                }
-            }
+            Effect::ImportBlocks(blocks) => blocks.into_iter().for_each(|b| self.hand_over(b)),
             Effect::ReportPeer { peer, change } => {
                 if let Some(peer) = to_net(&peer) {
                     self.report(&peer, change);
@@ -178,6 +199,30 @@ impl Driver {
                 }
             }
             Effect::Announce(announce) => self.announce(announce),
+        }
+    }
+
+    /// Puts a block in the import queue; if it is full (which the sync
+    /// machine's own bound rules out), the block is answered as a node
+    /// failure instead.
+    fn hand_over(&mut self, block: IncomingBlock) {
+        let block = match self.imports.try_send(block) {
+            Ok(()) => return,
+            Err(TrySendError::Full(block)) => block,
+            Err(TrySendError::Closed(_)) => {
+                tracing::error!(target: "sync", "the importer has stopped");
+                return;
+            }
+        };
+        let (hash, number) = (block.block.header.hash(), block.block.header.number);
+        tracing::error!(target: "sync", "the import queue is full; block #{number} ({hash}) is not imported");
+        let verdict = Verdict {
+            hash,
+            number,
+            result: ImportResult::NodeFailure,
+        };
+        if self.verdicts.try_send(verdict).is_err() {
+            tracing::error!(target: "sync", "the verdict queue is full");
         }
     }
 
@@ -199,6 +244,12 @@ impl Driver {
         if !self.announced.insert(announce.header.hash()) {
             return;
         }
+        if let Some(announce) = self.pacer.admit(self.now(), announce) {
+            self.send_announce(&announce);
+        }
+    }
+
+    fn send_announce(&self, announce: &BlockAnnounce) {
         let bytes = announce.encode();
         for peer in &self.announce_peers {
             if let Err(e) = self
@@ -217,14 +268,12 @@ impl Driver {
         }
     }
 
-    fn on_verdicts(&mut self, verdicts: Vec<Verdict>) {
-        for verdict in verdicts {
-            self.apply(Input::Imported {
-                hash: verdict.hash,
-                number: verdict.number,
-                result: verdict.result,
-            });
-        }
+    fn on_verdict(&mut self, verdict: Verdict) {
+        self.apply(Input::Imported {
+            hash: verdict.hash,
+            number: verdict.number,
+            result: verdict.result,
+        });
     }
 
     fn on_best(&mut self, header: Result<Header, broadcast::error::RecvError>) {
@@ -247,49 +296,22 @@ impl Driver {
         let _ = self
             .handle
             .set_notification_handshake(BLOCK_ANNOUNCES, status.encode());
-        self.announce(BlockAnnounce {
-            header,
-            is_best: true,
-        });
-        self.status.set_sync(self.sync.status(&*self.client));
+        let sync = self.sync.status(&*self.client);
+        if !sync.is_syncing() {
+            self.announce(BlockAnnounce {
+                header,
+                is_best: true,
+            });
+        }
+        self.status.set_sync(sync);
     }
 
     fn on_tick(&mut self) {
         let now = self.now();
         self.reputation.tick(now);
         self.apply(Input::Tick { now });
-        self.gossip_transactions();
-    }
-
-    fn gossip_transactions(&mut self) {
-        let ready: Vec<_> = self
-            .pool
-            .ready()
-            .iter()
-            .filter_map(|tx| Some((tx.hash, body_of(&tx.data)?)))
-            .collect();
-        if ready.is_empty() {
-            return;
-        }
-        for (peer, txs) in self.gossip.outgoing(&ready) {
-            let message = Transactions(txs.into_iter().map(<[u8]>::to_vec).collect());
-            if let Err(e) = self
-                .handle
-                .send_notification(&peer, TRANSACTIONS, message.encode())
-            {
-                tracing::debug!(target: "sync", "transactions to {peer}: {e}");
-            }
+        if let Some(announce) = self.pacer.due(now) {
+            self.send_announce(&announce);
         }
     }
-}
-
-/// An extrinsic's body: its wire form without the length prefix (the
-/// transactions message prefixes each one itself).
-fn body_of(wire: &[u8]) -> Option<Vec<u8>> {
-    OpaqueExtrinsic::decode(&mut &wire[..]).ok().map(|xt| xt.0)
-}
-
-/// The wire form of a received extrinsic body, as the pool takes it.
-pub(super) fn wire_of(body: Vec<u8>) -> Vec<u8> {
-    OpaqueExtrinsic(body).encode()
 }

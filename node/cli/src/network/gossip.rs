@@ -1,7 +1,8 @@
-//! Transaction gossip: every ready transaction is sent once to each peer
-//! that is not known to have it. What each peer knows is a bounded set
-//! (the oldest entries are forgotten first), and one message carries at
-//! most [`MAX_PER_MESSAGE`] transactions.
+//! Transaction gossip: each transaction that becomes ready is sent once to
+//! each peer not known to have it, when the pool tells of it; a peer that
+//! opens the protocol is sent the whole ready set. What each peer knows is
+//! a bounded set (the oldest entries are forgotten first), and one message
+//! carries at most [`MAX_PER_MESSAGE`] transactions.
 
 use entroos_network::PeerId;
 use entroos_primitives::H256;
@@ -62,6 +63,11 @@ impl Gossip {
         self.peers.entry(peer).or_default();
     }
 
+    /// Whether no peer has the protocol open.
+    pub fn is_empty(&self) -> bool {
+        self.peers.is_empty()
+    }
+
     /// A peer closed it.
     pub fn remove_peer(&mut self, peer: &PeerId) {
         self.peers.remove(peer);
@@ -74,23 +80,45 @@ impl Gossip {
         }
     }
 
-    /// For each peer, the transactions of `ready` it does not know (at most
-    /// [`MAX_PER_MESSAGE`]), marked as known.
-    pub fn outgoing<'a>(&mut self, ready: &'a [(H256, Vec<u8>)]) -> Vec<(PeerId, Vec<&'a [u8]>)> {
+    /// For each peer, the transactions of `txs` it does not know, marked
+    /// as known: one entry per message.
+    pub fn outgoing<'a>(&mut self, txs: &'a [(H256, Vec<u8>)]) -> Vec<(PeerId, Vec<&'a [u8]>)> {
         let mut out = Vec::new();
         for (peer, known) in &mut self.peers {
-            let fresh: Vec<&[u8]> = ready
-                .iter()
-                .filter(|(hash, _)| known.insert(*hash))
-                .take(MAX_PER_MESSAGE)
-                .map(|(_, data)| data.as_slice())
-                .collect();
-            if !fresh.is_empty() {
-                out.push((*peer, fresh));
-            }
+            out.extend(
+                fresh(known, txs)
+                    .into_iter()
+                    .map(|message| (*peer, message)),
+            );
         }
         out
     }
+
+    /// As [`Gossip::outgoing`], for one peer only.
+    pub fn outgoing_to<'a>(
+        &mut self,
+        peer: &PeerId,
+        txs: &'a [(H256, Vec<u8>)],
+    ) -> Vec<Vec<&'a [u8]>> {
+        match self.peers.get_mut(peer) {
+            Some(known) => fresh(known, txs),
+            None => Vec::new(),
+        }
+    }
+}
+
+/// The transactions of `txs` not in `known`, now added to it, in messages
+/// of at most [`MAX_PER_MESSAGE`].
+fn fresh<'a>(known: &mut KnownSet, txs: &'a [(H256, Vec<u8>)]) -> Vec<Vec<&'a [u8]>> {
+    let unknown: Vec<&[u8]> = txs
+        .iter()
+        .filter(|(hash, _)| known.insert(*hash))
+        .map(|(_, data)| data.as_slice())
+        .collect();
+    unknown
+        .chunks(MAX_PER_MESSAGE)
+        .map(<[&[u8]]>::to_vec)
+        .collect()
 }
 
 #[cfg(test)]
@@ -117,7 +145,28 @@ mod tests {
         assert!(gossip.outgoing(&ready).is_empty());
         gossip.remove_peer(&a);
         gossip.add_peer(a);
-        assert_eq!(gossip.outgoing(&ready).len(), 1);
+        assert!(gossip.outgoing_to(&b, &ready).is_empty());
+        assert_eq!(
+            gossip.outgoing_to(&a, &ready),
+            [vec![&[1u8][..], &[2u8][..]]]
+        );
+        assert!(gossip.outgoing(&ready).is_empty());
+    }
+
+    #[test]
+    fn many_transactions_are_split_into_bounded_messages() {
+        let a = peer();
+        let mut gossip = Gossip::default();
+        gossip.add_peer(a);
+        let txs: Vec<(H256, Vec<u8>)> = (0..(2 * MAX_PER_MESSAGE + 1) as u32)
+            .map(|i| {
+                let mut hash = [0u8; 32];
+                hash[..4].copy_from_slice(&i.to_le_bytes());
+                (H256(hash), vec![1])
+            })
+            .collect();
+        let sizes: Vec<usize> = gossip.outgoing(&txs).iter().map(|(_, m)| m.len()).collect();
+        assert_eq!(sizes, [MAX_PER_MESSAGE, MAX_PER_MESSAGE, 1]);
     }
 
     #[test]

@@ -1,18 +1,33 @@
-//! Importing downloaded blocks: one batch at a time, in order, on a
-//! blocking thread, through the client's one import path
-//! (`BlockOrigin::Network`). On a single-authority chain an imported best
-//! block is finalized at once, as the author and `import-blocks` do, and
-//! the pool learns of the transactions each block included.
+//! Importing downloaded blocks, in order, on a blocking thread, through
+//! the client's one import path (`BlockOrigin::Network`).
+//!
+//! The queue is bounded: it holds at most the sync machine's
+//! `import_queue` blocks, which the machine never exceeds (it counts the
+//! blocks handed over until their verdicts come back), so handing a block
+//! over never waits and a fast peer cannot make the node buffer more. The
+//! importer takes what has arrived, up to [`MAX_BATCH`] blocks, and sends
+//! each block's verdict as soon as it is imported, so that the machine
+//! refills the queue while the rest of the batch runs. On a
+//! single-authority chain the imported best blocks are finalized once per
+//! batch (see [`crate::finality`]), and the pool learns of the
+//! transactions each block included.
 
+use crate::finality::BatchFinality;
 use codec::Encode;
 use entroos_client::Client;
-use entroos_client_api::{BlockImport, BlockOrigin, Finalizer, ImportOutcome};
+use entroos_client_api::{BlockImport, BlockOrigin, ImportOutcome};
 use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::{BlockNumber, H256};
 use entroos_sync::{ImportResult, IncomingBlock};
 use entroos_txpool::TxPool;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::mpsc;
+
+/// Blocks imported in one go at most.
+pub const MAX_BATCH: usize = 128;
+/// How long imported blocks wait for finality at most.
+const FINALITY_DELAY: Duration = Duration::from_millis(500);
 
 /// The verdict on one block, for `Input::Imported`.
 #[derive(Debug)]
@@ -25,36 +40,61 @@ pub struct Verdict {
     pub result: ImportResult,
 }
 
-/// Runs batches from `batches` one after the other and sends each
-/// block's verdict to `verdicts`. The queue holds at most what the sync
-/// machine has handed over (bounded by its `max_blocks_ahead`).
+/// Imports the blocks of `queue` as they come and sends each one's
+/// verdict to `verdicts`, until either channel closes.
 pub async fn run(
     client: Arc<Client>,
     pool: Arc<TxPool>,
-    mut batches: mpsc::UnboundedReceiver<Vec<IncomingBlock>>,
-    verdicts: mpsc::UnboundedSender<Vec<Verdict>>,
+    mut queue: mpsc::Receiver<IncomingBlock>,
+    verdicts: mpsc::Sender<Verdict>,
 ) {
-    while let Some(batch) = batches.recv().await {
-        let (client, pool) = (client.clone(), pool.clone());
-        let done = tokio::task::spawn_blocking(move || import_batch(&client, &pool, batch)).await;
-        let Ok(results) = done else {
-            tracing::error!(target: "sync", "the import thread failed");
-            return;
-        };
-        if verdicts.send(results).is_err() {
-            return;
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(block) => batch.push(block),
+                Err(_) => break,
+            }
+        }
+        let (client, pool, verdicts) = (client.clone(), pool.clone(), verdicts.clone());
+        let done =
+            tokio::task::spawn_blocking(move || import_batch(&client, &pool, batch, &verdicts))
+                .await;
+        match done {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(_) => {
+                tracing::error!(target: "sync", "the import thread failed");
+                return;
+            }
         }
     }
 }
 
-fn import_batch(client: &Client, pool: &TxPool, batch: Vec<IncomingBlock>) -> Vec<Verdict> {
-    batch
-        .into_iter()
-        .map(|incoming| import_one(client, pool, incoming))
-        .collect()
+/// Imports `batch` in order; false once the verdicts are no longer heard.
+fn import_batch(
+    client: &Client,
+    pool: &TxPool,
+    batch: Vec<IncomingBlock>,
+    verdicts: &mpsc::Sender<Verdict>,
+) -> bool {
+    let blocks = u32::try_from(batch.len()).unwrap_or(u32::MAX);
+    let mut finality = BatchFinality::new(blocks, FINALITY_DELAY);
+    let mut heard = true;
+    for incoming in batch {
+        let verdict = import_one(client, pool, incoming, &mut finality);
+        heard = heard && verdicts.blocking_send(verdict).is_ok();
+    }
+    finalize(client, pool, &mut finality, BatchFinality::flush);
+    heard
 }
 
-fn import_one(client: &Client, pool: &TxPool, incoming: IncomingBlock) -> Verdict {
+fn import_one(
+    client: &Client,
+    pool: &TxPool,
+    incoming: IncomingBlock,
+    finality: &mut BatchFinality,
+) -> Verdict {
     let block = incoming.block;
     let (hash, number) = (block.header.hash(), block.header.number);
     let included: Vec<H256> = block
@@ -66,11 +106,10 @@ fn import_one(client: &Client, pool: &TxPool, incoming: IncomingBlock) -> Verdic
     let result = ImportResult::from_import(&outcome);
     match &outcome {
         Ok(ImportOutcome::Imported { best, .. }) => {
-            if *best {
-                finalize_single_authority(client, hash, number);
-            }
             pool.on_block(number, hash, &included);
-            pool.on_finalized(client.heads().finalized.0);
+            if *best {
+                finalize(client, pool, finality, |f, c| f.note_best(c, number, hash));
+            }
         }
         Ok(ImportOutcome::AlreadyKnown(_)) => {}
         Err(e) => {
@@ -84,14 +123,19 @@ fn import_one(client: &Client, pool: &TxPool, incoming: IncomingBlock) -> Verdic
     }
 }
 
-fn finalize_single_authority(client: &Client, hash: H256, number: BlockNumber) {
-    match client.single_authority(&hash) {
-        Ok(true) => {
-            if let Err(e) = client.finalize(&hash, None) {
-                tracing::warn!(target: "sync", "finalizing #{number} ({hash}): {e}");
-            }
-        }
-        Ok(false) => {}
-        Err(e) => tracing::warn!(target: "sync", "authorities at #{number}: {e}"),
+/// Runs a finality step and tells the pool of what it finalized.
+fn finalize(
+    client: &Client,
+    pool: &TxPool,
+    finality: &mut BatchFinality,
+    step: impl FnOnce(
+        &mut BatchFinality,
+        &Client,
+    ) -> Result<Option<BlockNumber>, entroos_client_api::ClientError>,
+) {
+    match step(finality, client) {
+        Ok(Some(number)) => pool.on_finalized(number),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(target: "sync", "finalizing imported blocks: {e}"),
     }
 }

@@ -1,23 +1,16 @@
 //! What peers send: handshakes, announcements, block requests and
-//! transactions. Every message is decoded with its bounds; bytes that do
-//! not decode cost the sender [`ReputationChange::BAD_MESSAGE`], a peer of
-//! another chain is banned at once.
+//! transactions (handled in [`super::transactions`]). Every message is
+//! decoded with its bounds; bytes that do not decode cost the sender
+//! [`ReputationChange::BAD_MESSAGE`], a peer of another chain is banned at
+//! once.
 
 use super::config::{BLOCK_ANNOUNCES, SYNC, TRANSACTIONS};
-use super::driver::{wire_of, Driver, Internal};
+use super::driver::Driver;
 use super::to_api;
 use codec::Encode;
 use entroos_network::{NetworkEvent, PeerId, Responder};
-use entroos_network_api::{BlockAnnounce, BlockRequest, ReputationChange, Status, Transactions};
-use entroos_primitives::hashing::blake2_256;
-use entroos_primitives::H256;
+use entroos_network_api::{BlockAnnounce, BlockRequest, ReputationChange, Status};
 use entroos_sync::{serve, Input, ServeLimits};
-use entroos_txpool::PoolError;
-
-/// What a received transaction that the pool refuses as malformed or
-/// invalid costs its sender.
-pub const BAD_TRANSACTION: ReputationChange =
-    ReputationChange::new(-(1 << 12), entroos_network_api::Reason::BadMessage);
 
 impl Driver {
     /// Handles one network event.
@@ -29,7 +22,7 @@ impl Driver {
                 handshake,
             } => match &*protocol {
                 BLOCK_ANNOUNCES => self.on_status(peer, &handshake),
-                TRANSACTIONS => self.gossip.add_peer(peer),
+                TRANSACTIONS => self.on_transactions_opened(peer),
                 _ => {}
             },
             NetworkEvent::Disconnected { peer, protocol } => match &*protocol {
@@ -127,10 +120,11 @@ impl Driver {
                 return;
             }
         };
-        let client = self.client.clone();
+        let (client, status) = (self.client.clone(), self.status.clone());
         tokio::task::spawn_blocking(move || {
             match serve(&request, &*client, ServeLimits::default()) {
                 Ok(response) => {
+                    status.note_served(response.blocks.len());
                     if let Err(e) = respond.send(response.encode()) {
                         tracing::debug!(target: "sync", "answering {peer}: {e}");
                     }
@@ -139,48 +133,4 @@ impl Driver {
             }
         });
     }
-
-    fn on_transactions(&mut self, peer: PeerId, bytes: &[u8]) {
-        let message = match Transactions::decode_bounded(bytes) {
-            Ok(message) => message,
-            Err(e) => {
-                tracing::debug!(target: "sync", "{peer}: bad transactions: {e}");
-                self.report(&peer, ReputationChange::BAD_MESSAGE);
-                return;
-            }
-        };
-        let txs: Vec<(H256, Vec<u8>)> = message
-            .0
-            .into_iter()
-            .map(|body| {
-                let wire = wire_of(body);
-                (H256(blake2_256(&wire)), wire)
-            })
-            .collect();
-        for (hash, _) in &txs {
-            self.gossip.note_known(&peer, *hash);
-        }
-        let Ok(permit) = self.tx_validations.clone().try_acquire_owned() else {
-            tracing::debug!(target: "sync", "{peer}: transactions dropped, validation busy");
-            return;
-        };
-        let (pool, internal) = (self.pool.clone(), self.internal.clone());
-        tokio::task::spawn_blocking(move || {
-            let bad = txs
-                .into_iter()
-                .filter(|(_, wire)| is_bad(&pool.submit(wire.clone())))
-                .count();
-            drop(permit);
-            if bad > 0 {
-                let _ = internal.blocking_send(Internal::Report(peer, BAD_TRANSACTION));
-            }
-        });
-    }
-}
-
-fn is_bad<T>(result: &Result<T, PoolError>) -> bool {
-    matches!(
-        result,
-        Err(PoolError::BadFormat(_) | PoolError::Verification(_) | PoolError::Invalid(_))
-    )
 }

@@ -7,18 +7,20 @@
 //! |---|---|---|
 //! | `block-announces/1` | notifications, handshake `Status` | peers enter and leave sync; announcements; new best blocks announced |
 //! | `sync/2` | requests | the machine's block requests; peers' requests served from the chain |
-//! | `transactions/1` | notifications | ready transactions gossiped; received ones submitted |
+//! | `transactions/1` | notifications | transactions gossiped as the pool tells they became ready; received ones submitted |
 //!
 //! [`start`] builds the configuration from the command line, starts both
 //! tasks through the node's [`TaskManager`] and returns the
 //! [`NodeNetwork`] that RPC and metrics read.
 
+mod announce;
 pub mod config;
 mod driver;
 pub mod gossip;
 mod import;
 mod inbound;
 pub mod status;
+mod transactions;
 
 use crate::cli::RunArgs;
 use crate::service::ServiceError;
@@ -133,6 +135,11 @@ impl NodeNetwork {
     /// The latest sync status.
     pub fn sync_status(&self) -> SyncStatus {
         self.status.sync()
+    }
+
+    /// Blocks sent to peers in answer to their block requests.
+    pub fn blocks_served(&self) -> u64 {
+        self.status.blocks_served()
     }
 
     /// Whether this node authors blocks.

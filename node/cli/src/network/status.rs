@@ -1,11 +1,13 @@
-//! What the driver publishes for RPC and metrics: the sync status and the
-//! peers' handshakes and best blocks, read without asking the driver.
+//! What the driver publishes for RPC and metrics: the sync status, the
+//! peers' handshakes and best blocks, and the blocks served to peers, read
+//! without asking the driver.
 
 use entroos_network_api::{Roles, Status};
 use entroos_primitives::{BlockNumber, H256};
 use entroos_sync::{SyncState, SyncStatus};
 use parking_lot::RwLock;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// A peer as `system_peers` shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,6 +27,7 @@ pub struct PeerView {
 pub struct SharedStatus {
     sync: RwLock<SyncStatus>,
     peers: RwLock<BTreeMap<String, PeerView>>,
+    served: AtomicU64,
 }
 
 impl SharedStatus {
@@ -39,7 +42,18 @@ impl SharedStatus {
                 peers: 0,
             }),
             peers: RwLock::new(BTreeMap::new()),
+            served: AtomicU64::new(0),
         }
+    }
+
+    /// Blocks sent to peers in answer to their block requests.
+    pub fn blocks_served(&self) -> u64 {
+        self.served.load(Ordering::Relaxed)
+    }
+
+    pub(super) fn note_served(&self, blocks: usize) {
+        let blocks = u64::try_from(blocks).unwrap_or(u64::MAX);
+        self.served.fetch_add(blocks, Ordering::Relaxed);
     }
 
     /// The latest sync status.

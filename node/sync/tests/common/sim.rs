@@ -43,6 +43,8 @@ pub struct SimConfig {
     pub drop_per_mille: u32,
     pub tick_millis: u64,
     pub reconnect_millis: u64,
+    /// Import time per block; 0 imports each handed-over batch at once.
+    pub import_millis: u64,
     pub sync: SyncConfig,
     pub reputation: ReputationConfig,
 }
@@ -56,6 +58,7 @@ impl SimConfig {
             drop_per_mille: 10,
             tick_millis: 100,
             reconnect_millis: 2_000,
+            import_millis: 0,
             sync: SyncConfig {
                 request_timeout_millis: 1_000,
                 failure_backoff_millis: 500,
@@ -78,6 +81,8 @@ pub struct Node {
     /// Blocks this node put in responses.
     pub served: u64,
     produce_every: Option<u64>,
+    /// Blocks handed to import and not yet imported (slow imports).
+    import_queue: std::collections::VecDeque<IncomingBlock>,
 }
 
 #[derive(Debug)]
@@ -112,6 +117,7 @@ enum Event {
         node: usize,
         blocks: Vec<IncomingBlock>,
     },
+    ImportNext(usize),
     Produce(usize),
 }
 
@@ -129,6 +135,10 @@ pub struct Log {
     pub max_in_flight: u32,
     /// The most blocks one sync machine held (downloaded + queued + fetched requests).
     pub max_held: usize,
+    /// The most blocks one sync machine had handed to import unanswered.
+    pub max_queued: usize,
+    /// The most blocks waiting in one node's import queue.
+    pub max_import_backlog: usize,
 }
 
 pub struct Sim {
@@ -184,6 +194,7 @@ impl Sim {
             behavior,
             served: 0,
             produce_every: None,
+            import_queue: Default::default(),
         });
         self.at(self.now + self.cfg.tick_millis, Event::Tick(index));
         index
@@ -325,6 +336,7 @@ impl Sim {
             Event::Disconnect(a, b) => self.disconnect(a, b),
             Event::Deliver { to, from, wire } => self.deliver(to, from, wire),
             Event::Import { node, blocks } => self.import(node, blocks),
+            Event::ImportNext(node) => self.import_next(node),
             Event::Produce(n) => self.author(n),
         }
     }
@@ -402,6 +414,7 @@ impl Sim {
             .log
             .max_held
             .max(footprint.downloaded + footprint.queued);
+        self.log.max_queued = self.log.max_queued.max(footprint.queued);
         for effect in effects {
             self.perform(n, effect);
         }
@@ -410,6 +423,15 @@ impl Sim {
     fn perform(&mut self, n: usize, effect: Effect) {
         match effect {
             Effect::SendRequest { peer, id, request } => self.send_request(n, &peer, id, &request),
+            Effect::ImportBlocks(blocks) if self.cfg.import_millis > 0 => {
+                let idle = self.nodes[n].import_queue.is_empty();
+                self.nodes[n].import_queue.extend(blocks);
+                let backlog = self.nodes[n].import_queue.len();
+                self.log.max_import_backlog = self.log.max_import_backlog.max(backlog);
+                if idle {
+                    self.at(self.now + self.cfg.import_millis, Event::ImportNext(n));
+                }
+            }
             Effect::ImportBlocks(blocks) => {
                 self.at(self.now + 1, Event::Import { node: n, blocks })
             }
@@ -566,6 +588,17 @@ impl Sim {
                     result,
                 },
             );
+        }
+    }
+
+    /// Imports the oldest block of a slow import queue.
+    fn import_next(&mut self, n: usize) {
+        let Some(incoming) = self.nodes[n].import_queue.pop_front() else {
+            return;
+        };
+        self.import(n, vec![incoming]);
+        if !self.nodes[n].import_queue.is_empty() {
+            self.at(self.now + self.cfg.import_millis, Event::ImportNext(n));
         }
     }
 

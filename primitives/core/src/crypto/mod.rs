@@ -4,6 +4,7 @@
 //! ed25519 is offered for finality keys. Both derive from secret URIs the way
 //! Substrate does, so `//Alice` is the same account everywhere.
 
+pub mod deferral;
 pub mod ed25519;
 mod ids;
 pub mod key_types;
