@@ -322,31 +322,32 @@ fn body_and_execution_refusals_name_their_reason() {
 
 #[test]
 fn a_forged_signature_in_a_block_is_refused() {
+    use entroos_authorship::{build_block, Proposal};
     use entroos_executor::testing::{account, sign, transfer_keep_alive, SigningContext};
-    let chain = Chain::new();
-    chain.clock.advance(TEST_SLOT_MILLIS);
-    let bob = sr25519::Pair::from_uri("//Bob").unwrap();
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    let chain = Chain::new(DEV_PRESET);
+    let slot = chain.tick();
+    let alice = key("Alice");
+    let bob = key("Bob");
     let genesis = chain.client.heads().genesis;
     let transfer = sign(
         transfer_keep_alive(account(&bob), 1_000_000_000_000),
-        &chain.alice,
+        &alice,
         SigningContext::immortal_on(genesis, 0),
     );
     let hash = H256(entroos_primitives::hashing::blake2_256(&transfer));
-    let best = chain
-        .client
-        .expect_header(&chain.client.heads().best.1)
-        .unwrap();
-    let slot = chain.now_slot();
+    let best = chain.best();
+    let (claim, author) = chain.secondary(&best, slot);
     let built = build_block(
         &chain.client,
         &best,
         Proposal {
-            slot,
-            timestamp: slot * TEST_SLOT_MILLIS,
+            pre_digest: claim,
+            timestamp: slot * chain.slot_millis(),
             candidates: &[(hash, Arc::new(transfer))],
             deadline: Instant::now() + Duration::from_secs(5),
-            key: &chain.alice,
+            key: &author,
         },
     )
     .unwrap();
@@ -357,7 +358,7 @@ fn a_forged_signature_in_a_block_is_refused() {
     block.extrinsics[1].0[1 + 33 + 1 + 7] ^= 0x55;
     let leaves: Vec<Vec<u8>> = block.extrinsics.iter().map(codec::Encode::encode).collect();
     block.header.extrinsics_root = H256(ordered_trie_root(&leaves));
-    block.header = resealed(block.header, &chain.alice);
+    block.header = resealed(block.header, &author);
     let error = chain.refuse(block);
     assert!(
         matches!(error, ImportError::Invalid(ref why) if why.contains("signature")),

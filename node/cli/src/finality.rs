@@ -78,6 +78,7 @@ mod tests {
     use super::*;
     use entroos_authorship::{build_block, Proposal};
     use entroos_client::testing::{dev_client, TEST_SLOT_MILLIS, TEST_START_MILLIS};
+    use entroos_consensus_slots::{claim_slot, HeldKeys};
     use entroos_db::Pruning;
     use entroos_primitives::crypto::sr25519;
 
@@ -85,8 +86,11 @@ mod tests {
     fn import_next(client: &Client, slot: u64) -> (BlockNumber, H256) {
         let alice = sr25519::Pair::from_uri("//Alice").unwrap();
         let parent = client.expect_header(&client.heads().best.1).unwrap();
+        let epoch = client.epoch_for(&parent.hash(), slot).unwrap();
+        let held: HeldKeys = std::iter::once(alice.clone()).collect();
+        let claim = claim_slot(&held, &epoch, slot).unwrap();
         let proposal = Proposal {
-            slot,
+            pre_digest: claim.pre_digest,
             timestamp: slot * TEST_SLOT_MILLIS,
             candidates: &[],
             deadline: Instant::now() + Duration::from_secs(60),

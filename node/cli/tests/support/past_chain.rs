@@ -5,8 +5,9 @@
 //! the verified import path and can author on top of it at once.
 
 use entroos_authorship::{build_block, Proposal};
-use entroos_client::{Client, ClientConfig, LongestChain, OneBatch};
+use entroos_client::{Client, ClientConfig, OneBatch};
 use entroos_client_api::{Finalizer, SystemClock};
+use entroos_consensus_slots::{claim_slot, HeldKeys};
 use entroos_db::{Database, Pruning};
 use entroos_node::chain_spec::ChainSpec;
 use entroos_primitives::crypto::sr25519;
@@ -26,7 +27,6 @@ pub fn write_dev_chain(count: u32, path: &Path) {
     let config = ClientConfig {
         slot_millis: Some(SLOT_MILLIS),
         clock: Arc::new(SystemClock),
-        fork_choice: Box::new(LongestChain),
         signatures: Arc::new(OneBatch),
     };
     let db = Database::in_memory(Pruning::Keep(16));
@@ -49,8 +49,13 @@ fn author_at(client: &Client, key: &sr25519::Pair, slot: u64) {
     let parent = client
         .expect_header(&client.heads().best.1)
         .expect("the best header");
+    let epoch = client
+        .epoch_for(&parent.hash(), slot)
+        .expect("the epoch of the slot");
+    let held: HeldKeys = std::iter::once(key.clone()).collect();
+    let claim = claim_slot(&held, &epoch, slot).expect("the only validator claims every slot");
     let proposal = Proposal {
-        slot,
+        pre_digest: claim.pre_digest,
         timestamp: slot * SLOT_MILLIS,
         candidates: &[],
         deadline: Instant::now() + Duration::from_secs(60),
