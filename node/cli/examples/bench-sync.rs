@@ -175,7 +175,7 @@ fn slot_millis(rpc_port: u16) -> Result<u64, Error> {
     decode_hex(&http(
         rpc_port,
         "state_call",
-        json!(["AuraApi_slot_duration", "0x"]),
+        json!(["EntropyApi_slot_duration", "0x"]),
     )?)
 }
 
