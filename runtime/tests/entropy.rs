@@ -150,7 +150,8 @@ fn a_genesis_edited_the_way_zombienet_edits_it_builds() {
 #[test]
 fn bonds_and_balances_above_two_to_the_64_are_exact() {
     let alice_stash = stash("Alice").to_string();
-    // 2^72 endowed, 2^70 + 1 bonded: not representable as f64.
+    // 2^72 endowed, 2^70 + 1 bonded: above 2^53, where a parser that goes
+    // through binary floating point loses the low digits.
     let json = format!(
         r#"{{"balances": {{"balances": [["{alice_stash}", 4722366482869645213696]]}},
             "entropy": {{"params": {{"slotDuration": 1000, "minimumBond": 1180591620717411303424}},

@@ -32,36 +32,11 @@
 mod common;
 
 use codec::Decode;
-use common::{http, Error, NodeProcess};
+use common::{http, Error, NodeProcess, Options};
 use entroos_primitives::hashing::storage_prefix;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-
-struct Options {
-    node_bin: String,
-    accounts: usize,
-    per_account: u32,
-}
-
-fn options() -> Result<Options, Error> {
-    let mut opts = Options {
-        node_bin: "target/release/entroos-node".into(),
-        accounts: 4000,
-        per_account: 25,
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let value = args.next().ok_or(format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--node-bin" => opts.node_bin = value,
-            "--accounts" => opts.accounts = value.parse()?,
-            "--per-account" => opts.per_account = value.parse()?,
-            other => return Err(format!("unknown flag {other}").into()),
-        }
-    }
-    Ok(opts)
-}
 
 /// One node's command line, without ports.
 struct NodeArgs {
@@ -332,7 +307,7 @@ fn start_peers(
 }
 
 fn main() -> Result<(), Error> {
-    let opts = options()?;
+    let opts = common::options(4000, 25)?;
     let dir = tempfile::tempdir()?;
     let senders = common::senders(opts.accounts)?;
     let spec = dir.path().join("bench-spec.json");

@@ -16,31 +16,6 @@ use entroos_primitives::crypto::sr25519;
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-struct Options {
-    node_bin: String,
-    accounts: usize,
-    per_account: u32,
-}
-
-fn options() -> Result<Options, Error> {
-    let mut opts = Options {
-        node_bin: "target/release/entroos-node".into(),
-        accounts: 2000,
-        per_account: 10,
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let value = args.next().ok_or(format!("{flag} needs a value"))?;
-        match flag.as_str() {
-            "--node-bin" => opts.node_bin = value,
-            "--accounts" => opts.accounts = value.parse()?,
-            "--per-account" => opts.per_account = value.parse()?,
-            other => return Err(format!("unknown flag {other}").into()),
-        }
-    }
-    Ok(opts)
-}
-
 fn verifications_per_second() -> Result<f64, Error> {
     let pair = sr25519::Pair::from_uri("//Verifier")?;
     let messages: Vec<[u8; 32]> = (0..2000u32)
@@ -60,7 +35,7 @@ fn verifications_per_second() -> Result<f64, Error> {
 }
 
 fn main() -> Result<(), Error> {
-    let opts = options()?;
+    let opts = common::options(2000, 10)?;
     let dir = tempfile::tempdir()?;
     let senders = common::senders(opts.accounts)?;
     let spec_path = dir.path().join("bench-spec.json");

@@ -1,8 +1,9 @@
 //! The lottery's statistics. Keys and randomness are seeded, so every run
-//! draws the same VRF outputs and prints the same figures. Tolerance: a
-//! count passes when its two-sided binomial tail probability under the
-//! expected rate is at least [`MIN_P_VALUE`] (about ±3.9σ where the normal
-//! approximation holds; exact for the small counts of light validators).
+//! draws the same VRF outputs and prints the same figures. Rates are
+//! integers in parts per billion and every check is integer arithmetic.
+//! Tolerance: a count passes when it lies within [`Z_BOUND`] standard
+//! deviations of its expectation, plus one count for the discreteness of
+//! the small counts of light validators.
 
 mod common;
 
@@ -11,47 +12,69 @@ use entroos_arithmetic::{pow_ratio, FixedU128};
 use entroos_consensus_slots::{claim_primary, Epoch};
 use entroos_primitives::crypto::sr25519::Pair;
 
-/// The least two-sided tail probability a count may have.
-const MIN_P_VALUE: f64 = 1e-4;
+/// The denominator of rates: parts per billion.
+const PPB: u128 = 1_000_000_000;
+/// How many standard deviations a count may stray.
+const Z_BOUND: u128 = 4;
 
 /// The chance a slot has a primary author.
 fn c() -> FixedU128 {
     fixed("0.25")
 }
 
-/// `1 − (1 − c)^(w/Σw)` as a float, for the report and the tolerance only
-/// (the lottery itself is fixed point).
-fn expected_rate(weight: u128, total: u128) -> f64 {
+/// A `FixedU128` probability in parts per billion (rounded down).
+fn ppb(probability: FixedU128) -> u128 {
+    probability.into_inner() / (FixedU128::DIV / PPB)
+}
+
+/// `1 − (1 − c)^(w/Σw)`, the rate a validator of weight `w` wins at.
+fn expected_rate(weight: u128, total: u128) -> FixedU128 {
     let miss = FixedU128::one().saturating_sub(c());
     let no_win = pow_ratio(miss, weight, total).unwrap();
-    1.0 - no_win.into_inner() as f64 / FixedU128::DIV as f64
+    FixedU128::one().saturating_sub(no_win)
 }
 
-/// `2 × min(P(X ≤ k), P(X ≥ k))` for `X ~ Binomial(n, p)`, `0 < p < 1`.
-fn two_sided_p_value(k: u64, n: u64, p: f64) -> f64 {
-    let (ln_p, ln_q) = (p.ln(), (1.0 - p).ln());
-    let mut ln_pmf = n as f64 * ln_q;
-    let (mut below, mut above) = (0.0, 0.0);
-    for i in 0..=n {
-        let pmf = ln_pmf.exp();
-        if i <= k {
-            below += pmf;
-        }
-        if i >= k {
-            above += pmf;
-        }
-        ln_pmf += ((n - i) as f64).ln() - ((i + 1) as f64).ln() + ln_p - ln_q;
+/// The integer square root (floor).
+fn isqrt(n: u128) -> u128 {
+    if n < 2 {
+        return n;
     }
-    (2.0 * f64::min(below, above)).min(1.0)
+    let mut x = n;
+    let mut y = x.div_ceil(2);
+    while y < x {
+        x = y;
+        y = (x + n / x) / 2;
+    }
+    x
 }
 
-/// Whether `count` successes in `trials` is plausible at rate `p`, and
-/// its distance from the expectation in standard deviations.
-fn within(count: u64, trials: u64, p: f64) -> (bool, f64) {
-    let expected = p * trials as f64;
-    let sigma = (trials as f64 * p * (1.0 - p)).sqrt();
-    let z = (count as f64 - expected) / sigma;
-    (two_sided_p_value(count, trials, p) >= MIN_P_VALUE, z)
+/// A count's distance from its expectation: whether it is within the
+/// tolerance, and z × 100 (signed) for the report.
+fn within(count: u64, trials: u64, rate_ppb: u128) -> (bool, i128) {
+    let (count, trials) = (u128::from(count), u128::from(trials));
+    let observed = count * PPB;
+    let expected = trials * rate_ppb;
+    let deviation = observed.abs_diff(expected);
+    let sigma = isqrt(trials * rate_ppb * (PPB - rate_ppb)).max(1);
+    let ok = deviation <= Z_BOUND * sigma + PPB;
+    let z = i128::try_from(deviation * 100 / sigma).unwrap();
+    (ok, if observed < expected { -z } else { z })
+}
+
+/// `z × 100` as `±z.zz`.
+fn show_z(z100: i128) -> String {
+    let sign = if z100 < 0 { '-' } else { '+' };
+    format!(
+        "{sign}{}.{:02}",
+        z100.unsigned_abs() / 100,
+        z100.unsigned_abs() % 100
+    )
+}
+
+/// `numerator / denominator` to six decimals.
+fn show_ratio(numerator: u128, denominator: u128) -> String {
+    let millionths = numerator * 1_000_000 / denominator;
+    format!("{}.{:06}", millionths / 1_000_000, millionths % 1_000_000)
 }
 
 /// Per slot of `epoch`'s first `slots`, which authorities win a primary claim.
@@ -79,31 +102,34 @@ fn check_rates(n: u128, slots: u64) {
     let total: u128 = weights.iter().sum();
     let epoch = epoch_with(3, 1_000, slots, c(), &weights);
     let (slots_won, wins) = draw(&epoch, slots);
-    let (ok, z) = within(slots_won, slots, 0.25);
+    let (ok, z) = within(slots_won, slots, ppb(c()));
     println!(
-        "{n} validators, {slots} slots: {slots_won} with a primary claim ({:.4}, expected 0.2500, z = {z:+.2})",
-        slots_won as f64 / slots as f64
+        "{n} validators, {slots} slots: {slots_won} with a primary claim ({}, expected 0.250000, z = {})",
+        show_ratio(u128::from(slots_won), u128::from(slots)),
+        show_z(z)
     );
-    assert!(ok, "slots with a primary claim: z = {z}");
-    let (mut worst, mut least_p_value): (f64, f64) = (0.0, 1.0);
+    assert!(ok, "slots with a primary claim: z = {}", show_z(z));
+    let mut worst = 0;
     for ((weight, count), index) in weights.iter().zip(&wins).zip(0..) {
-        let p = expected_rate(*weight, total);
-        let (ok, z) = within(*count, slots, p);
-        worst = worst.max(z.abs());
-        least_p_value = least_p_value.min(two_sided_p_value(*count, slots, p));
+        let rate = ppb(expected_rate(*weight, total));
+        let (ok, z) = within(*count, slots, rate);
+        worst = worst.max(z.unsigned_abs());
         if index < 3 || index + 1 == weights.len() {
             println!(
-                "  validator {index} (weight {weight}/{total}): {count} wins, rate {:.5}, expected {p:.5}, z = {z:+.2}",
-                *count as f64 / slots as f64
+                "  validator {index} (weight {weight}/{total}): {count} wins, rate {}, expected {}, z = {}",
+                show_ratio(u128::from(*count), u128::from(slots)),
+                show_ratio(rate, PPB),
+                show_z(z)
             );
         }
         assert!(
             ok,
-            "validator {index}: {count} wins in {slots}, expected rate {p}"
+            "validator {index}: {count} wins in {slots}, expected rate {rate} ppb"
         );
     }
     println!(
-        "  over the {n} validators: largest |z| {worst:.2}, least two-sided p-value {least_p_value:.2e}"
+        "  over the {n} validators: largest |z| {}",
+        show_z(i128::try_from(worst).unwrap())
     );
 }
 
@@ -123,12 +149,14 @@ fn sixty_four_unequal_validators_win_at_their_rates() {
 }
 
 /// The chance that at least one of the keys at `indices` may author, from
-/// their thresholds (exact up to the thresholds' rounding).
-fn group_chance(epoch: &Epoch, indices: &[u32]) -> f64 {
-    let none = indices.iter().fold(1.0, |acc, i| {
-        acc * (1.0 - epoch.threshold(*i) as f64 / u128::MAX as f64)
+/// their thresholds (exact up to the thresholds' and the product's rounding).
+fn group_chance(epoch: &Epoch, indices: &[u32]) -> FixedU128 {
+    let none = indices.iter().fold(FixedU128::one(), |acc, i| {
+        let below = (u128::MAX - epoch.threshold(*i)) >> 64;
+        let miss = FixedU128::from_inner((below * FixedU128::DIV) >> 64);
+        acc.saturating_mul(miss)
     });
-    1.0 - none
+    FixedU128::one().saturating_sub(none)
 }
 
 /// How many of `slots` slots at least one of the keys at `indices` wins.
@@ -161,19 +189,30 @@ fn splitting_a_weight_over_keys_does_not_raise_the_chance_of_claiming() {
     let p_split = group_chance(&split, &split_keys);
     let won_single = group_wins(&single, &single_keys, SLOTS);
     let won_split = group_wins(&split, &split_keys, SLOTS);
+    let expected_tenths = u128::from(SLOTS) * ppb(expected_rate(stake, 480)) * 10 / PPB;
     println!(
-        "a quarter of the weight, {SLOTS} slots: one key wins {won_single} (chance {p_single:.6}), \
-         four keys win {won_split} (chance {p_split:.6}); expected {:.1}",
-        expected_rate(stake, 480) * SLOTS as f64
+        "a quarter of the weight, {SLOTS} slots: one key wins {won_single} (chance {}), \
+         four keys win {won_split} (chance {}); expected {}.{}",
+        show_ratio(ppb(p_single), PPB),
+        show_ratio(ppb(p_split), PPB),
+        expected_tenths / 10,
+        expected_tenths % 10
     );
+    // 10^-12 of slack for the rounding of the thresholds and the product.
+    let slack = FixedU128::from_inner(1_000_000);
     assert!(
-        p_split <= p_single + 1e-12,
+        p_split <= p_single.saturating_add(slack),
         "the thresholds favour the split"
     );
-    let (ok_single, z_single) = within(won_single, SLOTS, p_single);
-    let (ok_split, z_split) = within(won_split, SLOTS, p_single);
-    println!("  z single = {z_single:+.2}, z split = {z_split:+.2}");
+    let rate = ppb(p_single);
+    let (ok_single, z_single) = within(won_single, SLOTS, rate);
+    let (ok_split, z_split) = within(won_split, SLOTS, rate);
+    println!(
+        "  z single = {}, z split = {}",
+        show_z(z_single),
+        show_z(z_split)
+    );
     assert!(ok_single && ok_split);
-    let sigma = (SLOTS as f64 * p_single * (1.0 - p_single)).sqrt();
-    assert!((won_split as f64) <= won_single as f64 + 8.0 * sigma);
+    let sigma = isqrt(u128::from(SLOTS) * rate * (PPB - rate));
+    assert!(u128::from(won_split) * PPB <= u128::from(won_single) * PPB + 8 * sigma);
 }

@@ -245,3 +245,34 @@ impl Drop for NodeProcess {
         let _ = self.child.wait();
     }
 }
+
+/// The benches' command line: the node binary and the transfer load.
+pub struct Options {
+    /// The `entroos-node` to start.
+    pub node_bin: String,
+    /// How many sending accounts.
+    pub accounts: usize,
+    /// How many transfers each account sends.
+    pub per_account: u32,
+}
+
+/// Reads `--node-bin`, `--accounts` and `--per-account`, starting from
+/// the bench's own load defaults.
+pub fn options(accounts: usize, per_account: u32) -> Result<Options, Error> {
+    let mut opts = Options {
+        node_bin: "target/release/entroos-node".into(),
+        accounts,
+        per_account,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or(format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--node-bin" => opts.node_bin = value,
+            "--accounts" => opts.accounts = value.parse()?,
+            "--per-account" => opts.per_account = value.parse()?,
+            other => return Err(format!("unknown flag {other}").into()),
+        }
+    }
+    Ok(opts)
+}

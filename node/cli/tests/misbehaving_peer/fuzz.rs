@@ -22,6 +22,7 @@
 
 use crate::harness::{Answer, Harness, Setup};
 use crate::pair::Pair;
+use crate::support::ws::{client_frame, BINARY};
 use codec::Encode;
 use entroos_network::RequestFailure;
 use entroos_network_api::{
@@ -275,7 +276,7 @@ fn send_raw(kind: Raw, port: u16, bytes: &[u8]) -> std::io::Result<bool> {
         Raw::Tcp | Raw::WsUpgrade => bytes.to_vec(),
         Raw::WsFrame => {
             ws_upgrade(&mut stream, port)?;
-            ws_binary_frame(bytes)
+            client_frame(BINARY, bytes)
         }
         Raw::Noise => {
             negotiate_noise(&mut stream)?;
@@ -305,26 +306,6 @@ fn ws_upgrade(stream: &mut TcpStream, port: u16) -> std::io::Result<()> {
         )));
     }
     Ok(())
-}
-
-/// One masked binary frame, as a client sends it.
-fn ws_binary_frame(payload: &[u8]) -> Vec<u8> {
-    let mut frame = vec![0x82u8];
-    match payload.len() {
-        n if n < 126 => frame.push(0x80 | n as u8),
-        n if n <= 0xffff => {
-            frame.push(0x80 | 126);
-            frame.extend((n as u16).to_be_bytes());
-        }
-        n => {
-            frame.push(0x80 | 127);
-            frame.extend((n as u64).to_be_bytes());
-        }
-    }
-    let mask = [0x3c, 0x91, 0x5e, 0x07];
-    frame.extend(mask);
-    frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
-    frame
 }
 
 /// multistream-select 1.0 as a dialer: the header, then `/noise`; both

@@ -6,6 +6,32 @@ use std::net::TcpStream;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 
+/// The opcode of a text frame.
+pub const TEXT: u8 = 0x1;
+/// The opcode of a binary frame.
+pub const BINARY: u8 = 0x2;
+
+/// One final, masked frame of `opcode` carrying `payload`, as a client
+/// sends it.
+pub fn client_frame(opcode: u8, payload: &[u8]) -> Vec<u8> {
+    let mut frame = vec![0x80 | opcode];
+    match payload.len() {
+        n if n < 126 => frame.push(0x80 | n as u8),
+        n if n <= 0xffff => {
+            frame.push(0x80 | 126);
+            frame.extend((n as u16).to_be_bytes());
+        }
+        n => {
+            frame.push(0x80 | 127);
+            frame.extend((n as u64).to_be_bytes());
+        }
+    }
+    let mask = [0x9e, 0x37, 0x79, 0xb9];
+    frame.extend(mask);
+    frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+    frame
+}
+
 /// A WebSocket connection.
 pub struct Ws(pub TcpStream);
 
@@ -31,22 +57,7 @@ impl Ws {
     }
 
     pub fn send(&mut self, text: &str) -> Result<(), Error> {
-        let payload = text.as_bytes();
-        let mut frame = vec![0x81u8];
-        match payload.len() {
-            n if n < 126 => frame.push(0x80 | n as u8),
-            n if n <= 0xffff => {
-                frame.push(0x80 | 126);
-                frame.extend((n as u16).to_be_bytes());
-            }
-            n => {
-                frame.push(0x80 | 127);
-                frame.extend((n as u64).to_be_bytes());
-            }
-        }
-        let mask = [0x9e, 0x37, 0x79, 0xb9];
-        frame.extend(mask);
-        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
+        let frame = client_frame(TEXT, text.as_bytes());
         self.0.write_all(&frame)?;
         Ok(())
     }
