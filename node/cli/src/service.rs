@@ -9,11 +9,14 @@
 //! inserted (`key insert`, `author_insertKey`). `--alice` … `--ferdie` (and
 //! `--dev`, as Alice) make that account's session keys (`babe` and `gran`)
 //! in memory through the runtime, as Substrate does. Every node, validator
-//! or not, watches imports for equivocations and reports them.
+//! or not, watches imports for equivocations and reports them, and runs
+//! the finality task: voting with a `gran` key of the set, following the
+//! votes without one.
 
 use crate::authoring::{watch_equivocations, Authoring, VrfKeys};
 use crate::chain_spec::{ChainSpec, ChainSpecError};
 use crate::cli::{RpcMethodsArg, RunArgs, SharedArgs};
+use crate::finality::{self, FinalityLink, FinalityParts, FinalityTask};
 use crate::keys::{self, KeyError};
 use crate::metrics;
 use crate::network::{self, NetworkParts};
@@ -24,6 +27,7 @@ use entroos_authorship::{AuthorStats, SlotWorker};
 use entroos_client::{Client, ClientConfig, ClientError};
 use entroos_client_api::SystemClock;
 use entroos_db::{Database, DbError, DirLock, Pruning};
+use entroos_finality::FinalityConfig;
 use entroos_keystore::Keystore;
 use entroos_primitives::crypto::key_types::known::BABE;
 use entroos_rpc::{RpcConfig, RpcMethods, SystemInfo};
@@ -60,6 +64,9 @@ pub enum ServiceError {
         source: std::io::Error,
     },
 }
+
+/// Requests of the finality task waiting for the network at most.
+const FINALITY_OUT_QUEUE: usize = 1_024;
 
 /// The pruning mode of a new database when `--state-pruning` is not given.
 pub const DEFAULT_PRUNING: Pruning = Pruning::Keep(256);
@@ -130,6 +137,7 @@ pub struct Service {
     rpc: entroos_rpc::ServerHandle,
     tasks: TaskManager,
     authoring: Option<Authoring>,
+    finality: FinalityTask,
     _tmp: Option<tempfile::TempDir>,
 }
 
@@ -248,6 +256,8 @@ impl Service {
             &base,
             &spec.info.id,
         )?;
+        let (finality_link, finality_inputs) = FinalityLink::new();
+        let (to_network, from_finality) = tokio::sync::mpsc::channel(FINALITY_OUT_QUEUE);
         let network = network::start(
             NetworkParts {
                 args: &args,
@@ -257,9 +267,23 @@ impl Service {
                 pool: pool.clone(),
                 authority: authors,
                 should_have_peers: !spec.is_development(),
+                finality: finality_link.clone(),
+                from_finality,
             },
             &tasks,
         )?;
+        let finality = finality::start(
+            FinalityParts {
+                client: client.clone(),
+                pool: pool.clone(),
+                keystore: keystore.clone(),
+                config: FinalityConfig::for_slot(client.slot_millis()),
+                inputs: finality_inputs,
+                network: to_network,
+                link: finality_link,
+            },
+            &tasks,
+        );
         let roles = if authors { "Authority" } else { "Full" };
         let info = SystemInfo {
             impl_name: "EntroOS Node".into(),
@@ -356,6 +380,7 @@ impl Service {
             rpc,
             tasks,
             authoring,
+            finality,
             _tmp: tmp,
         })
     }
@@ -364,6 +389,7 @@ impl Service {
     /// last handle is dropped.
     pub async fn stop(self) {
         drop(self.authoring);
+        drop(self.finality);
         let _ = self.rpc.stop();
         self.rpc.stopped().await;
         self.tasks.shutdown().await;

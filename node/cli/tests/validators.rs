@@ -10,48 +10,17 @@
 mod support;
 
 use entroos_primitives::crypto::sr25519;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
+use support::local::{fast_local_spec, listen_address, start_validator, NAMES};
 use support::{author_of, claim_of, epoch_at, parse_hash, wait_for, Node};
 
-const NAMES: [&str; 4] = ["alice", "bob", "charlie", "dave"];
 const WAIT: Duration = Duration::from_secs(60);
 
-/// `build-spec --chain local` with one-second slots and ten-slot epochs.
-fn fast_local_spec(dir: &Path) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_entroos-node"))
-        .args(["build-spec", "--chain", "local"])
-        .output()
-        .expect("build-spec");
-    assert!(out.status.success());
-    let mut spec: Value = serde_json::from_slice(&out.stdout).expect("json spec");
-    let params = &mut spec["genesis"]["runtimeGenesis"]["patch"]["entropy"]["params"];
-    params["slotDuration"] = json!(1000);
-    params["epochLength"] = json!(10);
-    params["dutyPeriod"] = json!(5);
-    let path = dir.join("local-fast.json");
-    std::fs::write(&path, serde_json::to_vec(&spec).expect("json")).expect("write spec");
-    path.to_str().expect("utf8").to_string()
-}
-
-fn listen() -> String {
-    format!("/ip4/127.0.0.1/tcp/{}/ws", support::free_port())
-}
-
 fn start(dir: &Path, spec: &str, name: &str, bootnode: Option<&str>) -> (Node, String) {
-    let address = listen();
-    let key = format!("--{name}");
-    let mut extra = vec![key.as_str(), "--listen-addr", &address];
-    if let Some(bootnode) = bootnode {
-        extra.extend(["--bootnodes", bootnode]);
-    }
-    let node = Node::start_on(dir, &["--chain", spec, "--no-mdns"], &extra);
-    let peer_id = node.rpc("system_localPeerId", json!([]));
-    let boot = format!("{address}/p2p/{}", peer_id.as_str().expect("peer id"));
-    (node, boot)
+    start_validator(dir, spec, name, &listen_address(), bootnode)
 }
 
 fn slot_key(name: &str) -> [u8; 32] {

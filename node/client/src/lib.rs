@@ -318,7 +318,7 @@ impl Client {
     }
 
     /// The best leaf descending from `hash` by fork choice.
-    fn best_leaf_under(&self, hash: &H256) -> Result<Header, ClientError> {
+    pub fn best_leaf_under(&self, hash: &H256) -> Result<Header, ClientError> {
         let base = self.expect_header(hash)?;
         let mut candidates = Vec::new();
         for leaf in self.leaves()? {

@@ -268,6 +268,12 @@ pub(crate) mod meta {
     pub const LEAVES: &[u8] = b"leaves";
     pub const SCHEMA: &[u8] = b"schema";
     pub const PRUNING: &[u8] = b"pruning";
+    /// The prefix of the node's auxiliary values ([`super::Database::aux`]).
+    pub const AUX: &[u8] = b"aux/";
+}
+
+fn aux_key(key: &[u8]) -> Vec<u8> {
+    [meta::AUX, key].concat()
 }
 
 /// The open database.
@@ -382,6 +388,19 @@ impl Database {
     /// A value of the meta column.
     pub fn meta<T: Decode>(&self, key: &'static [u8]) -> Result<Option<T>, DbError> {
         self.decoded(Column::Meta, key, "meta")
+    }
+
+    /// A value the node keeps beside the chain (such as the finality
+    /// voter's own votes), under `key` in the meta column's `aux/` space.
+    pub fn aux(&self, key: &[u8]) -> Result<Option<Vec<u8>>, DbError> {
+        self.get(Column::Meta, &aux_key(key))
+    }
+
+    /// Writes an auxiliary value durably: it is on disk when this returns.
+    pub fn put_aux(&self, key: &[u8], value: Vec<u8>) -> Result<(), DbError> {
+        let mut tx = Transaction::default();
+        tx.put(Column::Meta, aux_key(key), value);
+        self.kv.write(tx, true)
     }
 
     /// States of canonical blocks below this number are discarded.

@@ -229,9 +229,83 @@ pub fn block_equivocation_report(
         .encode()
 }
 
+/// The unsigned extrinsic reporting two different finality votes of one
+/// kind by one key in one round: the entropy pallet's
+/// `report_vote_equivocation`, which the runtime validates in the pool.
+pub fn vote_equivocation_report(equivocation: &entroos_finality::Equivocation) -> Vec<u8> {
+    let (first, second) = (&equivocation.first, &equivocation.second);
+    let kind = match first.vote.kind {
+        entroos_finality::VoteKind::Prevote => pallet_entropy::VoteKind::Prevote,
+        entroos_finality::VoteKind::Precommit => pallet_entropy::VoteKind::Precommit,
+    };
+    let signed = |vote: &entroos_finality::SignedVote| pallet_entropy::SignedVote {
+        target_hash: vote.vote.target_hash,
+        target_number: vote.vote.target_number,
+        signature: vote.signature,
+    };
+    let proof = pallet_entropy::VoteEquivocationProof {
+        offender: equivocation.offender(),
+        set_id: first.vote.set_id,
+        round: first.vote.round,
+        kind,
+        first: signed(first),
+        second: signed(second),
+    };
+    let call = pallet_entropy::Call::report_vote_equivocation {
+        proof: Box::new(proof),
+    };
+    entroos_runtime::UncheckedExtrinsic::new_unsigned(entroos_runtime::RuntimeCall::Entropy(call))
+        .encode()
+}
+
 /// The hash a block's seal signs: the header without its last digest item.
 pub fn pre_seal_hash(block: &Block) -> H256 {
     let mut header = block.header.clone();
     header.digest.logs.pop();
     header.hash()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use entroos_finality::{Equivocation, SignedVote, Vote, VoteKind};
+    use entroos_primitives::crypto::ed25519;
+
+    fn precommit(pair: &ed25519::Pair, target: u8) -> SignedVote {
+        let vote = Vote {
+            kind: VoteKind::Precommit,
+            round: 7,
+            set_id: 3,
+            target_hash: H256([target; 32]),
+            target_number: u32::from(target),
+        };
+        SignedVote::sign(vote, pair)
+    }
+
+    fn proof_of(report: &[u8]) -> pallet_entropy::VoteEquivocationProof {
+        let xt = entroos_runtime::UncheckedExtrinsic::decode(&mut &report[..]).unwrap();
+        assert!(xt.signature.is_none(), "a report is unsigned");
+        match xt.function {
+            entroos_runtime::RuntimeCall::Entropy(
+                pallet_entropy::Call::report_vote_equivocation { proof },
+            ) => *proof,
+            other => panic!("not a vote report: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_vote_equivocation_signed_by_the_gadget_is_a_proof_the_pallet_accepts() {
+        let pair = ed25519::Pair::from_uri("//Alice").unwrap();
+        let equivocation = Equivocation {
+            first: precommit(&pair, 1),
+            second: precommit(&pair, 2),
+        };
+        let proof = proof_of(&vote_equivocation_report(&equivocation));
+        assert_eq!(proof.offender, pair.public());
+        assert_eq!((proof.set_id, proof.round), (3, 7));
+        assert_eq!(pallet_entropy::verify_vote_equivocation(&proof), Ok(()));
+        let mut forged = proof;
+        forged.second.signature[0] ^= 1;
+        assert!(pallet_entropy::verify_vote_equivocation(&forged).is_err());
+    }
 }

@@ -67,12 +67,12 @@ pub enum FinalityError {
     /// A voter set that cannot be used.
     #[error("invalid voter set: {0}")]
     InvalidVoterSet(&'static str),
-    /// A set change whose id does not follow the current set's.
-    #[error("set change to set {got}, expected set {expected}")]
+    /// A set change whose id is not above the current set's.
+    #[error("set change to set {got}, expected set {expected} or later")]
     SetIdGap {
         /// The id given.
         got: u64,
-        /// The id expected.
+        /// The lowest id accepted.
         expected: u64,
     },
     /// Too many set changes are pending on unfinalized blocks.

@@ -18,7 +18,8 @@ pub enum Input {
     SetChange {
         /// The block whose finality hands over to `next`.
         block: BlockId,
-        /// The next set; its id is one above the set before it.
+        /// The next set; its id is above the set before it (the epoch index:
+        /// it skips the epochs a halted chain never reached).
         next: VoterSet,
     },
     /// A timer of [`crate::Effect::ScheduleTimeout`] fired.

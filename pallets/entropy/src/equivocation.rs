@@ -75,7 +75,12 @@ pub struct BlockEquivocationProof {
     pub second: Header,
 }
 
-/// The bytes a finality vote signs.
+/// The context every finality vote signature starts with.
+pub const VOTE_SIGNING_CONTEXT: &[u8; 16] = b"entroos/finality";
+
+/// The bytes a finality vote signs, as the node's finality gadget signs
+/// them: [`VOTE_SIGNING_CONTEXT`] then
+/// `SCALE(kind, round, set_id, target_hash, target_number)`.
 pub fn vote_payload(
     round: u64,
     set_id: u64,
@@ -83,7 +88,9 @@ pub fn vote_payload(
     target_number: u32,
     kind: VoteKind,
 ) -> Vec<u8> {
-    (round, set_id, target_hash, target_number, kind).encode()
+    let mut payload = VOTE_SIGNING_CONTEXT.to_vec();
+    (kind, round, set_id, target_hash, target_number).encode_to(&mut payload);
+    payload
 }
 
 /// Checks that the two votes of `proof` are signed by its offender for its
@@ -152,10 +159,12 @@ mod tests {
     #[test]
     fn the_vote_payload_is_pinned() {
         let payload = vote_payload(1, 2, H256([3; 32]), 4, VoteKind::Precommit);
-        let mut expected = vec![1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0];
+        let mut expected = b"entroos/finality".to_vec();
+        expected.push(1);
+        expected.extend([1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]);
         expected.extend([3; 32]);
-        expected.extend([4, 0, 0, 0, 1]);
-        assert_eq!(payload, expected);
+        expected.extend([4, 0, 0, 0]);
+        assert_eq!(payload, expected, "the finality gadget's signing payload");
     }
 
     #[test]

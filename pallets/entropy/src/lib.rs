@@ -104,7 +104,8 @@ mod tests;
 pub use authorship::PreDigestAuthorship;
 pub use entroos_consensus_primitives::secondary_draw;
 pub use equivocation::{
-    vote_payload, BlockEquivocationProof, SignedVote, VoteEquivocationProof, VoteKind,
+    verify_vote_equivocation, vote_payload, BlockEquivocationProof, SignedVote,
+    VoteEquivocationProof, VoteKind, VOTE_SIGNING_CONTEXT,
 };
 pub use genesis::{GenesisConfig, GenesisValidator, SessionConfig};
 pub use keys::key_ownership_message;

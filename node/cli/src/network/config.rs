@@ -19,6 +19,8 @@ pub const BLOCK_ANNOUNCES: &str = "block-announces/1";
 pub const SYNC: &str = "sync/2";
 /// The transaction gossip protocol.
 pub const TRANSACTIONS: &str = "transactions/1";
+/// The finality protocol: votes, commits and catch-ups.
+pub const FINALITY: &str = "finality/1";
 
 /// Whether the listen addresses are the defaults (no `--listen-addr`, no
 /// `--port`): only then may another port be taken when 30333 is in use.
@@ -69,5 +71,7 @@ fn notification_protocols(handshake: Vec<u8>) -> Vec<NotificationProtocol> {
     announces.max_handshake_size = MAX_STATUS_BYTES;
     let mut transactions = NotificationProtocol::new(TRANSACTIONS, MAX_TRANSACTIONS_BYTES);
     transactions.queue_size = 64;
-    vec![announces, transactions]
+    let mut finality = NotificationProtocol::new(FINALITY, entroos_finality::MAX_MESSAGE_BYTES);
+    finality.queue_size = 256;
+    vec![announces, transactions, finality]
 }

@@ -20,6 +20,7 @@ use super::import::{self, Verdict};
 use super::status::SharedStatus;
 use super::transactions::TX_VALIDATIONS;
 use super::{to_api, to_net};
+use crate::finality::{FinalityLink, FromFinality};
 use codec::Encode;
 use entroos_client::Client;
 use entroos_network::{NetworkEvents, NetworkHandle, PeerId};
@@ -56,6 +57,10 @@ pub struct DriverParts {
     pub status: Arc<SharedStatus>,
     /// This node's roles, sent in the handshake.
     pub roles: Roles,
+    /// The finality task's inputs.
+    pub finality: FinalityLink,
+    /// What the finality task asks of the network.
+    pub from_finality: mpsc::Receiver<FromFinality>,
 }
 
 /// What helper tasks send back.
@@ -76,6 +81,8 @@ pub(super) struct Driver {
     pub(super) announce_peers: HashSet<PeerId>,
     pub(super) internal: mpsc::Sender<Internal>,
     pub(super) tx_validations: Arc<Semaphore>,
+    pub(super) finality: FinalityLink,
+    pub(super) finality_peers: HashSet<PeerId>,
     reputation: PeerReputation,
     announced: KnownSet,
     pacer: AnnouncePacer,
@@ -95,11 +102,15 @@ pub async fn run(parts: DriverParts) {
     let (imports, imports_rx) = mpsc::channel(queue);
     let (verdicts, mut verdicts_rx) = mpsc::channel(queue);
     let importer = tokio::spawn(import::run(
-        parts.client.clone(),
-        parts.pool.clone(),
+        import::Importer {
+            client: parts.client.clone(),
+            pool: parts.pool.clone(),
+            finality: parts.finality.clone(),
+        },
         imports_rx,
         verdicts.clone(),
     ));
+    let mut from_finality = parts.from_finality;
     let mut best = parts.client.subscribe_best();
     let mut ready = parts.pool.ready_listener().ready_chunks(MAX_PER_MESSAGE);
     let mut events = parts.events;
@@ -117,6 +128,8 @@ pub async fn run(parts: DriverParts) {
         announce_peers: HashSet::new(),
         internal,
         tx_validations: Arc::new(Semaphore::new(TX_VALIDATIONS)),
+        finality: parts.finality,
+        finality_peers: HashSet::new(),
         reputation: PeerReputation::new(ReputationConfig::default()),
         announced: KnownSet::default(),
         imports,
@@ -139,6 +152,7 @@ pub async fn run(parts: DriverParts) {
                 let missed = ready.get_ref().take_missed();
                 driver.on_ready(&hashes, missed);
             }
+            Some(out) = from_finality.recv() => driver.on_finality_out(out),
             _ = tick.tick() => driver.on_tick(),
         }
     }

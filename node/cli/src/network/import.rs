@@ -10,9 +10,10 @@
 //! refills the queue while the rest of the batch runs. On a
 //! single-authority chain the imported best blocks are finalized once per
 //! batch (see [`crate::finality`]), and the pool learns of the
-//! transactions each block included.
+//! transactions each block included. A justification that came with a
+//! block goes to the finality task once the block is in the chain.
 
-use crate::finality::BatchFinality;
+use crate::finality::{BatchFinality, FinalityLink, ToFinality};
 use codec::Encode;
 use entroos_client::Client;
 use entroos_client_api::{BlockImport, BlockOrigin, ImportOutcome};
@@ -40,11 +41,21 @@ pub struct Verdict {
     pub result: ImportResult,
 }
 
+/// What the importer works with.
+#[derive(Clone)]
+pub struct Importer {
+    /// The chain.
+    pub client: Arc<Client>,
+    /// The pool, told of included and finalized transactions.
+    pub pool: Arc<TxPool>,
+    /// Where justifications that came with blocks go, once imported.
+    pub finality: FinalityLink,
+}
+
 /// Imports the blocks of `queue` as they come and sends each one's
 /// verdict to `verdicts`, until either channel closes.
 pub async fn run(
-    client: Arc<Client>,
-    pool: Arc<TxPool>,
+    importer: Importer,
     mut queue: mpsc::Receiver<IncomingBlock>,
     verdicts: mpsc::Sender<Verdict>,
 ) {
@@ -56,10 +67,9 @@ pub async fn run(
                 Err(_) => break,
             }
         }
-        let (client, pool, verdicts) = (client.clone(), pool.clone(), verdicts.clone());
+        let (importer, verdicts) = (importer.clone(), verdicts.clone());
         let done =
-            tokio::task::spawn_blocking(move || import_batch(&client, &pool, batch, &verdicts))
-                .await;
+            tokio::task::spawn_blocking(move || import_batch(&importer, batch, &verdicts)).await;
         match done {
             Ok(true) => {}
             Ok(false) => return,
@@ -73,16 +83,16 @@ pub async fn run(
 
 /// Imports `batch` in order; false once the verdicts are no longer heard.
 fn import_batch(
-    client: &Client,
-    pool: &TxPool,
+    importer: &Importer,
     batch: Vec<IncomingBlock>,
     verdicts: &mpsc::Sender<Verdict>,
 ) -> bool {
+    let (client, pool) = (&*importer.client, &*importer.pool);
     let blocks = u32::try_from(batch.len()).unwrap_or(u32::MAX);
     let mut finality = BatchFinality::new(blocks, FINALITY_DELAY);
     let mut heard = true;
     for incoming in batch {
-        let verdict = import_one(client, pool, incoming, &mut finality);
+        let verdict = import_one(importer, incoming, &mut finality);
         heard = heard && verdicts.blocking_send(verdict).is_ok();
     }
     finalize(client, pool, &mut finality, BatchFinality::flush);
@@ -90,11 +100,11 @@ fn import_batch(
 }
 
 fn import_one(
-    client: &Client,
-    pool: &TxPool,
+    importer: &Importer,
     incoming: IncomingBlock,
     finality: &mut BatchFinality,
 ) -> Verdict {
+    let (client, pool) = (&*importer.client, &*importer.pool);
     let block = incoming.block;
     let (hash, number) = (block.header.hash(), block.header.number);
     let included: Vec<H256> = block
@@ -115,6 +125,12 @@ fn import_one(
         Err(e) => {
             tracing::debug!(target: "sync", "block #{number} ({hash}) from {} refused: {e}", incoming.origin)
         }
+    }
+    if let (Ok(_), Some(bytes)) = (&outcome, incoming.justification) {
+        importer.finality.send(ToFinality::Justification {
+            peer: super::to_net(&incoming.origin),
+            bytes,
+        });
     }
     Verdict {
         hash,

@@ -1,10 +1,11 @@
-//! What peers send: handshakes, announcements, block requests and
-//! transactions (handled in [`super::transactions`]). Every message is
+//! What peers send: handshakes, announcements, block requests,
+//! transactions (handled in [`super::transactions`]) and finality messages
+//! (passed on in [`super::finality`]). Every message is
 //! decoded with its bounds; bytes that do not decode cost the sender
 //! [`ReputationChange::BAD_MESSAGE`], a peer of another chain is banned at
 //! once.
 
-use super::config::{BLOCK_ANNOUNCES, SYNC, TRANSACTIONS};
+use super::config::{BLOCK_ANNOUNCES, FINALITY, SYNC, TRANSACTIONS};
 use super::driver::Driver;
 use super::to_api;
 use codec::Encode;
@@ -23,11 +24,13 @@ impl Driver {
             } => match &*protocol {
                 BLOCK_ANNOUNCES => self.on_status(peer, &handshake),
                 TRANSACTIONS => self.on_transactions_opened(peer),
+                FINALITY => self.on_finality_opened(peer),
                 _ => {}
             },
             NetworkEvent::Disconnected { peer, protocol } => match &*protocol {
                 BLOCK_ANNOUNCES => self.on_gone(peer),
                 TRANSACTIONS => self.gossip.remove_peer(&peer),
+                FINALITY => self.on_finality_closed(&peer),
                 _ => {}
             },
             NetworkEvent::Notification {
@@ -37,6 +40,7 @@ impl Driver {
             } => match &*protocol {
                 BLOCK_ANNOUNCES => self.on_announce(peer, &bytes),
                 TRANSACTIONS => self.on_transactions(peer, &bytes),
+                FINALITY => self.on_finality_message(peer, bytes),
                 _ => {}
             },
             NetworkEvent::Request {

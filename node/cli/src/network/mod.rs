@@ -8,6 +8,7 @@
 //! | `block-announces/1` | notifications, handshake `Status` | peers enter and leave sync; announcements; new best blocks announced |
 //! | `sync/2` | requests | the machine's block requests; peers' requests served from the chain |
 //! | `transactions/1` | notifications | transactions gossiped as the pool tells they became ready; received ones submitted |
+//! | `finality/1` | notifications | votes, commits and catch-ups to and from the finality task ([`crate::finality`]) |
 //!
 //! [`start`] builds the configuration from the command line, starts both
 //! tasks through the node's [`TaskManager`] and returns the
@@ -16,6 +17,7 @@
 mod announce;
 pub mod config;
 mod driver;
+mod finality;
 pub mod gossip;
 mod import;
 mod inbound;
@@ -56,6 +58,10 @@ pub struct NetworkParts<'a> {
     pub authority: bool,
     /// Whether the chain expects peers (not a development chain).
     pub should_have_peers: bool,
+    /// The finality task's inputs.
+    pub finality: crate::finality::FinalityLink,
+    /// What the finality task asks of the network.
+    pub from_finality: tokio::sync::mpsc::Receiver<crate::finality::FromFinality>,
 }
 
 /// The running network, as RPC and metrics see it.
@@ -115,6 +121,8 @@ pub fn start(
         events,
         status: status.clone(),
         roles,
+        finality: parts.finality,
+        from_finality: parts.from_finality,
     };
     tasks.spawn("network-driver", Box::pin(driver::run(driver)));
     Ok(Arc::new(NodeNetwork {

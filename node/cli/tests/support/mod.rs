@@ -4,6 +4,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod http;
+pub mod local;
 pub mod ws;
 
 use codec::Decode;

@@ -373,3 +373,21 @@ fn the_walk_samples_the_heads_and_sixteen_heights_between() {
     assert_eq!(heights.len(), 20);
     assert!([0, 1, 900, 1000].iter().all(|h| heights.contains(h)));
 }
+
+#[test]
+fn an_auxiliary_value_survives_a_reopen_and_stays_out_of_the_chain_meta() {
+    let chain = chain(Pruning::Archive, 2);
+    let db = Database::open(&chain.path, Pruning::Archive).unwrap();
+    assert_eq!(db.aux(b"voter").unwrap(), None);
+    db.put_aux(b"voter", vec![1, 2, 3]).unwrap();
+    db.put_aux(b"best", vec![9]).unwrap();
+    let heads = db.heads().unwrap();
+    drop(db);
+    let db = Database::open(&chain.path, Pruning::Archive).unwrap();
+    assert_eq!(db.aux(b"voter").unwrap(), Some(vec![1, 2, 3]));
+    assert_eq!(
+        db.heads().unwrap(),
+        heads,
+        "an aux key named like a head pointer leaves the head alone"
+    );
+}
