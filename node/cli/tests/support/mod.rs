@@ -202,7 +202,12 @@ impl Node {
 
     /// `(number, hash)` of the best block.
     pub fn best(&self) -> (u32, H256) {
-        let header = self.rpc("chain_getHeader", json!([]));
+        // A best block on a branch that finality just discarded has no
+        // header any more: ask again for the new best one.
+        let header = wait_for("the best header", Duration::from_secs(10), || {
+            let header = self.rpc("chain_getHeader", json!([]));
+            header.is_object().then_some(header)
+        });
         (
             number_of(&header),
             parse_hash(&self.rpc("chain_getBlockHash", json!([number_of(&header)]))),

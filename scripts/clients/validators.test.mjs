@@ -1,0 +1,110 @@
+// polkadot.js (@polkadot/api 16.5.6) watching the local chain's four
+// validators as real `entroos-node` processes (one-second slots, ten-slot
+// epochs), with Alice's keys run by a second process as well: the twin
+// authors blocks in Alice's slots and votes with Alice's finality key, any
+// node reports the equivocation in an unsigned transaction, and the chain
+// slashes Alice. polkadot.js sees the `Entropy.Slashed` event from its
+// metadata alone, and sees Alice left out of the next set; finality goes
+// on all the while.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApiPromise, WsProvider } from '@polkadot/api';
+import { Keyring } from '@polkadot/keyring';
+import { u8aToHex } from '@polkadot/util';
+import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { freePort, rpc, startNode, waitFor } from './node-process.mjs';
+
+const WAIT_MS = 120_000;
+const nodes = [];
+let api;
+let specDir;
+let specPath;
+let aliceBoot;
+
+function fastLocalSpec() {
+  const out = execFileSync(process.env.ENTROOS_NODE_BIN, ['build-spec', '--chain', 'local']);
+  const spec = JSON.parse(out.toString());
+  const params = spec.genesis.runtimeGenesis.patch.entropy.params;
+  params.slotDuration = 1000;
+  params.epochLength = 10;
+  params.dutyPeriod = 5;
+  specDir = mkdtempSync(join(tmpdir(), 'entroos-validators-'));
+  const path = join(specDir, 'local-fast.json');
+  writeFileSync(path, JSON.stringify(spec));
+  specPath = path;
+  return path;
+}
+
+async function startValidator(spec, name, bootnode) {
+  const listen = `/ip4/127.0.0.1/tcp/${await freePort()}/ws`;
+  const args = [`--${name}`, '--no-mdns', '--listen-addr', listen];
+  if (bootnode) args.push('--bootnodes', bootnode);
+  const node = await startNode(args, ['--chain', spec, '--tmp']);
+  const peerId = (await rpc(node.httpUrl, 'system_localPeerId')).result;
+  return { node, bootnode: `${listen}/p2p/${peerId}` };
+}
+
+before(async () => {
+  await cryptoWaitReady();
+  const spec = fastLocalSpec();
+  const alice = await startValidator(spec, 'alice');
+  nodes.push(alice.node);
+  aliceBoot = alice.bootnode;
+  for (const name of ['bob', 'charlie', 'dave']) {
+    nodes.push((await startValidator(spec, name, alice.bootnode)).node);
+  }
+  api = await ApiPromise.create({ provider: new WsProvider(nodes[1].wsUrl), noInitWarn: true });
+});
+
+after(async () => {
+  await api?.disconnect();
+  await Promise.all(nodes.map((node) => node.stop()));
+  if (specDir) rmSync(specDir, { recursive: true, force: true });
+});
+
+test('a validator run twice is reported and slashed, visible through polkadot.js events', async () => {
+  await waitFor('the four validators to finalize #3', async () => {
+    const hash = await api.rpc.chain.getFinalizedHead();
+    const header = await api.rpc.chain.getHeader(hash);
+    return header.number.toNumber() >= 3;
+  }, WAIT_MS);
+  const keyring = new Keyring({ type: 'sr25519' });
+  const alice = keyring.addFromUri('//Alice');
+  const aliceStash = keyring.addFromUri('//Alice//stash');
+  const slashed = new Promise((resolve) => {
+    const unsubscribe = api.query.system.events((records) => {
+      for (const { event } of records) {
+        if (api.events.entropy.Slashed.is(event)) {
+          unsubscribe.then((stop) => stop());
+          resolve({ event, at: records.createdAtHash });
+        }
+      }
+    });
+  });
+  nodes.push((await startValidator(specPath, 'alice', aliceBoot)).node);
+
+  const timeout = new Promise((_, reject) => setTimeout(
+    () => reject(new Error('no Entropy.Slashed event within the wait')), WAIT_MS,
+  ).unref());
+  const { event, at } = await Promise.race([slashed, timeout]);
+  const { stash, amount, time } = event.data;
+  assert.equal(stash.toString(), aliceStash.address, "Alice's stash is the offender");
+  assert.ok(amount.toBigInt() > 0n, 'some of her bond is burned');
+  assert.ok(time.isSlot || time.isRound, `the offence is dated: ${time.toString()}`);
+  console.log(`Entropy.Slashed ${stash.toString()} ${amount.toString()} for ${time.toString()} at ${at?.toHex?.()}`);
+
+  const next = await api.call.entropyApi.nextEpoch();
+  const keys = next.authorities.map((authority) => authority.vrfKey.toHex());
+  assert.ok(!keys.includes(u8aToHex(alice.publicKey)), 'Alice is out of the next set');
+  assert.ok(keys.length >= 3, `the rest stay: ${keys.length}`);
+
+  const finalizedAtSlash = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
+  await waitFor('finality to go on after the slash', async () => {
+    const header = await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead());
+    return header.number.toNumber() >= finalizedAtSlash + 3;
+  }, WAIT_MS);
+});
