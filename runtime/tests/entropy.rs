@@ -490,3 +490,57 @@ fn an_unsigned_vote_equivocation_report_is_admitted_and_slashes_the_voter() {
         Err(invalid(InvalidTransaction::Stale))
     );
 }
+
+#[test]
+fn an_unsigned_round_note_is_admitted_once_and_counts_the_finality_duty() {
+    use pallet_entropy::{vote_payload, NotedPrecommit, RoundNote, SignedVote, VoteKind};
+    let mut chain = TestChain::new(genesis::DEV_PRESET).unwrap();
+    chain.build_block(&[]).unwrap();
+    let voter = ed25519::Pair::from_uri("//Alice").unwrap();
+    let target_hash = chain.head.hash();
+    let precommit = |round: u64| NotedPrecommit {
+        voter: voter.public(),
+        vote: SignedVote {
+            target_hash,
+            target_number: 1,
+            signature: voter.sign(&vote_payload(round, 0, target_hash, 1, VoteKind::Precommit)),
+        },
+    };
+    let note_of = |round: u64| {
+        UncheckedExtrinsic::new_unsigned(RuntimeCall::Entropy(
+            pallet_entropy::Call::note_finality_round {
+                note: Box::new(RoundNote {
+                    set_id: 0,
+                    round,
+                    precommits: vec![precommit(round)].try_into().unwrap(),
+                }),
+            },
+        ))
+    };
+    let xt = note_of(4);
+    let valid = validate(&chain, &xt).expect("a note of the current set is admitted");
+    assert_eq!(valid.provides.len(), 1);
+    let (_, results) = chain.build_block(&[xt.encode()]).unwrap();
+    assert_eq!(results, [Ok(Ok(()))]);
+    let noted = chain.read(|ext| {
+        Runtime::events(ext).into_iter().any(|r| {
+            r.event
+                == RuntimeEvent::Entropy(pallet_entropy::Event::FinalityRoundNoted {
+                    set_id: 0,
+                    round: 4,
+                    voters: 1,
+                })
+        })
+    });
+    assert!(noted, "the note's event");
+    assert_eq!(
+        validate(&chain, &xt),
+        Err(invalid(InvalidTransaction::Stale))
+    );
+    assert_eq!(
+        validate(&chain, &note_of(3)),
+        Err(invalid(InvalidTransaction::Stale)),
+        "an earlier round is stale once a later one is noted"
+    );
+    assert!(validate(&chain, &note_of(5)).is_ok());
+}

@@ -258,6 +258,42 @@ pub fn vote_equivocation_report(equivocation: &entroos_finality::Equivocation) -
         .encode()
 }
 
+/// The unsigned extrinsic noting the precommits of the round that
+/// `justification` comes from: the entropy pallet's `note_finality_round`,
+/// one precommit per voter (the first of an equivocator's), which the
+/// runtime validates in the pool. `None` if it carries more precommits
+/// than a note holds.
+pub fn round_note(justification: &entroos_finality::Justification) -> Option<Vec<u8>> {
+    let mut voters = std::collections::BTreeSet::new();
+    let precommits: Vec<pallet_entropy::NotedPrecommit> = justification
+        .precommits
+        .iter()
+        .filter(|precommit| voters.insert(precommit.voter))
+        .map(|precommit| pallet_entropy::NotedPrecommit {
+            voter: precommit.voter,
+            vote: pallet_entropy::SignedVote {
+                target_hash: precommit.vote.target_hash,
+                target_number: precommit.vote.target_number,
+                signature: precommit.signature,
+            },
+        })
+        .collect();
+    let note = pallet_entropy::RoundNote {
+        set_id: justification.set_id,
+        round: justification.round,
+        precommits: precommits.try_into().ok()?,
+    };
+    let call = pallet_entropy::Call::note_finality_round {
+        note: Box::new(note),
+    };
+    Some(
+        entroos_runtime::UncheckedExtrinsic::new_unsigned(entroos_runtime::RuntimeCall::Entropy(
+            call,
+        ))
+        .encode(),
+    )
+}
+
 /// The hash a block's seal signs: the header without its last digest item.
 pub fn pre_seal_hash(block: &Block) -> H256 {
     let mut header = block.header.clone();
@@ -291,6 +327,43 @@ mod tests {
             ) => *proof,
             other => panic!("not a vote report: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_justification_becomes_a_round_note_with_one_precommit_per_voter() {
+        let alice = ed25519::Pair::from_uri("//Alice").unwrap();
+        let bob = ed25519::Pair::from_uri("//Bob").unwrap();
+        let justification = entroos_finality::Justification {
+            round: 7,
+            set_id: 3,
+            target: entroos_finality::BlockId::new(1, H256([1; 32])),
+            precommits: vec![
+                precommit(&alice, 1),
+                precommit(&bob, 1),
+                precommit(&alice, 2),
+            ],
+            ancestry: Vec::new(),
+        };
+        let xt = round_note(&justification).unwrap();
+        let xt = entroos_runtime::UncheckedExtrinsic::decode(&mut &xt[..]).unwrap();
+        let note = match xt.function {
+            entroos_runtime::RuntimeCall::Entropy(pallet_entropy::Call::note_finality_round {
+                note,
+            }) => note,
+            other => panic!("not a round note: {other:?}"),
+        };
+        assert_eq!((note.set_id, note.round), (3, 7));
+        let voters: Vec<[u8; 32]> = note.precommits.as_slice().iter().map(|p| p.voter).collect();
+        assert_eq!(voters, [alice.public(), bob.public()]);
+        let first = note.precommits.as_slice()[0].vote;
+        let payload = pallet_entropy::vote_payload(
+            7,
+            3,
+            first.target_hash,
+            first.target_number,
+            pallet_entropy::VoteKind::Precommit,
+        );
+        assert!(ed25519::verify(&first.signature, &payload, &alice.public()));
     }
 
     #[test]

@@ -29,6 +29,14 @@ impl GetDispatchInfo for Call {
                 DispatchClass::Operational,
                 Pays::No,
             ),
+            Call::note_finality_round { note } => {
+                let precommits = u64::try_from(note.precommits.len()).unwrap_or(u64::MAX);
+                (
+                    weights::note_finality_round(precommits),
+                    DispatchClass::Operational,
+                    Pays::No,
+                )
+            }
         };
         DispatchInfo {
             weight,
@@ -62,6 +70,10 @@ impl<T: Config> Pallet<T> {
                 ensure_none(&origin)?;
                 let offence = Self::check_vote_report(ext, &proof).map_err(Self::error)?;
                 Self::slash_offender(ext, &offence).map(drop)
+            }
+            Call::note_finality_round { note } => {
+                ensure_none(&origin)?;
+                Self::note_round(ext, &note)
             }
         }
     }

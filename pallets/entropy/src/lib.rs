@@ -88,6 +88,7 @@ mod metadata;
 pub mod pallet;
 mod params;
 mod randomness;
+pub mod rounds;
 pub mod scores;
 mod selection;
 pub mod slashing;
@@ -111,6 +112,7 @@ pub use genesis::{GenesisConfig, GenesisValidator, SessionConfig};
 pub use keys::key_ownership_message;
 pub use pallet::{Call, Error, Event};
 pub use params::{Params, MAX_EPOCH_LENGTH, MAX_KAPPA, MAX_SLOT_DURATION, MIN_UNBONDING_EPOCHS};
+pub use rounds::{NotedPrecommit, RoundNote, MAX_NOTED_PRECOMMITS};
 pub use storage::*;
 pub use types::*;
 

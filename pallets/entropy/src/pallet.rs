@@ -2,6 +2,7 @@
 //! (`pallet_entropy::pallet::{Call, Event, Error}`), which clients match on.
 
 use crate::equivocation::{BlockEquivocationProof, VoteEquivocationProof};
+use crate::rounds::RoundNote;
 use crate::types::{KeyOwnershipProof, OffenceTime, SessionKeys, ValidatorPrefs};
 use codec::{Decode, Encode};
 use entroos_primitives::{AccountId32, Balance};
@@ -66,6 +67,13 @@ pub enum Call {
     report_vote_equivocation {
         /// The two signed votes.
         proof: Box<VoteEquivocationProof>,
+    },
+    /// Notes the precommits of a finality round of the current set
+    /// (unsigned): the finality duties of its members.
+    #[codec(index = 9)]
+    note_finality_round {
+        /// The round's precommits.
+        note: Box<RoundNote>,
     },
 }
 
@@ -138,6 +146,16 @@ pub enum Event {
         /// When it offended.
         time: OffenceTime,
     },
+    /// A finality round's precommits were noted as duties.
+    #[codec(index = 8)]
+    FinalityRoundNoted {
+        /// The finality set (the epoch index).
+        set_id: u64,
+        /// The round.
+        round: u64,
+        /// How many members precommitted.
+        voters: u32,
+    },
 }
 
 pallet_error! {
@@ -191,6 +209,8 @@ pallet_error! {
         TooManyReports,
         /// An amount overflowed.
         Overflow,
+        /// The precommits of a noted round carry two thirds of the weight or less.
+        NotEnoughWeight,
     }
 }
 

@@ -27,6 +27,7 @@ storage_instance!(pub DutiesPrefix, PALLET, "Duties");
 storage_instance!(pub PeriodPrefix, PALLET, "Period");
 storage_instance!(pub OffencesPrefix, PALLET, "Offences");
 storage_instance!(pub OffencesByEpochPrefix, PALLET, "OffencesByEpoch");
+storage_instance!(pub LastNotedRoundPrefix, PALLET, "LastNotedRound");
 
 /// The consensus parameters (defaults until genesis sets them).
 pub type Parameters = StorageValue<ParametersPrefix, Params, ValueQuery>;
@@ -70,3 +71,5 @@ pub type OffencesByEpoch = StorageMap<
     BoundedVec<H256, ConstU32<MAX_OFFENCES_PER_EPOCH>>,
     ValueQuery,
 >;
+/// The last finality round noted on chain: `(set id, round)`.
+pub type LastNotedRound = StorageValue<LastNotedRoundPrefix, (u64, u64), OptionQuery>;

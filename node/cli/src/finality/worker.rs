@@ -387,10 +387,26 @@ impl Worker {
                 tracing::debug!(target: "finality", "finalized #{} ({}) in round {} of set {}", block.number, block.hash, justification.round, justification.set_id);
                 self.pool.on_finalized(self.client.heads().finalized.0);
                 self.sets.prune(block.number);
+                self.note_round(justification);
             }
             Err(e) => {
                 tracing::debug!(target: "finality", "#{} ({}) is not finalized again: {e}", block.number, block.hash)
             }
+        }
+    }
+
+    /// A voter puts the round's precommits in the pool as the finality
+    /// duties of the set; the pool keeps one note per round, the runtime
+    /// refuses a stale one. A set of one voter has nothing to tell.
+    fn note_round(&self, justification: &Justification) {
+        if self.signer.is_none() || self.voter.set().len() < 2 {
+            return;
+        }
+        let Some(note) = entroos_executor::round_note(justification) else {
+            return;
+        };
+        if let Err(e) = self.pool.submit(note) {
+            tracing::debug!(target: "finality", "round {} of set {} not noted: {e}", justification.round, justification.set_id);
         }
     }
 

@@ -8,6 +8,7 @@ mod epochs;
 mod genesis;
 mod keys;
 mod metadata;
+mod rounds;
 mod sim;
 mod slashing;
 mod staking;
