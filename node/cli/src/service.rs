@@ -14,6 +14,8 @@
 use crate::authoring::{watch_equivocations, Authoring, VrfKeys};
 use crate::chain_spec::{ChainSpec, ChainSpecError};
 use crate::cli::{RpcMethodsArg, RunArgs, SharedArgs};
+use crate::consensus_metrics::ConsensusMetrics;
+use crate::finality_status::FinalityStatus;
 use crate::keys::{self, KeyError};
 use crate::metrics;
 use crate::network::{self, NetworkParts};
@@ -127,6 +129,9 @@ pub struct Service {
     pub rpc_addr: SocketAddr,
     /// The metrics address, if served.
     pub metrics_addr: Option<SocketAddr>,
+    /// The finality round in progress, for the finality voter to publish
+    /// (`entropy_roundState`, `entroos_finality_round`).
+    pub finality_status: Arc<FinalityStatus>,
     rpc: entroos_rpc::ServerHandle,
     tasks: TaskManager,
     authoring: Option<Authoring>,
@@ -182,6 +187,16 @@ fn log_slot_keys(keystore: &Keystore) -> Result<(), ServiceError> {
         }
     }
     Ok(())
+}
+
+/// The chain's SS58 format (its `ss58Format` property, else the runtime's).
+fn ss58_format(spec: &ChainSpec) -> u16 {
+    spec.info
+        .properties
+        .as_ref()
+        .and_then(|p| p["ss58Format"].as_u64())
+        .and_then(|f| u16::try_from(f).ok())
+        .unwrap_or(entroos_executor::genesis::SS58_PREFIX)
 }
 
 fn rpc_methods(args: &RunArgs) -> RpcMethods {
@@ -290,6 +305,7 @@ impl Service {
                 (None, false) => entroos_rpc::Cors::local_default(),
             },
         };
+        let finality_status = Arc::new(FinalityStatus::default());
         let deps = entroos_rpc::Deps {
             chain: Arc::new(ClientRpc(client.clone())),
             state: Arc::new(ClientRpc(client.clone())),
@@ -299,6 +315,7 @@ impl Service {
                 client: client.clone(),
                 keystore: keystore.clone(),
             }),
+            finality: finality_status.clone(),
             info,
             deny_unsafe: methods == RpcMethods::Safe,
             spec_v2: (!args.rpc_disable_spec_v2)
@@ -326,6 +343,12 @@ impl Service {
                 chain: spec.info.id.clone(),
                 author: author_stats.clone(),
                 network: Some(network.clone()),
+                consensus: Some(Arc::new(ConsensusMetrics::new(
+                    client.clone(),
+                    finality_status.clone(),
+                    spec.info.id.clone(),
+                    ss58_format(&spec),
+                ))),
             });
             let addr = SocketAddr::new(bind_ip(args.prometheus_external), args.prometheus_port);
             let (addr, task) =
@@ -353,6 +376,7 @@ impl Service {
             pool,
             rpc_addr,
             metrics_addr,
+            finality_status,
             rpc,
             tasks,
             authoring,

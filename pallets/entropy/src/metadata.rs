@@ -4,7 +4,7 @@ use crate::types::{MAX_DECLARED_LEN, MAX_UNLOCKING_CHUNKS};
 use crate::{
     Call, CandidateCount, Candidates, Config, CurrentEpoch, Duties, EpochSets, Error, Event,
     GenesisSlot, KeyOwner, Keys, LastSlot, Ledger, Offences, OffencesByEpoch, Pallet, Parameters,
-    Period, RandomnessAccumulator, Scores, MAX_OFFENCES_PER_EPOCH, PALLET,
+    Period, RandomnessAccumulator, Scores, SlashedOffences, MAX_OFFENCES_PER_EPOCH, PALLET,
 };
 use entroos_support::metadata::{constant, PalletMetadataProvider};
 use entroos_support::storage::StorageEntry;
@@ -46,6 +46,7 @@ fn storage_entries<T: Config>() -> Vec<StorageEntryMetadata<MetaForm>> {
         Period::<T>::metadata(vec!["The duty period being accounted."]),
         Offences::metadata(vec!["Reported offences, with their epoch."]),
         OffencesByEpoch::metadata(vec!["The offences recorded per epoch."]),
+        SlashedOffences::metadata(vec!["How many offences have been punished since genesis."]),
     ]
 }
 

@@ -27,6 +27,7 @@ storage_instance!(pub DutiesPrefix, PALLET, "Duties");
 storage_instance!(pub PeriodPrefix, PALLET, "Period");
 storage_instance!(pub OffencesPrefix, PALLET, "Offences");
 storage_instance!(pub OffencesByEpochPrefix, PALLET, "OffencesByEpoch");
+storage_instance!(pub SlashedOffencesPrefix, PALLET, "SlashedOffences");
 
 /// The consensus parameters (defaults until genesis sets them).
 pub type Parameters = StorageValue<ParametersPrefix, Params, ValueQuery>;
@@ -70,3 +71,6 @@ pub type OffencesByEpoch = StorageMap<
     BoundedVec<H256, ConstU32<MAX_OFFENCES_PER_EPOCH>>,
     ValueQuery,
 >;
+/// How many offences have been punished since genesis (never forgotten,
+/// unlike the records kept for deduplication).
+pub type SlashedOffences = StorageValue<SlashedOffencesPrefix, u64, ValueQuery>;

@@ -94,7 +94,8 @@ fn every_storage_item_and_constant_is_described() {
             "Duties",
             "Period",
             "Offences",
-            "OffencesByEpoch"
+            "OffencesByEpoch",
+            "SlashedOffences"
         ]
     );
     assert!(storage.entries.iter().all(|e| !e.docs.is_empty()));
