@@ -1,6 +1,7 @@
 //! Substrate's JSON-RPC error codes.
 
 use crate::api::{ReadError, SubmitError};
+use entroos_primitives::BlockNumber;
 use jsonrpsee::types::{ErrorCode, ErrorObjectOwned};
 
 /// Invalid parameters.
@@ -173,5 +174,71 @@ pub fn invalid_session_keys() -> ErrorObjectOwned {
 impl From<crate::api::KeystoreApiError> for ErrorObjectOwned {
     fn from(e: crate::api::KeystoreApiError) -> Self {
         author_other(e.to_string())
+    }
+}
+
+/// The base of `entropy_*` errors of their own (client errors keep 4003).
+const ENTROPY_BASE: i32 = 7000;
+/// The runtime's answer does not decode as the type its API declares.
+pub const UNDECODABLE_ANSWER: i32 = ENTROPY_BASE + 1;
+/// The block is final but no justification proves it yet.
+pub const NO_JUSTIFICATION: i32 = ENTROPY_BASE + 2;
+/// The proof would hold more headers than a proof may.
+pub const PROOF_TOO_LONG: i32 = ENTROPY_BASE + 3;
+/// A stored justification does not decode.
+pub const BAD_JUSTIFICATION: i32 = ENTROPY_BASE + 4;
+
+/// An `entropy_*` error.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum EntropyError {
+    /// Reading the chain or calling the runtime failed (4003, as `state_*`).
+    #[error("Client error: {0}")]
+    Client(#[from] ReadError),
+    /// The runtime answered bytes that are not its declared type.
+    #[error("{method} answered bytes that do not decode: {reason}")]
+    UndecodableAnswer {
+        /// The runtime API method.
+        method: &'static str,
+        /// The decoder's reason.
+        reason: String,
+    },
+    /// Block `number` is final, but no block from it up to the finalized
+    /// block has a justification (blocks finalized without a vote, as on a
+    /// single-validator chain).
+    #[error("block #{number} is final but no justification is stored from it up to the finalized block #{finalized}")]
+    NoJustification {
+        /// The block asked about.
+        number: BlockNumber,
+        /// The finalized block.
+        finalized: BlockNumber,
+    },
+    /// The first justified block is more than `max` headers away.
+    #[error("no justification within {max} blocks from #{number}")]
+    ProofTooLong {
+        /// The block asked about.
+        number: BlockNumber,
+        /// The most headers a proof holds.
+        max: u32,
+    },
+    /// The justification stored with a block does not decode.
+    #[error("the justification of block #{number} does not decode: {reason}")]
+    BadJustification {
+        /// The justified block.
+        number: BlockNumber,
+        /// The decoder's reason.
+        reason: String,
+    },
+}
+
+impl From<EntropyError> for ErrorObjectOwned {
+    fn from(e: EntropyError) -> Self {
+        let code = match &e {
+            EntropyError::Client(_) => CLIENT_ERROR,
+            EntropyError::UndecodableAnswer { .. } => UNDECODABLE_ANSWER,
+            EntropyError::NoJustification { .. } => NO_JUSTIFICATION,
+            EntropyError::ProofTooLong { .. } => PROOF_TOO_LONG,
+            EntropyError::BadJustification { .. } => BAD_JUSTIFICATION,
+        };
+        ErrorObjectOwned::owned(code, e.to_string(), None::<()>)
     }
 }

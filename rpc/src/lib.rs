@@ -14,6 +14,13 @@
 //! (`SessionKeys_decode_session_keys`) before asking it. [`trie`] reads proofs
 //! and Merkle values from any store of trie nodes.
 //!
+//! The consensus methods ([`entropy`]: `entropy_validators`,
+//! `entropy_diversity`, `entropy_epoch`, `entropy_proveFinality`,
+//! `entropy_subscribeJustifications`, `entropy_roundState`) read the
+//! runtime's `EntropyApi` and the stored justifications through the same
+//! traits; the round in progress comes from the node's finality voter
+//! through [`FinalityStatusApi`].
+//!
 //! Parameters are accepted the way clients send them: absent, `[]`, shorter
 //! than the arity or `null` for "not given"; block numbers as numbers or hex;
 //! bytes and storage keys as Substrate reads them (`0x` optional, `""` for no
@@ -39,8 +46,10 @@ mod author_keys;
 mod chain;
 mod chain_head;
 mod chain_spec;
+pub mod entropy;
 pub mod error;
 mod params;
+pub mod round_state;
 mod server;
 mod spec_v2;
 mod state;
@@ -52,7 +61,9 @@ pub mod trie;
 pub use api::{
     ChainApi, KeystoreApi, NetworkApi, PoolApi, StateApi, SubmitError, SystemInfo, TxStatus,
 };
+pub use entropy::{FinalityProof, MAX_PROOF_HEADERS};
 pub use jsonrpsee::server::ServerHandle;
+pub use round_state::{BlockRef, FinalityStatusApi, RoundState, VoterRound};
 pub use server::{build_module, start, Cors, Deps, RpcConfig, RpcMethods};
 pub use spec_v2::error::{
     DUPLICATE_HASHES, INVALID_BLOCK, INVALID_CONTINUE, NO_RUNTIME, TOO_MANY_FOLLOWS,

@@ -2,6 +2,7 @@
 //! HTTP on one port.
 
 use crate::api::{ChainApi, KeystoreApi, NetworkApi, PoolApi, StateApi, SystemInfo};
+use crate::round_state::FinalityStatusApi;
 use crate::spec_v2::SpecV2Config;
 use jsonrpsee::server::{
     BatchRequestConfig, RandomStringIdProvider, Server, ServerConfig, ServerHandle,
@@ -22,6 +23,8 @@ pub struct Deps {
     pub network: Arc<dyn NetworkApi>,
     /// The keystore.
     pub keystore: Arc<dyn KeystoreApi>,
+    /// The finality round in progress (`entropy_roundState`).
+    pub finality: Arc<dyn FinalityStatusApi>,
     /// Node and chain facts.
     pub info: SystemInfo,
     /// Whether unsafe methods are refused.
@@ -155,6 +158,7 @@ pub fn build_module(deps: Deps) -> Result<RpcModule<Deps>, jsonrpsee::core::Regi
     crate::state::register(&mut module)?;
     crate::author::register(&mut module)?;
     crate::author_keys::register(&mut module)?;
+    crate::entropy::register(&mut module)?;
     if let Some(config) = &spec_v2 {
         crate::spec_v2::register(&mut module, config)?;
     }

@@ -13,7 +13,12 @@
 //! (an `EpochInfo`: index, first slot — `None` before the first block —,
 //! length, randomness, authorities with their sr25519 VRF keys and weights,
 //! and `c`) and `finality_voters` (ed25519 keys and weights, the epoch
-//! index as set id).
+//! index as set id); since version 2 also what people read: `validators`
+//! (a `ValidatorsReport`: the current set's members, then the other
+//! candidates, with bonds, scores, weights, shares, declarations and keys)
+//! and `diversity` (a `DiversityReport`: Shannon entropy of the current
+//! set's weights over validators, declared operators and zones, in
+//! `FixedU128`, and the Nakamoto coefficients).
 //!
 //! `SessionKeys_generate_session_keys` makes keys in the node's keystore
 //! (see [`crate::session_keys`]), so it answers only through [`call_with`]
@@ -43,7 +48,7 @@ use types::{OpaqueMetadata, PresetId, SlotDuration};
 
 /// Every method [`call`] answers (it refuses any other), in the order of
 /// Substrate's API traits.
-pub const METHODS: [&str; 26] = [
+pub const METHODS: [&str; 28] = [
     "Core_version",
     "Core_execute_block",
     "Core_initialize_block",
@@ -68,6 +73,8 @@ pub const METHODS: [&str; 26] = [
     "EntropyApi_current_epoch",
     "EntropyApi_next_epoch",
     "EntropyApi_finality_voters",
+    "EntropyApi_validators",
+    "EntropyApi_diversity",
     "SessionKeys_generate_session_keys",
     "SessionKeys_decode_session_keys",
 ];
@@ -221,6 +228,14 @@ fn dispatch(
         "EntropyApi_finality_voters" => {
             let () = args(method, input)?;
             Entropy::finality_voters(ext).encode()
+        }
+        "EntropyApi_validators" => {
+            let () = args(method, input)?;
+            Entropy::validators_report(ext).encode()
+        }
+        "EntropyApi_diversity" => {
+            let () = args(method, input)?;
+            Entropy::diversity_report(ext).encode()
         }
         "SessionKeys_generate_session_keys" => {
             let seed: Option<Vec<u8>> = args(method, input)?;

@@ -17,7 +17,7 @@ pub const RUNTIME_APIS: [(&str, u32); 10] = [
     ("TransactionPaymentApi", 4),
     ("OffchainWorkerApi", 2),
     ("GenesisBuilder", 1),
-    ("EntropyApi", 1),
+    ("EntropyApi", 2),
     ("SessionKeys", 1),
 ];
 

@@ -5,7 +5,9 @@
 //! punished in a block.
 
 use codec::{Decode, Encode};
-use entroos_consensus_primitives::{EpochInfo, FinalityVoters, PreDigest, ENGINE_ID};
+use entroos_consensus_primitives::{
+    DiversityReport, EpochInfo, FinalityVoters, PreDigest, ValidatorsReport, ENGINE_ID,
+};
 use entroos_primitives::crypto::{ed25519, sr25519};
 use entroos_primitives::validity::{
     InvalidTransaction, TransactionSource, TransactionValidity, TransactionValidityError,
@@ -205,7 +207,46 @@ fn entropy_api_reports_slots_epochs_and_voters() {
     );
     assert!(entroos_runtime::version()
         .apis
-        .contains(&(api_id("EntropyApi"), 1)));
+        .contains(&(api_id("EntropyApi"), 2)));
+}
+
+#[test]
+fn entropy_api_reports_validators_and_diversity() {
+    let mut chain = short_epochs();
+    let report: ValidatorsReport = call(&chain, "EntropyApi_validators");
+    assert_eq!(report.epoch, 0);
+    let members: Vec<_> = report.validators.iter().filter(|v| v.member).collect();
+    assert_eq!(members.len(), 4, "the local preset's four validators");
+    let total: u128 = members.iter().map(|v| v.weight).sum();
+    assert_eq!(total, report.total_weight);
+    let shares: u32 = members.iter().map(|v| v.share.deconstruct()).sum();
+    assert!((999_999_996..=1_000_000_000).contains(&shares), "{shares}");
+    let alice = members
+        .iter()
+        .find(|v| v.stash == stash("Alice"))
+        .expect("Alice validates");
+    let ledger = chain.read(|ext| pallet_entropy::Ledger::get(ext, &stash("Alice")).unwrap());
+    assert_eq!(alice.stake, ledger.active);
+    assert!(alice.candidate);
+    assert_eq!(alice.keys.map(|k| k.vrf), Some(sr("Alice").public()));
+    let diversity: DiversityReport = call(&chain, "EntropyApi_diversity");
+    assert_eq!((diversity.epoch, diversity.validators), (0, 4));
+    assert!(diversity.nakamoto >= 1 && diversity.nakamoto <= 4);
+    let four_equal = entroos_primitives::arithmetic::shannon_entropy(&[1, 1, 1, 1]);
+    let weights: Vec<u128> = members.iter().map(|v| v.weight).collect();
+    assert_eq!(
+        diversity.validator_entropy,
+        entroos_primitives::arithmetic::shannon_entropy(&weights)
+    );
+    assert!(diversity.validator_entropy <= four_equal);
+    chain.build_block(&[]).unwrap();
+    let error = chain
+        .read(|ext| api::call(ext, "EntropyApi_diversity", &[0], None))
+        .unwrap_err();
+    assert!(
+        matches!(error, RuntimeError::BadArguments { .. }),
+        "{error}"
+    );
 }
 
 /// The local preset with five-slot epochs.
@@ -415,6 +456,10 @@ fn an_unsigned_equivocation_report_is_admitted_once_and_slashes_the_author() {
         Some((stash("Alice"), before / 10, OffenceTime::Slot(slot)))
     );
     assert_eq!(bonded(&chain), before - before / 10);
+    assert_eq!(
+        chain.read(|ext| pallet_entropy::SlashedOffences::get(ext)),
+        1
+    );
     assert_eq!(
         validate(&chain, &report(proof.clone())),
         Err(invalid(InvalidTransaction::Stale)),

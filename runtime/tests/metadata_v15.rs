@@ -112,7 +112,7 @@ fn every_runtime_api_method_is_described_under_its_substrate_name() {
         ids, versioned,
         "the APIs RuntimeVersion.apis lists, in order"
     );
-    assert_eq!((md.apis.len(), described.len()), (10, 26));
+    assert_eq!((md.apis.len(), described.len()), (10, 28));
     for api in &md.apis {
         assert!(!api.docs.is_empty(), "{} has docs", api.name);
         for method in &api.methods {
@@ -202,6 +202,16 @@ fn signatures_are_substrates() {
             "EntropyApi",
             "finality_voters",
             "entroos_consensus_primitives::epoch::FinalityVoters",
+        ),
+        (
+            "EntropyApi",
+            "validators",
+            "entroos_consensus_primitives::report::ValidatorsReport",
+        ),
+        (
+            "EntropyApi",
+            "diversity",
+            "entroos_consensus_primitives::report::DiversityReport",
         ),
     ];
     for (api, method, output) in expected {

@@ -3,8 +3,10 @@
 //! The `entroos-node` binary's library: the command line ([`cli`]), chain
 //! specs ([`chain_spec`]), keys ([`keys`], [`key_commands`]; the keystore
 //! seen by the runtime and RPC in [`session_keys`]), block files ([`blocks`]),
-//! batched finality of imported blocks ([`finality`]), block signatures
-//! verified on every core ([`signatures`]), metrics ([`metrics`]), the
+//! batched finality of imported blocks ([`finality`]), the finality round
+//! shared with RPC and metrics ([`finality_status`]), block signatures
+//! verified on every core ([`signatures`]), metrics ([`metrics`],
+//! [`consensus_metrics`]), the
 //! JSON-RPC bridge ([`rpc_bridge`]), the slot timer ([`authoring`]), the
 //! network and sync driver ([`network`]) and the service that wires the
 //! node's crates together ([`service`]). This is
@@ -23,7 +25,9 @@ pub mod authoring;
 pub mod blocks;
 pub mod chain_spec;
 pub mod cli;
+pub mod consensus_metrics;
 pub mod finality;
+pub mod finality_status;
 pub mod key_commands;
 pub mod keys;
 pub mod metrics;

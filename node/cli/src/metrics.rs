@@ -3,7 +3,9 @@
 //! Names follow Substrate's (`substrate_` prefix) so that zombienet and
 //! existing dashboards read them: process start time, best and finalized
 //! height, peers, sync state and target, network traffic, blocks served to
-//! peers, ready transactions and block import time.
+//! peers, ready transactions and block import time. The consensus series
+//! (`entroos_*`: validators, epoch, finality, diversity, equivocations)
+//! come from [`crate::consensus_metrics`].
 //!
 //! The server is bounded: at most [`Limits::max_connections`] connections
 //! are served at once (more are closed as soon as they are accepted), a
@@ -37,6 +39,8 @@ pub struct Sources {
     pub author: Option<Arc<entroos_authorship::AuthorStats>>,
     /// The network, when it runs.
     pub network: Option<Arc<crate::network::NodeNetwork>>,
+    /// The consensus series (`entroos_*`), cached per best block.
+    pub consensus: Option<Arc<crate::consensus_metrics::ConsensusMetrics>>,
 }
 
 fn gauge(out: &mut String, name: &str, help: &str, samples: &[(&str, u64)]) {
@@ -134,6 +138,9 @@ pub fn render(sources: &Sources) -> String {
             "Block equivocations reported to the pool",
             &[(&plain, totals.equivocations_reported)],
         );
+    }
+    if let Some(consensus) = &sources.consensus {
+        consensus.render(&mut out);
     }
     out
 }

@@ -16,7 +16,9 @@
 use crate::authoring::{watch_equivocations, Authoring, VrfKeys};
 use crate::chain_spec::{ChainSpec, ChainSpecError};
 use crate::cli::{RpcMethodsArg, RunArgs, SharedArgs};
+use crate::consensus_metrics::ConsensusMetrics;
 use crate::finality::{self, FinalityLink, FinalityParts, FinalityTask};
+use crate::finality_status::FinalityStatus;
 use crate::keys::{self, KeyError};
 use crate::metrics;
 use crate::network::{self, NetworkParts};
@@ -134,6 +136,9 @@ pub struct Service {
     pub rpc_addr: SocketAddr,
     /// The metrics address, if served.
     pub metrics_addr: Option<SocketAddr>,
+    /// The finality round in progress, for the finality voter to publish
+    /// (`entropy_roundState`, `entroos_finality_round`).
+    pub finality_status: Arc<FinalityStatus>,
     rpc: entroos_rpc::ServerHandle,
     tasks: TaskManager,
     authoring: Option<Authoring>,
@@ -190,6 +195,16 @@ fn log_slot_keys(keystore: &Keystore) -> Result<(), ServiceError> {
         }
     }
     Ok(())
+}
+
+/// The chain's SS58 format (its `ss58Format` property, else the runtime's).
+fn ss58_format(spec: &ChainSpec) -> u16 {
+    spec.info
+        .properties
+        .as_ref()
+        .and_then(|p| p["ss58Format"].as_u64())
+        .and_then(|f| u16::try_from(f).ok())
+        .unwrap_or(entroos_executor::genesis::SS58_PREFIX)
 }
 
 fn rpc_methods(args: &RunArgs) -> RpcMethods {
@@ -256,6 +271,7 @@ impl Service {
             &base,
             &spec.info.id,
         )?;
+        let finality_status = Arc::new(FinalityStatus::default());
         let (finality_link, finality_inputs) = FinalityLink::new();
         let (to_network, from_finality) = tokio::sync::mpsc::channel(FINALITY_OUT_QUEUE);
         let network = network::start(
@@ -281,6 +297,7 @@ impl Service {
                 inputs: finality_inputs,
                 network: to_network,
                 link: finality_link,
+                status: finality_status.clone(),
             },
             &tasks,
         );
@@ -323,6 +340,7 @@ impl Service {
                 client: client.clone(),
                 keystore: keystore.clone(),
             }),
+            finality: finality_status.clone(),
             info,
             deny_unsafe: methods == RpcMethods::Safe,
             spec_v2: (!args.rpc_disable_spec_v2)
@@ -350,6 +368,12 @@ impl Service {
                 chain: spec.info.id.clone(),
                 author: author_stats.clone(),
                 network: Some(network.clone()),
+                consensus: Some(Arc::new(ConsensusMetrics::new(
+                    client.clone(),
+                    finality_status.clone(),
+                    spec.info.id.clone(),
+                    ss58_format(&spec),
+                ))),
             });
             let addr = SocketAddr::new(bind_ip(args.prometheus_external), args.prometheus_port);
             let (addr, task) =
@@ -377,6 +401,7 @@ impl Service {
             pool,
             rpc_addr,
             metrics_addr,
+            finality_status,
             rpc,
             tasks,
             authoring,

@@ -188,6 +188,17 @@ impl<V: SignatureCheck> FinalityVoter<V> {
         self.current.number
     }
 
+    /// The base of the current round: the finalized block when it began.
+    pub fn round_base(&self) -> BlockId {
+        self.current.base
+    }
+
+    /// Every vote of `kind` held for the current round, by voter (both
+    /// votes of an equivocator).
+    pub fn current_votes(&self, kind: crate::VoteKind) -> Vec<crate::SignedVote> {
+        self.current.tracker(kind).all_votes()
+    }
+
     /// The last block this machine finalized (or started on).
     pub fn finalized(&self) -> BlockId {
         self.finalized

@@ -51,7 +51,10 @@
 //!
 //! [`Pallet::current_epoch`] and [`Pallet::next_epoch`] (the
 //! `EntropyApi` runtime API: slots, authorities with VRF keys and weights,
-//! randomness, `c`), [`Pallet::finality_voters`], and
+//! randomness, `c`), [`Pallet::finality_voters`],
+//! [`Pallet::validators_report`] and [`Pallet::diversity_report`] (what
+//! people read: validators with bonds, scores, weights and declarations;
+//! the set's diversity), [`SlashedOffences`] (offences punished), and
 //! [`Pallet::check_block_report`] / [`Pallet::check_vote_report`], which
 //! the runtime's transaction validation uses to admit unsigned reports.
 //!
@@ -88,6 +91,7 @@ mod metadata;
 pub mod pallet;
 mod params;
 mod randomness;
+mod report;
 pub mod rounds;
 pub mod scores;
 mod selection;

@@ -4,7 +4,8 @@ use crate::types::{MAX_DECLARED_LEN, MAX_UNLOCKING_CHUNKS};
 use crate::{
     Call, CandidateCount, Candidates, Config, CurrentEpoch, Duties, EpochSets, Error, Event,
     GenesisSlot, KeyOwner, Keys, LastNotedRound, LastSlot, Ledger, Offences, OffencesByEpoch,
-    Pallet, Parameters, Period, RandomnessAccumulator, Scores, MAX_OFFENCES_PER_EPOCH, PALLET,
+    Pallet, Parameters, Period, RandomnessAccumulator, Scores, SlashedOffences,
+    MAX_OFFENCES_PER_EPOCH, PALLET,
 };
 use entroos_support::metadata::{constant, PalletMetadataProvider};
 use entroos_support::storage::StorageEntry;
@@ -49,6 +50,7 @@ fn storage_entries<T: Config>() -> Vec<StorageEntryMetadata<MetaForm>> {
         LastNotedRound::metadata(vec![
             "The last finality round whose precommits were noted: (set id, round).",
         ]),
+        SlashedOffences::metadata(vec!["How many offences have been punished since genesis."]),
     ]
 }
 

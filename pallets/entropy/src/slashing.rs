@@ -15,7 +15,8 @@
 //!   a set is never empty) and withdraws its intent to validate;
 //! - records the offence, so that the same one is never punished twice.
 //!   Records are kept per epoch, at most [`MAX_OFFENCES_PER_EPOCH`] each,
-//!   and forgotten once their epoch can no longer be reported.
+//!   and forgotten once their epoch can no longer be reported; the count
+//!   of offences punished since genesis ([`SlashedOffences`]) is kept.
 
 use crate::equivocation::{
     verify_block_equivocation, verify_vote_equivocation, BlockEquivocationProof,
@@ -24,7 +25,7 @@ use crate::equivocation::{
 use crate::types::{Offence, OffenceTime, SessionKeys};
 use crate::{
     BlockAuthorship, Candidates, Config, CurrentEpoch, EpochSets, Error, Event, GenesisSlot,
-    Ledger, Offences, OffencesByEpoch, Pallet, Scores, MAX_OFFENCES_PER_EPOCH,
+    Ledger, Offences, OffencesByEpoch, Pallet, Scores, SlashedOffences, MAX_OFFENCES_PER_EPOCH,
 };
 use codec::Encode;
 use entroos_primitives::dispatch::DispatchError;
@@ -146,6 +147,7 @@ impl<T: Config> Pallet<T> {
         let recorded = BoundedVec::try_from(recorded).map_err(|_| Error::TooManyReports)?;
         OffencesByEpoch::insert(ext, &offence.epoch, &recorded);
         Offences::insert(ext, &key, &offence.epoch);
+        SlashedOffences::mutate(ext, |count| *count = count.saturating_add(1));
         Ok(())
     }
 

@@ -28,6 +28,7 @@ storage_instance!(pub PeriodPrefix, PALLET, "Period");
 storage_instance!(pub OffencesPrefix, PALLET, "Offences");
 storage_instance!(pub OffencesByEpochPrefix, PALLET, "OffencesByEpoch");
 storage_instance!(pub LastNotedRoundPrefix, PALLET, "LastNotedRound");
+storage_instance!(pub SlashedOffencesPrefix, PALLET, "SlashedOffences");
 
 /// The consensus parameters (defaults until genesis sets them).
 pub type Parameters = StorageValue<ParametersPrefix, Params, ValueQuery>;
@@ -73,3 +74,6 @@ pub type OffencesByEpoch = StorageMap<
 >;
 /// The last finality round noted on chain: `(set id, round)`.
 pub type LastNotedRound = StorageValue<LastNotedRoundPrefix, (u64, u64), OptionQuery>;
+/// How many offences have been punished since genesis (never forgotten,
+/// unlike the records kept for deduplication).
+pub type SlashedOffences = StorageValue<SlashedOffencesPrefix, u64, ValueQuery>;

@@ -257,23 +257,4 @@ pub struct Offence {
     pub epoch: u64,
 }
 
-/// The network's diversity, reported (never used for weight).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, TypeInfo)]
-pub struct DiversityReport {
-    /// The epoch described.
-    pub epoch: u64,
-    /// Validators in its set.
-    pub validators: u32,
-    /// Normalized Shannon entropy of the weights over validators.
-    pub validator_entropy: FixedU128,
-    /// … over declared operators.
-    pub operator_entropy: FixedU128,
-    /// … over declared zones.
-    pub zone_entropy: FixedU128,
-    /// The fewest validators holding a third of the weight.
-    pub nakamoto: u32,
-    /// The fewest declared operators holding a third of the weight.
-    pub operator_nakamoto: u32,
-    /// The fewest declared zones holding a third of the weight.
-    pub zone_nakamoto: u32,
-}
+pub use entroos_consensus_primitives::DiversityReport;

@@ -39,7 +39,9 @@
 //! reports about the current and next epochs (slots, authorities with their
 //! VRF keys and weights, randomness, `c`) and the finality voters; the
 //! runtime encodes them (and describes them in metadata V15), the node
-//! decodes them.
+//! decodes them. [`ValidatorsReport`] and [`DiversityReport`] are what it
+//! reports for people: validators with stake, scores, weights, shares and
+//! declarations, and the diversity of the current set.
 //!
 //! ## Invariants
 //!
@@ -61,10 +63,12 @@
 
 mod digest;
 mod epoch;
+mod report;
 mod secondary;
 
 pub use digest::{find_pre_digest, PreDigest, PreDigestError};
 pub use epoch::{EpochAuthority, EpochInfo, FinalityVoter, FinalityVoters};
+pub use report::{DiversityReport, ValidatorInfo, ValidatorKeys, ValidatorsReport};
 pub use secondary::{secondary_author, secondary_draw};
 
 use entroos_primitives::generic::ConsensusEngineId;

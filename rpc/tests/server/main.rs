@@ -6,6 +6,7 @@ mod archive;
 mod batch;
 mod blocking;
 mod chain_head;
+mod entropy;
 mod hex_params;
 mod http_subscriptions;
 mod keys;

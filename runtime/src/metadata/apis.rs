@@ -7,7 +7,7 @@
 use crate::api::types::{OpaqueMetadata, PresetId, SlotDuration};
 use crate::inherents::{CheckInherentsResult, InherentDataType};
 use crate::UncheckedExtrinsic;
-use entroos_consensus_primitives::{EpochInfo, FinalityVoters};
+use entroos_consensus_primitives::{DiversityReport, EpochInfo, FinalityVoters, ValidatorsReport};
 use entroos_primitives::crypto::KeyTypeId;
 use entroos_primitives::dispatch::{FeeDetails, RuntimeDispatchInfo};
 use entroos_primitives::validity::{ApplyExtrinsicResult, TransactionSource, TransactionValidity};
@@ -228,7 +228,7 @@ fn genesis_builder() -> RuntimeApiMetadata {
 fn entropy_api() -> RuntimeApiMetadata {
     api(
         "EntropyApi",
-        &["Entropy-weighted slot authorship and finality: slots, epochs and voters."],
+        &["Entropy-weighted slot authorship and finality: slots, epochs, voters, validators and diversity."],
         vec![
             method::<SlotDuration>(
                 "slot_duration",
@@ -253,6 +253,23 @@ fn entropy_api() -> RuntimeApiMetadata {
                 "finality_voters",
                 vec![],
                 &["The current epoch's finality voters (ed25519 keys, weights); the set id is the epoch index."],
+            ),
+            method::<ValidatorsReport>(
+                "validators",
+                vec![],
+                &[
+                    "The current set's members (set order), then the other candidates (heaviest",
+                    "first): stash, bond, reliability and entropy scores, weight, share of the",
+                    "set's weight, commission, declared operator and zone, session keys.",
+                ],
+            ),
+            method::<DiversityReport>(
+                "diversity",
+                vec![],
+                &[
+                    "The current set's diversity: normalized Shannon entropy of its weights over",
+                    "validators, declared operators and zones, and the Nakamoto coefficients.",
+                ],
             ),
         ],
     )

@@ -35,6 +35,7 @@
 mod batch;
 pub mod chain;
 pub mod sets;
+pub mod status;
 pub mod store;
 pub mod timers;
 mod worker;

@@ -3,8 +3,10 @@
 
 use super::chain::ClientChain;
 use super::sets::{voters_at, SetChanges};
+use super::status::round_state;
 use super::timers::Timers;
 use super::{store, FinalityLink, FinalityTaskError, FromFinality, ToFinality};
+use crate::finality_status::FinalityStatus;
 use crate::network::gossip::KnownSet;
 use codec::Encode;
 use entroos_client::Client;
@@ -48,6 +50,8 @@ pub struct FinalityParts {
     pub network: async_mpsc::Sender<FromFinality>,
     /// The task's own link, which imported blocks are sent through.
     pub link: FinalityLink,
+    /// Where the round in progress is published.
+    pub status: Arc<FinalityStatus>,
 }
 
 /// A running finality task; dropping it stops the thread (the spawner
@@ -99,9 +103,10 @@ fn run(parts: FinalityParts, stop: &AtomicBool) {
         inputs,
         network,
         link,
+        status,
     } = parts;
     drop(link);
-    let mut worker = match Worker::start(client, pool, keystore, config, network) {
+    let mut worker = match Worker::start(client, pool, keystore, config, network, status) {
         Ok(worker) => worker,
         Err(e) => {
             tracing::error!(target: "finality", "the finality task cannot start: {e}");
@@ -130,6 +135,7 @@ struct Worker {
     keystore: Arc<Keystore>,
     config: FinalityConfig,
     network: async_mpsc::Sender<FromFinality>,
+    status: Arc<FinalityStatus>,
     voter: FinalityVoter,
     signer: Option<[u8; 32]>,
     sets: SetChanges,
@@ -146,6 +152,7 @@ impl Worker {
         keystore: Arc<Keystore>,
         config: FinalityConfig,
         network: async_mpsc::Sender<FromFinality>,
+        status: Arc<FinalityStatus>,
     ) -> Result<Self, FinalityTaskError> {
         let (voter, effects, signer) = build_machine(&client, &keystore, &config)?;
         let mut worker = Worker {
@@ -154,6 +161,7 @@ impl Worker {
             keystore,
             config,
             network,
+            status,
             voter,
             signer,
             sets: SetChanges::default(),
@@ -166,6 +174,7 @@ impl Worker {
         worker.rescan();
         worker.apply(Input::BlockImported, None);
         worker.perform_pending();
+        worker.publish();
         Ok(worker)
     }
 
@@ -222,6 +231,12 @@ impl Worker {
         if self.broken {
             self.rebuild();
         }
+        self.publish();
+    }
+
+    /// Publishes the round in progress for RPC and metrics.
+    fn publish(&self) {
+        self.status.set(round_state(&self.voter));
     }
 
     /// Gives the machine the set changes of `header` and the unchecked

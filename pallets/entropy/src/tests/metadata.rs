@@ -49,7 +49,8 @@ fn calls_events_and_errors_are_described_under_frame_paths() {
             "chill",
             "set_keys",
             "report_block_equivocation",
-            "report_vote_equivocation"
+            "report_vote_equivocation",
+            "note_finality_round"
         ]
     );
     assert!(calls
@@ -58,7 +59,7 @@ fn calls_events_and_errors_are_described_under_frame_paths() {
         .all(|(i, (index, _))| usize::from(*index) == i));
     let (path, events) = variant_names(&types, pallet.event.unwrap().ty.id);
     assert_eq!(path, "pallet_entropy::pallet::Event");
-    assert_eq!(events.len(), 8);
+    assert_eq!(events.len(), 9);
     let (path, errors) = variant_names(&types, pallet.error.unwrap().ty.id);
     assert_eq!(path, "pallet_entropy::pallet::Error");
     // The metadata's error indices are the ones dispatch errors carry.
@@ -67,7 +68,7 @@ fn calls_events_and_errors_are_described_under_frame_paths() {
         assert_eq!(error.name(), name);
         assert_eq!(error.encode(), vec![*index]);
     }
-    assert_eq!(errors.len(), 24);
+    assert_eq!(errors.len(), 25);
 }
 
 #[test]
@@ -94,7 +95,9 @@ fn every_storage_item_and_constant_is_described() {
             "Duties",
             "Period",
             "Offences",
-            "OffencesByEpoch"
+            "OffencesByEpoch",
+            "LastNotedRound",
+            "SlashedOffences"
         ]
     );
     assert!(storage.entries.iter().all(|e| !e.docs.is_empty()));

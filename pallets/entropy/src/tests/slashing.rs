@@ -1,7 +1,8 @@
 use crate::mock::*;
 use crate::{
     vote_payload, BlockEquivocationProof, Call, Candidates, Error, Event, OffenceTime, Offences,
-    OffencesByEpoch, Scores, SignedVote, VoteEquivocationProof, VoteKind, SEAL_ENGINE_ID,
+    OffencesByEpoch, Scores, SignedVote, SlashedOffences, VoteEquivocationProof, VoteKind,
+    SEAL_ENGINE_ID,
 };
 use entroos_primitives::dispatch::DispatchError;
 use entroos_primitives::{DigestItem, Header, H256};
@@ -260,6 +261,11 @@ fn offences_are_remembered_while_reportable_and_then_forgotten() {
         block_in_epoch(ext, 2);
         assert!(OffencesByEpoch::get(ext, &0).is_empty());
         assert_eq!(Offences::iter(ext).len(), 0);
+        assert_eq!(
+            SlashedOffences::get(ext),
+            1,
+            "the count outlives the records"
+        );
         assert_eq!(
             report_block(ext, block_proof(&v, GENESIS_SLOT + 3)),
             err(Error::OffenceOutOfWindow)

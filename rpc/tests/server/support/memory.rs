@@ -2,7 +2,9 @@
 //! storage (in a real trie, whose root is the header's state root) and
 //! runtime version, head notifications, finality that discards other
 //! branches, a pool that follows a script, and a keystore of public keys
-//! whose session keys are 32-byte keys of type [`MEMORY_KEY_TYPE`]. It
+//! whose session keys are 32-byte keys of type [`MEMORY_KEY_TYPE`], stored
+//! justifications, a published finality round, and `EntropyApi` answers
+//! read from each block's state under the method's name. It
 //! records every trait call
 //! (what, and on which thread) and every byte string it receives, so tests
 //! can check where node work ran and which bytes reached the node.
@@ -12,7 +14,10 @@ use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::version::{api_id, RuntimeVersion};
 use entroos_primitives::{BlockNumber, Digest, Header, OpaqueExtrinsic, H256};
 use entroos_rpc::api::{Health, KeystoreApiError, ReadError, ReservedPeerError};
-use entroos_rpc::{ChainApi, KeystoreApi, NetworkApi, PoolApi, StateApi, SubmitError, TxStatus};
+use entroos_rpc::{
+    ChainApi, FinalityStatusApi, KeystoreApi, NetworkApi, PoolApi, RoundState, StateApi,
+    SubmitError, TxStatus,
+};
 use entroos_support::trie::{Blake2Hasher, Layout};
 use memory_db::{HashKey, MemoryDB};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -87,6 +92,8 @@ pub struct Memory {
     watchers: Mutex<Vec<mpsc::UnboundedSender<TxStatus>>>,
     gate: (Mutex<bool>, Condvar),
     keys: Mutex<BTreeSet<(KeyTypeId, Vec<u8>)>>,
+    justifications: Mutex<HashMap<H256, Vec<u8>>>,
+    round: Mutex<Option<RoundState>>,
 }
 
 /// The key type of the in-memory node's session keys.
@@ -161,6 +168,8 @@ impl Memory {
             watchers: Mutex::new(Vec::new()),
             gate: (Mutex::new(false), Condvar::new()),
             keys: Mutex::new(BTreeSet::new()),
+            justifications: Mutex::new(HashMap::new()),
+            round: Mutex::new(None),
         }
     }
 
@@ -255,6 +264,18 @@ impl Memory {
                 let _ = self.best.send(header);
             }
         }
+    }
+
+    /// Finalizes `hash` with `justification` stored (as the node stores
+    /// it: engine id, then SCALE).
+    pub fn finalize_justified(&self, hash: H256, justification: Vec<u8>) {
+        lock(&self.justifications).insert(hash, justification);
+        self.finalize(hash);
+    }
+
+    /// Publishes the finality round in progress, as the node's voter does.
+    pub fn set_round(&self, round: RoundState) {
+        *lock(&self.round) = Some(round);
     }
 
     /// Finalizes the best block.
@@ -418,9 +439,9 @@ impl ChainApi for Memory {
         self.touch("chain.body");
         Ok(self.read(hash, |b| b.body.clone()).ok())
     }
-    fn justification(&self, _: H256) -> Result<Option<Vec<u8>>, ReadError> {
+    fn justification(&self, hash: H256) -> Result<Option<Vec<u8>>, ReadError> {
         self.touch("chain.justification");
-        Ok(None)
+        Ok(lock(&self.justifications).get(&hash).cloned())
     }
     fn leaves(&self) -> Result<Vec<H256>, ReadError> {
         self.touch("chain.leaves");
@@ -491,12 +512,19 @@ impl StateApi for Memory {
         lock(&self.log)
             .runtime_calls
             .push((method.to_string(), input.to_vec()));
-        self.read(at, |_| match method {
+        self.read(at, |b| match method {
             "Metadata_metadata" => Ok(codec::Encode::encode(&b"meta".to_vec())),
             "Test_fail" => Err(ReadError::Execution("the runtime trapped".into())),
             "SessionKeys_decode_session_keys" => {
                 Ok(codec::Encode::encode(&decode_session_keys(input)))
             }
+            // The runtime's answers, kept in the block's state under the
+            // method's name (see [`Memory::push`]).
+            api if api.starts_with("EntropyApi_") => b
+                .storage
+                .get(api.as_bytes())
+                .cloned()
+                .ok_or_else(|| ReadError::Execution(format!("no {api} in this runtime"))),
             _ => Ok(input.to_vec()),
         })?
     }
@@ -623,5 +651,11 @@ impl KeystoreApi for Memory {
     fn has_key(&self, public: &[u8], key_type: KeyTypeId) -> Result<bool, KeystoreApiError> {
         self.touch("keystore.has_key");
         Ok(lock(&self.keys).contains(&(key_type, public.to_vec())))
+    }
+}
+
+impl FinalityStatusApi for Memory {
+    fn round_state(&self) -> Option<RoundState> {
+        lock(&self.round).clone()
     }
 }
