@@ -45,6 +45,9 @@ pub trait ChainApi: Send + Sync + 'static {
     fn subscribe_best(&self) -> broadcast::Receiver<Header>;
     /// Newly finalized blocks.
     fn subscribe_finalized(&self) -> broadcast::Receiver<Header>;
+    /// Finalized blocks whose justification was just stored (when or after
+    /// they were finalized).
+    fn subscribe_justified(&self) -> broadcast::Receiver<Header>;
     /// Every imported block.
     fn subscribe_imported(&self) -> broadcast::Receiver<Header>;
 }

@@ -8,7 +8,7 @@ import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
 import { stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
-import { startNode } from './node-process.mjs';
+import { startNode, waitFor } from './node-process.mjs';
 
 const BILLION = 1_000_000_000n;
 const FIXED_PER_PPB = 1_000_000_000n; // FixedU128 is value × 10^18
@@ -186,18 +186,39 @@ test('entropy_epoch: index, slots, randomness and the next set from storage', as
 });
 
 test('entropy_proveFinality, the justification subscription and the round state', async () => {
+  const alice = new Keyring({ type: 'ed25519' }).addFromUri('//Alice');
+  const aliceKey = u8aToHex(alice.publicKey);
   const finalized = (await api.rpc.chain.getHeader(await api.rpc.chain.getFinalizedHead())).number.toNumber();
-  const unjustified = await rejection('entropy_proveFinality', [finalized]);
-  assert.match(unjustified.message, /7002/, 'the dev validator finalizes without votes');
+  const target = Math.max(1, finalized - 2);
+  const proof = await waitFor('a finality proof of a finalized block', () => send('entropy_proveFinality', [target]));
+  assert.equal(proof.block.number, target);
+  assert.ok(proof.justified.number >= target && proof.justified.number <= finalized + 5, JSON.stringify(proof.justified));
+  assert.equal(proof.decoded.target.number, proof.justified.number);
+  assert.deepEqual(proof.decoded.precommits.map((p) => p.voter), [aliceKey], "Alice's finality key precommitted");
+  const hashAt = (await api.rpc.chain.getBlockHash(proof.justified.number)).toHex();
+  assert.equal(proof.justified.hash, hashAt, 'the justified block is on the finalized chain');
   assert.equal(await send('entropy_proveFinality', [finalized + 100_000]), null, 'not final');
   assert.match((await rejection('entropy_proveFinality', ['abc'])).message, /-32602/);
   assert.match((await rejection('entropy_validators', ['0x1234'])).message, /-32602/);
   assert.match((await rejection('entropy_epoch', [u8aToHex(new Uint8Array(32).fill(9))])).message, /4003/);
 
-  const id = await provider.subscribe('entropy_justification', 'entropy_subscribeJustifications', [], () => {});
+  let notified;
+  const arrived = new Promise((resolve) => { notified = resolve; });
+  const id = await provider.subscribe('entropy_justification', 'entropy_subscribeJustifications', [], (error, value) => {
+    if (!error) notified(value);
+  });
   assert.ok(id, 'a subscription id');
+  const notice = await arrived;
+  assert.ok(notice.number > 0 && notice.justification.startsWith('0x'), JSON.stringify(notice));
+  assert.ok(BigInt(notice.setId) <= (await api.query.entropy.currentEpoch()).toBigInt(), 'a set that has begun');
   assert.equal(await provider.unsubscribe('entropy_justification', 'entropy_unsubscribeJustifications', id), true);
-  assert.equal(await send('entropy_roundState'), null, 'no finality voter publishes rounds on a dev chain');
+
+  const round = await waitFor('the voter to publish its round', () => send('entropy_roundState'));
+  assert.equal(round.voters.length, 1, 'the dev chain has one voter');
+  assert.equal(round.voters[0].id, aliceKey);
+  assert.equal(round.totalWeight, round.voters[0].weight);
+  assert.equal(BigInt(round.threshold), BigInt(round.totalWeight) / 3n * 2n + (BigInt(round.totalWeight) % 3n) * 2n / 3n + 1n);
+  assert.ok(round.base.number <= (await api.rpc.chain.getHeader()).number.toNumber());
 });
 
 // The value of the sample of `name` whose labels contain `labels`.
@@ -224,5 +245,6 @@ test('/metrics: validator, epoch, finality, diversity and equivocation series', 
   assert.equal(sample(text, 'entroos_diversity_nakamoto_coefficient'), BigInt(nakamoto(set.authorities.map((a) => a.weight.toBigInt()))));
   for (const kind of ['validator', 'operator', 'zone']) sample(text, `entroos_diversity_${kind}_entropy_ppb`);
   assert.equal(sample(text, 'entroos_equivocations_total'), (await view.query.entropy.slashedOffences()).toBigInt());
-  assert.ok(!text.includes('entroos_finality_round{'), 'no round until a voter publishes one');
+  const round = await send('entropy_roundState');
+  assert.ok(sample(text, 'entroos_finality_round') <= BigInt(round.round), 'the round the voter published, or an earlier one');
 });

@@ -83,6 +83,9 @@ impl ChainApi for ClientRpc {
     fn subscribe_finalized(&self) -> broadcast::Receiver<Header> {
         self.0.subscribe_finalized()
     }
+    fn subscribe_justified(&self) -> broadcast::Receiver<Header> {
+        self.0.subscribe_justified()
+    }
     fn subscribe_imported(&self) -> broadcast::Receiver<Header> {
         self.0.subscribe_imported()
     }

@@ -97,6 +97,7 @@ pub struct Client {
     import_lock: Mutex<()>,
     best: broadcast::Sender<Header>,
     finalized: broadcast::Sender<Header>,
+    justified: broadcast::Sender<Header>,
     imported: broadcast::Sender<Header>,
     verified: broadcast::Sender<VerifiedImport>,
     epochs: EpochCache,
@@ -132,6 +133,7 @@ impl Client {
         ))?;
         let (best, _) = broadcast::channel(256);
         let (finalized, _) = broadcast::channel(256);
+        let (justified, _) = broadcast::channel(256);
         let (imported, _) = broadcast::channel(256);
         let (verified, _) = broadcast::channel(256);
         let finalized_header = db.expect_header(&heads.finalized.1).map_err(storage)?;
@@ -144,6 +146,7 @@ impl Client {
             import_lock: Mutex::new(()),
             best,
             finalized,
+            justified,
             imported,
             verified,
             epochs: EpochCache::default(),
@@ -291,6 +294,11 @@ impl Client {
         self.finalized.subscribe()
     }
 
+    /// Finalized headers whose justification was just stored.
+    pub fn subscribe_justified(&self) -> broadcast::Receiver<Header> {
+        self.justified.subscribe()
+    }
+
     /// Every imported header.
     pub fn subscribe_imported(&self) -> broadcast::Receiver<Header> {
         self.imported.subscribe()
@@ -351,13 +359,17 @@ impl Finalizer for Client {
             self.db.set_best(&best.hash()).map_err(storage)?;
             let _ = self.best.send(best);
         }
+        let justified = justification.is_some();
         self.db.finalize(hash, justification).map_err(storage)?;
         self.fork_choice
             .finalized(&header, &|hash| self.expect_header(hash))?;
         let after = self.refresh_heads()?;
         if after.finalized != before.finalized {
             tracing::info!(target: "finality", "Finalized #{} ({hash})", header.number);
-            let _ = self.finalized.send(header);
+            let _ = self.finalized.send(header.clone());
+        }
+        if justified {
+            let _ = self.justified.send(header);
         }
         Ok(())
     }

@@ -1,8 +1,7 @@
-//! `entropy_subscribeJustifications`: one notification per newly finalized
-//! block that has a justification — `number`, `hash`, `setId`, `round` and
+//! `entropy_subscribeJustifications`: one notification per justification
+//! stored with a finalized block — `number`, `hash`, `setId`, `round` and
 //! `justification` (hex of its SCALE, without the engine id). Blocks
-//! finalized without one (and finality notices missed under load) send
-//! nothing.
+//! finalized without one (and notices missed under load) send nothing.
 
 use super::proof::stored_justification;
 use crate::server::Deps;
@@ -26,14 +25,14 @@ pub(super) fn register(
 
 async fn forward(pending: PendingSubscriptionSink, deps: Arc<Deps>) {
     let source = deps.clone();
-    let mut finalized = match blocking(move || source.chain.subscribe_finalized()).await {
+    let mut justified = match blocking(move || source.chain.subscribe_justified()).await {
         Ok(receiver) => receiver,
         Err(e) => return pending.reject(e).await,
     };
     let Ok(sink) = pending.accept().await else {
         return;
     };
-    while let Some(header) = next_header(&sink, &mut finalized).await {
+    while let Some(header) = next_header(&sink, &mut justified).await {
         let deps = deps.clone();
         let read = blocking(move || notification(&deps, &header)).await;
         let Ok(Some(value)) = read else { continue };

@@ -466,6 +466,11 @@ impl ChainApi for Memory {
         self.touch("chain.subscribe_finalized");
         self.finalized.subscribe()
     }
+    /// This chain stores a block's justification when it finalizes it.
+    fn subscribe_justified(&self) -> broadcast::Receiver<Header> {
+        self.touch("chain.subscribe_justified");
+        self.finalized.subscribe()
+    }
     fn subscribe_imported(&self) -> broadcast::Receiver<Header> {
         self.touch("chain.subscribe_imported");
         self.imported.subscribe()
