@@ -9,6 +9,7 @@ mod chain_head;
 mod hex_params;
 mod http_subscriptions;
 mod keys;
+mod pins;
 mod queries;
 mod read_proof;
 mod request_ids;
