@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh machine: installs what is missing, then
 # formatting, lints, Rust tests, benches compiled, and the ecosystem clients'
-# tests (polkadot.js, polkadot-api, sidecar, py-substrate-interface, subxt) against a
-# running node.
+# tests (polkadot.js, polkadot-api, sidecar, py-substrate-interface, subxt,
+# SubQuery on a throwaway PostgreSQL) against a running node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
+source scripts/lib/postgres.sh
 
 ensure_toolchain
 ensure_node
+ensure_postgres_server
 
 step "formatting"
 cargo fmt --all -- --check
@@ -26,18 +28,25 @@ fi
 step "benches compile and link (dev profile; scripts/bench-* and cargo bench measure in release)"
 cargo test --workspace --locked --benches --no-run
 
-step "ecosystem clients (polkadot.js, polkadot-api, sidecar, py-substrate-interface, subxt) against a running node"
+step "ecosystem clients (polkadot.js, polkadot-api, sidecar, py-substrate-interface, subxt, SubQuery) against a running node"
 target_dir="${CARGO_TARGET_DIR:-target}"
 case "$target_dir" in /*) ;; *) target_dir="$PWD/$target_dir" ;; esac
 npm --prefix scripts/clients ci --no-audit --no-fund --loglevel=error
 npm --prefix scripts/clients/sidecar ci --no-audit --no-fund --loglevel=error
+ensure_npm_packages scripts/clients/subquery
 ensure_python_clients "$target_dir/py-clients"
 mkdir -p target
 cargo run -q --locked -p entroos-runtime --example chain-info -- target/chain-info.json
 cargo build -q --locked -p entroos-node
 cargo build -q --locked --manifest-path scripts/clients/subxt/Cargo.toml --target-dir "$target_dir"
+logs="$target_dir/client-logs"
+mkdir -p "$logs"
+start_throwaway_postgres "$logs/postgres.log"
+trap stop_throwaway_postgres EXIT
+trap 'exit 130' INT TERM
 (cd scripts/clients && ENTROOS_CHAIN_INFO=../../target/chain-info.json \
   ENTROOS_NODE_BIN="$target_dir/debug/entroos-node" \
+  ENTROOS_CLIENT_LOGS="$logs" \
   ENTROOS_PYTHON="$target_dir/py-clients/bin/python" \
   ENTROOS_SUBXT_BIN="$target_dir/debug/entroos-subxt-test" \
   node --test --test-concurrency=1)

@@ -23,6 +23,20 @@ pub enum ReadError {
     Backend(String),
 }
 
+/// Why a block could not be pinned.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum PinError {
+    /// The block is not known (any more).
+    #[error("unknown block {0}")]
+    UnknownBlock(H256),
+    /// As many blocks as the node keeps pinned are pinned already.
+    #[error("the node keeps at most {0} pinned blocks")]
+    TooManyPins(usize),
+    /// The database failed.
+    #[error("Backend error: {0}")]
+    Backend(String),
+}
+
 /// Reads the chain.
 pub trait ChainApi: Send + Sync + 'static {
     /// The genesis hash.
@@ -50,6 +64,12 @@ pub trait ChainApi: Send + Sync + 'static {
     fn subscribe_justified(&self) -> broadcast::Receiver<Header>;
     /// Every imported block.
     fn subscribe_imported(&self) -> broadcast::Receiver<Header>;
+    /// Keeps block `hash` whole — header, body and state — whatever
+    /// finality and state pruning do, until as many [`ChainApi::unpin`]s.
+    fn pin(&self, hash: H256) -> Result<(), PinError>;
+    /// Releases one pin of `hash`; its last pin going lets the node discard
+    /// what it held back.
+    fn unpin(&self, hash: H256) -> Result<(), ReadError>;
 }
 
 /// Storage entries: keys and their values.

@@ -3,11 +3,13 @@
 use codec::Decode;
 use entroos_client::state::TrieBackend;
 use entroos_client::{Client, ClientError};
-use entroos_client_api::HeaderBackend;
+use entroos_client_api::{BlockPins, HeaderBackend};
 use entroos_db::NodeSource;
 use entroos_primitives::version::RuntimeVersion;
 use entroos_primitives::{BlockNumber, Header, OpaqueExtrinsic, H256};
-use entroos_rpc::api::{ChainApi, Pairs, PoolApi, ReadError, StateApi, SubmitError, TxStatus};
+use entroos_rpc::api::{
+    ChainApi, Pairs, PinError, PoolApi, ReadError, StateApi, SubmitError, TxStatus,
+};
 use entroos_support::state::Backend;
 use entroos_txpool::{PoolError, TxPool};
 use std::sync::Arc;
@@ -88,6 +90,16 @@ impl ChainApi for ClientRpc {
     }
     fn subscribe_imported(&self) -> broadcast::Receiver<Header> {
         self.0.subscribe_imported()
+    }
+    fn pin(&self, hash: H256) -> Result<(), PinError> {
+        BlockPins::pin(&*self.0, &hash).map_err(|e| match e {
+            ClientError::UnknownBlock(hash) => PinError::UnknownBlock(hash),
+            ClientError::TooManyPins { limit } => PinError::TooManyPins(limit),
+            other => PinError::Backend(other.to_string()),
+        })
+    }
+    fn unpin(&self, hash: H256) -> Result<(), ReadError> {
+        BlockPins::unpin(&*self.0, &hash).map_err(read_error)
     }
 }
 

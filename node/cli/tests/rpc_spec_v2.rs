@@ -192,3 +192,45 @@ fn the_new_api_is_off_with_the_flag_and_archive_only_on_archive_nodes() {
         .expect("answer");
     assert_eq!(refused["error"]["code"], -32601);
 }
+
+#[test]
+fn a_block_pinned_by_chain_head_keeps_its_state_past_the_pruning_window_until_unpinned() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let node = Node::start(dir.path(), &["--state-pruning", "2"]);
+    let mut client = Client::connect(&node);
+    let sub = client.call("chainHead_v1_follow", json!([false]))["result"].clone();
+    let initialized = client.event(&sub, |e| e["event"] == "initialized");
+    let pinned = initialized["finalizedBlockHashes"][0].clone();
+    let pinned_number = number_of(&node.rpc("chain_getHeader", json!([pinned])));
+    wait_for(
+        "finality 6 blocks past the pinned block",
+        Duration::from_secs(60),
+        || (node.finalized().0 >= pinned_number + 6).then_some(()),
+    );
+
+    let key = hex_of(&account_key(&account(&dev_signers()[0])));
+    let value = node.rpc("state_getStorage", json!([key, pinned]));
+    assert!(value.is_string(), "the pinned state is kept: {value}");
+    let items = json!([{ "key": key, "type": "value" }]);
+    let storage = client.call("chainHead_v1_storage", json!([sub, pinned, items]));
+    let operation = storage["result"]["operationId"].clone();
+    let found = client.event(&sub, |e| e["operationId"] == operation);
+    assert_eq!(found["event"], "operationStorageItems", "{found}");
+    assert_eq!(found["items"][0]["value"], value);
+    let body = client.call("chainHead_v1_body", json!([sub, pinned]));
+    let operation = body["result"]["operationId"].clone();
+    let done = client.event(&sub, |e| e["operationId"] == operation);
+    assert_eq!(done["event"], "operationBodyDone", "{done}");
+
+    let unpinned = client.call("chainHead_v1_unpin", json!([sub, pinned]));
+    assert_eq!(unpinned["result"], Value::Null, "{unpinned}");
+    let discarded = node
+        .try_rpc("state_getStorage", json!([key, pinned]))
+        .expect("an answer");
+    assert!(
+        discarded["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("State already discarded")),
+        "pruned at unpin: {discarded}"
+    );
+}

@@ -41,6 +41,15 @@ pub enum ClientError {
         /// The decoder's message.
         reason: String,
     },
+    /// As many blocks as the node keeps pinned are pinned already.
+    #[error("too many pinned blocks: at most {limit} are kept")]
+    TooManyPins {
+        /// The most pinned blocks.
+        limit: usize,
+    },
+    /// The block to unpin is not pinned.
+    #[error("block {0} is not pinned")]
+    NotPinned(H256),
     /// The database failed or holds damaged data.
     #[error("database: {0}")]
     Storage(BoxError),

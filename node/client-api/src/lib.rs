@@ -7,6 +7,8 @@
 //! - [`HeaderBackend`]: headers, bodies, justifications, the canonical
 //!   number → hash lookup and the head pointers ([`ChainHeads`]).
 //! - [`CallExecutor`]: a runtime API call on the state of any kept block.
+//! - [`BlockPins`]: blocks kept whole (body, state) while they are read,
+//!   whatever finality and pruning do meanwhile.
 //! - [`BlockImport`]: the one way a block enters the chain, whatever its
 //!   [`BlockOrigin`]; refusals are typed ([`ImportError`]).
 //! - [`Finalizer`]: moves finality forward along the best chain.
@@ -27,8 +29,8 @@ mod tx_status;
 pub use clock::{slot_at, Clock, ManualClock, SystemClock};
 pub use error::{BoxError, ClientError, ImportError, SlotsError};
 pub use traits::{
-    BlockImport, BlockOrigin, CallExecutor, ChainHeads, Finalizer, HeaderBackend, ImportOutcome,
-    Spawner, Task,
+    BlockImport, BlockOrigin, BlockPins, CallExecutor, ChainHeads, Finalizer, HeaderBackend,
+    ImportOutcome, Spawner, Task,
 };
 pub use tx_status::TxStatus;
 

@@ -57,6 +57,17 @@ pub trait HeaderBackend: Send + Sync {
     fn hash_of(&self, number: BlockNumber) -> Result<Option<H256>, ClientError>;
 }
 
+/// Keeping blocks whole while they are read: a pinned block's header,
+/// body and state stay, whatever finality and state pruning do, until its
+/// last pin goes; then what the pin held back is done.
+pub trait BlockPins: Send + Sync {
+    /// Pins `hash` once more; refused for an unknown block, and for a new
+    /// one when as many blocks as the node keeps pinned are.
+    fn pin(&self, hash: &H256) -> Result<(), ClientError>;
+    /// Releases one pin of `hash`.
+    fn unpin(&self, hash: &H256) -> Result<(), ClientError>;
+}
+
 /// Calling the runtime on the state of a block.
 pub trait CallExecutor: Send + Sync {
     /// Calls runtime API `method` with SCALE `input` on the state of block

@@ -31,6 +31,14 @@
 //! imported block is announced with what verification found
 //! ([`Client::subscribe_verified`]), for equivocation detection.
 //!
+//! ## Pins
+//!
+//! [`BlockPins`] keeps blocks whole for readers (the RPC's `chainHead`
+//! subscriptions) through the database's pins: a pinned block's body and
+//! state outlive finality and state pruning until its last unpin, which,
+//! being a database write, takes the import lock like imports and
+//! finality do.
+//!
 //! ## Finality
 //!
 //! Until the finality gadget runs, a block is finalized at once when the
@@ -53,7 +61,7 @@ pub use import::{ImportStats, VerifiedImport};
 pub use signatures::{OneBatch, SignatureVerifier};
 
 use codec::Decode;
-use entroos_client_api::{CallExecutor, ChainHeads, Clock, Finalizer, HeaderBackend};
+use entroos_client_api::{BlockPins, CallExecutor, ChainHeads, Clock, Finalizer, HeaderBackend};
 use entroos_consensus_slots::{best_block, Candidate};
 use entroos_db::{BlockCommit, Database, DbError, Pruning};
 use entroos_primitives::{BlockNumber, Header, OpaqueExtrinsic, H256};
@@ -68,6 +76,8 @@ pub(crate) fn storage(e: DbError) -> ClientError {
     match e {
         DbError::UnknownBlock(hash) => ClientError::UnknownBlock(hash),
         DbError::CannotFinalize { hash, reason } => ClientError::CannotFinalize { hash, reason },
+        DbError::TooManyPins { limit } => ClientError::TooManyPins { limit },
+        DbError::NotPinned(hash) => ClientError::NotPinned(hash),
         other => ClientError::Storage(Box::new(other)),
     }
 }
@@ -371,6 +381,19 @@ impl Finalizer for Client {
         if justified {
             let _ = self.justified.send(header);
         }
+        Ok(())
+    }
+}
+
+impl BlockPins for Client {
+    fn pin(&self, hash: &H256) -> Result<(), ClientError> {
+        self.db.pin(hash).map_err(storage)
+    }
+
+    fn unpin(&self, hash: &H256) -> Result<(), ClientError> {
+        let _writer = self.import_lock.lock();
+        self.db.unpin(hash).map_err(storage)?;
+        self.refresh_heads()?;
         Ok(())
     }
 }

@@ -5,7 +5,7 @@
 //!
 //! | column | key | value |
 //! |---|---|---|
-//! | `meta` | `genesis`, `best`, `finalized`, `pruned`, `leaves`, `schema`, `pruning` | hashes, numbers, the leaf set, the layout version, the pruning mode |
+//! | `meta` | `genesis`, `best`, `finalized`, `pruned`, `leaves`, `schema`, `pruning`, `detached` | hashes, numbers, the leaf set, the layout version, the pruning mode, the blocks kept out of the tree for their pins |
 //! | `headers` | block hash | SCALE header, for every block of every kept branch |
 //! | `bodies` | block hash | SCALE `Vec<OpaqueExtrinsic>` |
 //! | `justifications` | block hash | encoded justification |
@@ -32,6 +32,13 @@
 //! back its inserted nodes and drops its journal. With `archive` no
 //! canonical state is ever removed.
 //!
+//! ## Pins
+//! A pinned block ([`Database::pin`], counted, at most
+//! [`MAX_PINNED_BLOCKS`]) keeps its header, body and state until its last
+//! pin goes: pruning stops below it, and finality detaches it (and the
+//! blocks above it on its branch) instead of deleting it. Its last unpin
+//! does in one write what it held back. See [`pins`] for the rules.
+//!
 //! ## Atomicity
 //! Every import, reorg and finalization is one atomic write; a write that
 //! moves finality is synced, so a crash loses at most non-finalized blocks.
@@ -50,6 +57,7 @@ mod hashdb;
 mod kv;
 mod lock;
 mod open;
+pub mod pins;
 mod rocks;
 mod tree;
 
@@ -59,6 +67,7 @@ pub use hashdb::{NodeSource, StateDb};
 pub use kv::{Column, KeyValue, MemoryKv, Op, Transaction};
 pub use lock::{DirLock, LOCK_FILE};
 pub use open::{Inconsistency, FINALITY_RECORD_SUFFIX};
+pub use pins::MAX_PINNED_BLOCKS;
 pub use rocks::{RocksKv, RocksOptions};
 pub use tree::FinalizeOutcome;
 
@@ -113,6 +122,15 @@ pub enum DbError {
     /// A block the operation needs is not in the database.
     #[error("unknown block {0}")]
     UnknownBlock(H256),
+    /// As many blocks as allowed are pinned already.
+    #[error("too many pinned blocks: at most {limit} are kept")]
+    TooManyPins {
+        /// The most pinned blocks.
+        limit: usize,
+    },
+    /// The block to unpin is not pinned.
+    #[error("block {0} is not pinned")]
+    NotPinned(H256),
     /// Finality cannot move to that block.
     #[error("cannot finalize {hash}: {reason}")]
     CannotFinalize {
@@ -268,6 +286,7 @@ pub(crate) mod meta {
     pub const LEAVES: &[u8] = b"leaves";
     pub const SCHEMA: &[u8] = b"schema";
     pub const PRUNING: &[u8] = b"pruning";
+    pub const DETACHED: &[u8] = b"detached";
     /// The prefix of the node's auxiliary values ([`super::Database::aux`]).
     pub const AUX: &[u8] = b"aux/";
 }
@@ -283,6 +302,7 @@ pub struct Database {
     pruning: Pruning,
     pub(crate) record: Option<Arc<open::FinalityRecord>>,
     pub(crate) lock: Option<Arc<DirLock>>,
+    pub(crate) pins: Arc<pins::PinSet>,
 }
 
 impl Database {
@@ -312,6 +332,7 @@ impl Database {
             pruning,
             record: None,
             lock: None,
+            pins: Arc::new(pins::PinSet::new(MAX_PINNED_BLOCKS)),
         }
     }
 

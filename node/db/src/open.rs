@@ -8,8 +8,9 @@
 //!    the layout version and pruning mode match, the finalized head is not
 //!    behind the finality record, and the walk in [`walk`] finds the heads,
 //!    their bodies and states, and the canonical lookup whole.
-//! 3. Only then is it opened for writing, and the finality record brought
-//!    up to the finalized head.
+//! 3. Only then is it opened for writing, the finality record brought
+//!    up to the finalized head, and blocks kept only for pins of the last
+//!    run (detached blocks) deleted.
 //!
 //! The finality record is `<dir>.finalized` beside the database directory
 //! `<dir>`: one line, `<number> <hash>`, replaced atomically and durably
@@ -125,6 +126,10 @@ pub(crate) fn open(path: &Path, pruning: Pruning) -> Result<Database, DbError> {
     db.record = Some(Arc::new(record));
     if let Some(heads) = db.heads()? {
         db.after_finalize(heads.finalized.0, heads.finalized.1)?;
+    }
+    if !db.detached()?.is_empty() {
+        // Pins do not outlive the process: what they held back goes now.
+        db.release_held(&db.pins.lock())?;
     }
     Ok(db)
 }

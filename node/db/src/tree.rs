@@ -1,10 +1,12 @@
 //! The block tree's moves: a new best block (the canonical lookup is
 //! rewritten back to the common ancestor), finality moving forward (sibling
-//! branches discarded, old states pruned), and reference counts of trie
-//! nodes kept right through all of them.
+//! branches discarded, old states pruned, pinned blocks kept: see
+//! [`crate::pins`]), and reference counts of trie nodes kept right through
+//! all of them.
 
 use crate::commit::{journal_key, INSERTED, REMOVED};
 use crate::kv::{Column, Transaction};
+use crate::pins::{to_detach, Detached, Pins};
 use crate::{corrupt, meta, Database, DbError, Pruning};
 use codec::{Decode, Encode};
 use entroos_primitives::{BlockNumber, Header, H256};
@@ -33,7 +35,7 @@ impl RcChanges {
         }
     }
 
-    fn release(&mut self, nodes: Vec<([u8; 32], u32)>) {
+    pub(crate) fn release(&mut self, nodes: Vec<([u8; 32], u32)>) {
         for (node, count) in nodes {
             let entry = self.0.entry(node).or_insert((0, None));
             entry.0 = entry.0.saturating_sub(i64::from(count));
@@ -111,8 +113,9 @@ impl Database {
     }
 
     /// Finalizes the canonical block `hash` and its ancestors in one synced
-    /// write: non-ancestor blocks at or below its height are discarded, and
-    /// states that left the pruning window are removed.
+    /// write: non-ancestor blocks at or below its height are discarded (or
+    /// detached, if pinned or above a pinned block), and states that left
+    /// the pruning window are removed, up to the first one a pin holds.
     pub fn finalize(
         &self,
         hash: &H256,
@@ -144,27 +147,29 @@ impl Database {
                 reason: "it is not on the best chain",
             });
         }
-        let mut rc = crate::tree::RcChanges::default();
-        let mut outcome = FinalizeOutcome::default();
-        let mut leaves = self.leaves()?;
-        let mut number = finalized.saturating_add(1);
-        while number <= header.number {
-            let kept = self.canonical(number)?;
-            let parent = self.canonical(number.saturating_sub(1))?;
-            for child in self.children(&parent)? {
-                if child != kept {
-                    self.discard_subtree(&mut tx, &mut rc, &mut leaves, child, &mut outcome)?;
-                }
-            }
-            tx.put(Column::Children, parent, vec![kept].encode());
-            tx.delete(Column::Journal, journal_key(INSERTED, &kept));
-            number = number.saturating_add(1);
-        }
+        let pins = self.pins.lock();
+        let mut discard = Discard {
+            tx,
+            rc: RcChanges::default(),
+            leaves: self.leaves()?,
+            detached: self.detached()?,
+            outcome: FinalizeOutcome::default(),
+        };
+        self.discard_off_chain(finalized, header.number, &pins, &mut discard)?;
+        let Discard {
+            mut tx,
+            mut rc,
+            leaves,
+            detached,
+            mut outcome,
+        } = discard;
         tx.put(Column::Meta, meta::LEAVES, leaves.encode());
         tx.put(Column::Meta, meta::FINALIZED, hash.encode());
-        outcome.pruned_below = self.prune(&mut tx, &mut rc, header.number)?;
+        let detached = self.sweep_detached(&mut tx, &mut rc, &pins, detached)?;
+        outcome.pruned_below = self.prune(&mut tx, &mut rc, header.number, &pins, &detached)?;
         self.write_refcounts(&mut tx, rc)?;
         self.kv.write(tx, true)?;
+        drop(pins);
         self.after_finalize(header.number, *hash)?;
         Ok(outcome)
     }
@@ -176,7 +181,7 @@ impl Database {
         })
     }
 
-    fn journal(&self, kind: u8, hash: &H256) -> Result<Vec<([u8; 32], u32)>, DbError> {
+    pub(crate) fn journal(&self, kind: u8, hash: &H256) -> Result<Vec<([u8; 32], u32)>, DbError> {
         Ok(self
             .get(Column::Journal, &journal_key(kind, hash))?
             .map(|bytes| {
@@ -186,43 +191,88 @@ impl Database {
             .unwrap_or_default())
     }
 
-    /// Removes `root` and every block under it; their inserted trie nodes
-    /// are released.
+    /// Discards the blocks above `finalized` up to `to` that are not
+    /// canonical, with their subtrees; the canonical ones no longer need
+    /// the journal of the nodes they inserted.
+    fn discard_off_chain(
+        &self,
+        finalized: BlockNumber,
+        to: BlockNumber,
+        pins: &Pins,
+        discard: &mut Discard,
+    ) -> Result<(), DbError> {
+        let mut number = finalized.saturating_add(1);
+        while number <= to {
+            let kept = self.canonical(number)?;
+            let base = number.saturating_sub(1);
+            let parent = self.canonical(base)?;
+            for root in self.children(&parent)? {
+                if root != kept {
+                    let branch = Branch { root, parent, base };
+                    self.discard_subtree(branch, pins, discard)?;
+                }
+            }
+            discard
+                .tx
+                .put(Column::Children, parent, vec![kept].encode());
+            discard
+                .tx
+                .delete(Column::Journal, journal_key(INSERTED, &kept));
+            number = number.saturating_add(1);
+        }
+        Ok(())
+    }
+
+    /// Removes `branch.root` and every block under it; their inserted trie
+    /// nodes are released. Pinned blocks, and those above them, are
+    /// detached instead: out of the tree, their data kept.
     fn discard_subtree(
         &self,
-        tx: &mut Transaction,
-        rc: &mut RcChanges,
-        leaves: &mut Vec<H256>,
-        root: H256,
-        outcome: &mut FinalizeOutcome,
+        branch: Branch,
+        pins: &Pins,
+        discard: &mut Discard,
     ) -> Result<(), DbError> {
-        let mut pending = vec![root];
-        while let Some(hash) = pending.pop() {
-            pending.extend(self.children(&hash)?);
-            rc.release(self.journal(INSERTED, &hash)?);
-            for column in [
-                Column::Headers,
-                Column::Bodies,
-                Column::Justifications,
-                Column::Children,
-            ] {
-                tx.delete(column, hash);
+        let mut blocks = Vec::new();
+        let mut pending = vec![(branch.root, branch.parent)];
+        while let Some((hash, parent)) = pending.pop() {
+            pending.extend(self.children(&hash)?.into_iter().map(|c| (c, hash)));
+            blocks.push((hash, parent));
+        }
+        let detach = to_detach(&blocks, pins);
+        for (hash, parent) in blocks {
+            discard.tx.delete(Column::Children, hash);
+            discard
+                .tx
+                .delete(Column::Journal, journal_key(REMOVED, &hash));
+            discard.leaves.retain(|leaf| *leaf != hash);
+            discard.outcome.discarded.push(hash);
+            if detach.contains(&hash) {
+                let base = branch.base;
+                discard.detached.push(Detached { hash, parent, base });
+                continue;
             }
-            tx.delete(Column::Journal, journal_key(INSERTED, &hash));
-            tx.delete(Column::Journal, journal_key(REMOVED, &hash));
-            leaves.retain(|leaf| *leaf != hash);
-            outcome.discarded.push(hash);
+            discard.rc.release(self.journal(INSERTED, &hash)?);
+            for column in [Column::Headers, Column::Bodies, Column::Justifications] {
+                discard.tx.delete(column, hash);
+            }
+            discard
+                .tx
+                .delete(Column::Journal, journal_key(INSERTED, &hash));
         }
         Ok(())
     }
 
     /// Discards canonical states that left the window: the state of block
-    /// `d` goes by applying the removals journaled by canonical block `d + 1`.
-    fn prune(
+    /// `d` goes by applying the removals journaled by canonical block
+    /// `d + 1`. It stops at the first state that must stay: a pinned
+    /// block's, or a detached branch's fork point.
+    pub(crate) fn prune(
         &self,
         tx: &mut Transaction,
         rc: &mut RcChanges,
         finalized: BlockNumber,
+        pins: &Pins,
+        detached: &[Detached],
     ) -> Result<Option<BlockNumber>, DbError> {
         let Pruning::Keep(keep) = self.pruning() else {
             return Ok(None);
@@ -232,6 +282,11 @@ impl Database {
         };
         let mut next = self.pruned_below()?;
         while next <= last_discarded {
+            let held =
+                detached.iter().any(|d| d.base == next) || pins.contains(&self.canonical(next)?);
+            if held {
+                break;
+            }
             let remover = self.canonical(next.saturating_add(1))?;
             rc.release(self.journal(REMOVED, &remover)?);
             tx.delete(Column::Journal, journal_key(REMOVED, &remover));
@@ -240,4 +295,22 @@ impl Database {
         tx.put(Column::Meta, meta::PRUNED, next.encode());
         Ok(Some(next))
     }
+}
+
+/// A branch finality discards: its first block, that block's parent (the
+/// fork point, canonical) and the fork point's number.
+struct Branch {
+    root: H256,
+    parent: H256,
+    base: BlockNumber,
+}
+
+/// What discarding branches changes: the write, reference counts, the
+/// leaf set, the detached blocks and the outcome reported.
+struct Discard {
+    tx: Transaction,
+    rc: RcChanges,
+    leaves: Vec<H256>,
+    detached: Vec<Detached>,
+    outcome: FinalizeOutcome,
 }

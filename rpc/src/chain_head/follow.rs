@@ -8,12 +8,12 @@
 //! it missed node notifications (the node's channels overflowed); more
 //! than `max_queued_events` events wait for the client to read them; it
 //! would pin more than `max_pinned_blocks` blocks or report more
-//! non-finalized blocks than that; or the node finalized a block outside
-//! the reported chain.
+//! non-finalized blocks than that, or the node refuses to pin a block; or
+//! the node finalized a block outside the reported chain.
 
 use super::event::FollowEvent;
 use super::registry::{Follow, Follows, Slot};
-use super::tree::{Source, Tree, TreeError, Update};
+use super::tree::{Source, Tree};
 use crate::api::ReadError;
 use crate::server::Deps;
 use crate::spec_v2::error::SpecError;
@@ -76,7 +76,7 @@ pub(crate) async fn run(
         return pending.reject(SpecError::TooManyFollows).await;
     };
     let config = follows.config().clone();
-    let (follow, operation_events) = Follow::new(with_runtime, &config);
+    let (follow, operation_events) = Follow::new(with_runtime, deps.chain.clone(), &config);
     slot.insert(
         Key::new(pending.connection_id(), &pending.subscription_id()),
         follow.clone(),
@@ -145,8 +145,9 @@ impl Follower {
     /// first, so that none is missed.
     async fn start(&self) -> Result<(Inputs, Tree), End> {
         let deps = self.deps.clone();
-        let with_runtime = self.follow.with_runtime;
+        let follow = self.follow.clone();
         let max_distance = self.max_distance;
+        let max_pins = self.max_pins;
         let started = blocking(move || {
             let inputs = Inputs {
                 imported: deps.chain.subscribe_imported(),
@@ -155,47 +156,46 @@ impl Follower {
             };
             let (finalized, best) = (deps.chain.finalized(), deps.chain.best());
             if best.0.saturating_sub(finalized.0) > max_distance {
-                return Ok(None);
+                return Err(End::Stop);
             }
-            let leaves = deps.chain.leaves()?;
-            let (tree, update) = Tree::start(&Chain(deps), with_runtime, finalized.1, &leaves)?;
-            Ok::<_, TreeError>(Some((inputs, tree, update)))
+            let leaves = deps.chain.leaves().map_err(|_| End::Stop)?;
+            let (tree, update) =
+                Tree::start(&Chain(deps), follow.with_runtime, finalized.1, &leaves)
+                    .map_err(|_| End::Stop)?;
+            pin(&follow, &tree, max_pins, update.pins)?;
+            Ok((inputs, tree, update.events))
         })
         .await;
-        match started {
-            Ok(Ok(Some((inputs, tree, update)))) => {
-                self.apply(&tree, update)?;
-                Ok((inputs, tree))
-            }
-            Ok(Ok(None)) | Ok(Err(_)) | Err(_) => Err(End::Stop),
-        }
+        let (inputs, tree, events) = started.map_err(|_| End::Stop)??;
+        self.queue_events(&events)?;
+        Ok((inputs, tree))
     }
 
-    /// Applies one notification to the tree, off the async workers.
+    /// Applies one notification to the tree and pins what it reports, off
+    /// the async workers; then queues its events.
     async fn step(&self, mut tree: Tree, input: Input) -> Result<Tree, End> {
         let chain = Chain(self.deps.clone());
-        let (tree, update) = blocking(move || {
+        let follow = self.follow.clone();
+        let max_pins = self.max_pins;
+        let (tree, events) = blocking(move || {
             let update = match &input {
                 Input::Imported(header) => tree.on_imported(&chain, header),
                 Input::Best(header) => tree.on_best(&chain, header),
                 Input::Finalized(header) => tree.on_finalized(&chain, header),
             };
-            (tree, update)
+            let update = update.map_err(|_| End::Stop)?;
+            pin(&follow, &tree, max_pins, update.pins)?;
+            Ok((tree, update.events))
         })
         .await
-        .map_err(|_| End::Stop)?;
-        let update = update.map_err(|_| End::Stop)?;
-        self.apply(&tree, update)?;
+        .map_err(|_| End::Stop)??;
+        self.queue_events(&events)?;
         Ok(tree)
     }
 
-    /// Pins the update's blocks, then queues its events.
-    fn apply(&self, tree: &Tree, update: Update) -> Result<(), End> {
-        if tree.len() > self.max_pins {
-            return Err(End::Stop);
-        }
-        self.follow.pin(update.pins).map_err(|_| End::Stop)?;
-        for event in &update.events {
+    /// Queues events for the writer.
+    fn queue_events(&self, events: &[FollowEvent]) -> Result<(), End> {
+        for event in events {
             let Ok(raw) = serde_json::value::to_raw_value(event) else {
                 return Err(End::Stop);
             };
@@ -206,6 +206,24 @@ impl Follower {
         }
         Ok(())
     }
+}
+
+/// Pins a step's blocks, here and in the node, before its events go out;
+/// the subscription stops if it would keep more than `max_pins` blocks or
+/// the node refuses one. It reaches the node: run it on the blocking pool.
+fn pin(
+    follow: &Follow,
+    tree: &Tree,
+    max_pins: usize,
+    pins: Vec<(H256, Header)>,
+) -> Result<(), End> {
+    if tree.len() > max_pins {
+        return Err(End::Stop);
+    }
+    follow.pin(pins).map_err(|refused| {
+        tracing::debug!(target: "rpc", "a chainHead_v1_follow subscription stops: {refused}");
+        End::Stop
+    })
 }
 
 /// The next notification; `None` once notifications were missed (the

@@ -1,6 +1,8 @@
 //! `chainHead_v1_*`: following the head of the chain, and reading pinned
 //! blocks (header, body, runtime calls, storage) through operations whose
-//! results come as events of the follow subscription.
+//! results come as events of the follow subscription. Every block a
+//! subscription reports is pinned in the node until the subscription
+//! unpins it or ends, so its body and state stay readable meanwhile.
 //!
 //! Subscriptions belong to their connection. A call naming a subscription
 //! that is not running (unknown, stopped, or another connection's) is
@@ -130,13 +132,14 @@ fn register_controls(
         },
     )?;
     let f = follows.clone();
-    module.register_method(
+    // A blocking method: unpinning releases the node's pins, a database write.
+    module.register_blocking_method(
         "chainHead_v1_unpin",
         move |p, _, ext| -> Result<(), ErrorObjectOwned> {
             let args = Args::parse(&p)?;
             let id = id_param(&args, 0, "followSubscription")?;
             let hashes = hashes_param(&args)?;
-            match f.get(&Key::named(connection(ext), id)) {
+            match f.get(&Key::named(connection(&ext), id)) {
                 Some(follow) => Ok(follow.unpin(&hashes)?),
                 None => Ok(()),
             }

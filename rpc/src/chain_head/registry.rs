@@ -1,13 +1,17 @@
 //! Every follow subscription, by connection and id: its pinned blocks and
 //! its running operations, with their limits.
 //!
-//! Pins live here, in the RPC layer: a pinned block's header is kept with
-//! the pin, so `chainHead_v1_header` always answers for it, but the node
-//! may still discard a pinned block's body and state (finality drops the
-//! other branches; state pruning drops states that leave the window).
-//! Operations on such a block end with `operationInaccessible`.
+//! Each block a subscription pins is pinned in the node too
+//! ([`ChainApi::pin`]), once per subscription, so its body and state
+//! outlive finality and state pruning; its header is also kept here, so
+//! `chainHead_v1_header` answers without reading the node. The node's pin
+//! is released when the subscription unpins the block or ends, on the
+//! blocking pool (it is a database write). A block the node refuses to pin
+//! (unknown by then, or the node's own bound reached) stops the
+//! subscription.
 
 use super::event::FollowEvent;
+use crate::api::{ChainApi, PinError};
 use crate::spec_v2::error::SpecError;
 use crate::spec_v2::keys::Key;
 use crate::spec_v2::SpecV2Config;
@@ -161,6 +165,7 @@ pub(crate) enum Refusal {
 pub(crate) struct Follow {
     /// Whether it follows the runtime.
     pub(crate) with_runtime: bool,
+    chain: Arc<dyn ChainApi>,
     max_pins: usize,
     max_operations: usize,
     state: Mutex<State>,
@@ -176,19 +181,31 @@ struct State {
     next_operation: u64,
 }
 
-/// Pinning more than a subscription may keep.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct TooManyPins;
+/// Why blocks could not be pinned.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum PinRefused {
+    /// More than the subscription may keep.
+    #[error("the subscription would keep more pinned blocks than it may")]
+    TooManyPins,
+    /// The node refused one.
+    #[error("the node refused a pin: {0}")]
+    Node(PinError),
+    /// The subscription has ended.
+    #[error("the subscription has ended")]
+    Ended,
+}
 
 impl Follow {
     /// A subscription, and the receiver of its operations' events.
     pub(crate) fn new(
         with_runtime: bool,
+        chain: Arc<dyn ChainApi>,
         config: &SpecV2Config,
     ) -> (Arc<Follow>, mpsc::Receiver<FollowEvent>) {
         let (events, receiver) = mpsc::channel(OPERATION_EVENTS);
         let follow = Follow {
             with_runtime,
+            chain,
             max_pins: config.max_pinned_blocks,
             max_operations: config.max_ongoing_operations,
             state: Mutex::default(),
@@ -206,23 +223,44 @@ impl Follow {
     fn end(&self) {
         self.ended.send_replace(true);
         let mut state = self.state.lock();
-        state.pins.clear();
+        let pinned: Vec<H256> = state.pins.drain().map(|(hash, _)| hash).collect();
         for operation in state.operations.values() {
             operation.stop();
         }
+        drop(state);
+        release(self.chain.clone(), pinned);
     }
 
-    /// Pins reported blocks; refused (pinning none) past the limit.
-    pub(crate) fn pin(&self, blocks: Vec<(H256, Header)>) -> Result<(), TooManyPins> {
-        let mut state = self.state.lock();
-        let new = blocks
-            .iter()
-            .filter(|(hash, _)| !state.pins.contains_key(hash))
-            .count();
-        if state.pins.len().saturating_add(new) > self.max_pins {
-            return Err(TooManyPins);
+    /// Pins reported blocks here and in the node; refused (pinning none)
+    /// past the limit, when the node refuses one, or once ended. It reaches
+    /// the node: call it off the async workers.
+    pub(crate) fn pin(&self, blocks: Vec<(H256, Header)>) -> Result<(), PinRefused> {
+        let new: Vec<(H256, Header)> = {
+            let state = self.state.lock();
+            let new: Vec<_> = blocks
+                .into_iter()
+                .filter(|(hash, _)| !state.pins.contains_key(hash))
+                .collect();
+            if state.pins.len().saturating_add(new.len()) > self.max_pins {
+                return Err(PinRefused::TooManyPins);
+            }
+            new
+        };
+        let mut pinned = Vec::with_capacity(new.len());
+        for (hash, _) in &new {
+            if let Err(refused) = self.chain.pin(*hash) {
+                unpin_all(&*self.chain, &pinned);
+                return Err(PinRefused::Node(refused));
+            }
+            pinned.push(*hash);
         }
-        state.pins.extend(blocks);
+        let mut state = self.state.lock();
+        if *self.ended.borrow() {
+            drop(state);
+            unpin_all(&*self.chain, &pinned);
+            return Err(PinRefused::Ended);
+        }
+        state.pins.extend(new);
         Ok(())
     }
 
@@ -232,7 +270,8 @@ impl Follow {
     }
 
     /// Unpins every hash, or none: refused if one is listed twice or is
-    /// not pinned.
+    /// not pinned. It releases the node's pins: call it off the async
+    /// workers.
     pub(crate) fn unpin(&self, hashes: &[H256]) -> Result<(), SpecError> {
         let mut seen = HashSet::new();
         if !hashes.iter().all(|hash| seen.insert(hash)) {
@@ -245,6 +284,8 @@ impl Follow {
         for hash in hashes {
             state.pins.remove(hash);
         }
+        drop(state);
+        unpin_all(&*self.chain, hashes);
         Ok(())
     }
 
@@ -291,6 +332,36 @@ impl Follow {
         let mut state = self.state.lock();
         if let Some(operation) = state.operations.remove(id) {
             state.slots_used = state.slots_used.saturating_sub(operation.slots);
+        }
+    }
+}
+
+impl Drop for Follow {
+    fn drop(&mut self) {
+        let pinned: Vec<H256> = self.state.get_mut().pins.drain().map(|(h, _)| h).collect();
+        release(self.chain.clone(), pinned);
+    }
+}
+
+/// Releases the node's pins of `hashes` on the blocking pool (at once
+/// when no runtime runs).
+fn release(chain: Arc<dyn ChainApi>, hashes: Vec<H256>) {
+    if hashes.is_empty() {
+        return;
+    }
+    let work = move || unpin_all(&*chain, &hashes);
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => drop(runtime.spawn_blocking(work)),
+        Err(_) => work(),
+    }
+}
+
+/// Releases the node's pins of `hashes`; a failure is logged (the pin is
+/// gone from the subscription either way).
+fn unpin_all(chain: &dyn ChainApi, hashes: &[H256]) {
+    for hash in hashes {
+        if let Err(e) = chain.unpin(*hash) {
+            tracing::warn!(target: "rpc", "releasing the pin of {hash}: {e}");
         }
     }
 }

@@ -10,16 +10,16 @@ use jsonrpsee::RpcModule;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     format!("0x{}", hex::encode(bytes))
 }
 
-fn config() -> SpecV2Config {
+pub(crate) fn config() -> SpecV2Config {
     SpecV2Config::new(false)
 }
 
 /// Follows, and reads the initial events up to the first best block.
-async fn follow(module: &RpcModule<Deps>, with_runtime: bool) -> (Events, Vec<Value>) {
+pub(crate) async fn follow(module: &RpcModule<Deps>, with_runtime: bool) -> (Events, Vec<Value>) {
     let mut events = subscribe(module, "chainHead_v1_follow", json!([with_runtime])).await;
     let mut initial = Vec::new();
     loop {
@@ -33,7 +33,7 @@ async fn follow(module: &RpcModule<Deps>, with_runtime: bool) -> (Events, Vec<Va
 }
 
 /// Starts an operation that must start; its id.
-async fn start(module: &RpcModule<Deps>, method: &str, params: Value) -> String {
+pub(crate) async fn start(module: &RpcModule<Deps>, method: &str, params: Value) -> String {
     let response = call(module, method, params).await;
     assert_eq!(
         response["result"]["result"], "started",
@@ -203,7 +203,7 @@ async fn pinned_blocks_serve_their_header_body_runtime_calls_and_storage() {
 }
 
 #[tokio::test]
-async fn finality_prunes_other_branches_which_stay_pinned_but_lose_their_data() {
+async fn a_branch_finality_prunes_stays_whole_while_pinned_and_goes_at_unpin() {
     let memory = Arc::new(Memory::new());
     let genesis = memory.genesis();
     let one = memory.push(&[], None);
@@ -225,18 +225,18 @@ async fn finality_prunes_other_branches_which_stay_pinned_but_lose_their_data() 
         events.next().await,
         json!({ "event": "finalized", "finalizedBlockHashes": [one, two], "prunedBlockHashes": [fork] })
     );
+    assert!(
+        !memory.leaves().expect("leaves").contains(&fork),
+        "the branch left the tree"
+    );
 
     let header = call(&module, "chainHead_v1_header", json!([sub, fork])).await;
-    assert_eq!(
-        header["result"],
-        hex(&fork_header.encode()),
-        "a pinned header stays readable"
-    );
+    assert_eq!(header["result"], hex(&fork_header.encode()));
     let body = start(&module, "chainHead_v1_body", json!([sub, fork])).await;
     assert_eq!(
-        events.next().await,
-        json!({ "event": "operationInaccessible", "operationId": body }),
-        "the node discarded the branch"
+        events.next().await["event"],
+        "operationBodyDone",
+        "the node keeps the pinned block's body"
     );
     let storage = start(
         &module,
@@ -246,8 +246,11 @@ async fn finality_prunes_other_branches_which_stay_pinned_but_lose_their_data() 
     .await;
     assert_eq!(
         events.next().await,
-        json!({ "event": "operationInaccessible", "operationId": storage })
+        json!({ "event": "operationStorageItems", "operationId": storage,
+                "items": [{ "key": hex(b"fork"), "value": hex(b"yes") }] }),
+        "and its state (body operation {body})"
     );
+    events.next_event("operationStorageDone").await;
 
     let unpinned = call(
         &module,
@@ -256,6 +259,7 @@ async fn finality_prunes_other_branches_which_stay_pinned_but_lose_their_data() 
     )
     .await;
     assert_eq!(unpinned["result"], Value::Null, "{unpinned}");
+    assert!(!memory.has_block(fork), "the node discarded it at unpin");
     let gone = call(&module, "chainHead_v1_header", json!([sub, fork])).await;
     assert_eq!(error_code(&gone), -32801);
 }

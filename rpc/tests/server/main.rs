@@ -10,6 +10,7 @@ mod entropy;
 mod hex_params;
 mod http_subscriptions;
 mod keys;
+mod pins;
 mod queries;
 mod read_proof;
 mod request_ids;

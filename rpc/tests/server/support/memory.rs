@@ -1,7 +1,8 @@
 //! An in-memory node behind the RPC traits: a tree of blocks, each with its
 //! storage (in a real trie, whose root is the header's state root) and
 //! runtime version, head notifications, finality that discards other
-//! branches, a pool that follows a script, and a keystore of public keys
+//! branches, state pruning and pins as the node's database keeps them
+//! ([`pruning`]), a pool that follows a script, and a keystore of public keys
 //! whose session keys are 32-byte keys of type [`MEMORY_KEY_TYPE`], stored
 //! justifications, a published finality round, and `EntropyApi` answers
 //! read from each block's state under the method's name. It
@@ -13,7 +14,7 @@ use entroos_primitives::crypto::KeyTypeId;
 use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::version::{api_id, RuntimeVersion};
 use entroos_primitives::{BlockNumber, Digest, Header, OpaqueExtrinsic, H256};
-use entroos_rpc::api::{Health, KeystoreApiError, ReadError, ReservedPeerError};
+use entroos_rpc::api::{Health, KeystoreApiError, PinError, ReadError, ReservedPeerError};
 use entroos_rpc::{
     ChainApi, FinalityStatusApi, KeystoreApi, NetworkApi, PoolApi, RoundState, StateApi,
     SubmitError, TxStatus,
@@ -25,6 +26,8 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 use std::thread::ThreadId;
 use tokio::sync::{broadcast, mpsc};
 use trie_db::{TrieDBMutBuilder, TrieMut};
+
+mod pruning;
 
 type Storage = BTreeMap<Vec<u8>, Vec<u8>>;
 
@@ -57,7 +60,8 @@ pub enum PoolScript {
 struct Block {
     header: Header,
     body: Vec<OpaqueExtrinsic>,
-    storage: Storage,
+    /// `None` once state pruning discarded it.
+    storage: Option<Storage>,
     version: RuntimeVersion,
 }
 
@@ -66,6 +70,7 @@ struct Chain {
     genesis: H256,
     best: H256,
     finalized: H256,
+    pruning: pruning::Pruning,
 }
 
 /// What the node was asked.
@@ -150,7 +155,7 @@ impl Memory {
         let block = Block {
             header,
             body: Vec::new(),
-            storage,
+            storage: Some(storage),
             version: version(1),
         };
         Memory {
@@ -159,6 +164,7 @@ impl Memory {
                 genesis,
                 best: genesis,
                 finalized: genesis,
+                pruning: pruning::Pruning::default(),
             }),
             log: Mutex::new(Log::default()),
             best: broadcast::channel(capacity).0,
@@ -284,19 +290,16 @@ impl Memory {
     }
 
     /// Finalizes `hash` (on the best chain) as the node does: every block
-    /// that is neither its ancestor nor its descendant is discarded, and
-    /// one notification is sent, for `hash`.
+    /// that is neither its ancestor nor its descendant is discarded (kept
+    /// out of the tree if pinned), states that left the window are pruned
+    /// (up to the first pinned one), and one notification is sent, for
+    /// `hash`.
     pub fn finalize(&self, hash: H256) {
         let header = {
             let mut chain = lock(&self.chain);
             chain.finalized = hash;
-            let keep: Vec<H256> = chain
-                .blocks
-                .keys()
-                .filter(|b| related(&chain, **b, hash))
-                .copied()
-                .collect();
-            chain.blocks.retain(|b, _| keep.contains(b));
+            chain.discard_unrelated_to(hash);
+            chain.prune();
             chain.blocks.get(&hash).map(|b| b.header.clone())
         };
         if let Some(header) = header {
@@ -321,7 +324,10 @@ impl Memory {
             panic!("unknown parent {parent}");
         };
         let number = parent_block.header.number + 1;
-        let mut storage = parent_block.storage.clone();
+        let mut storage = parent_block
+            .storage
+            .clone()
+            .unwrap_or_else(|| panic!("the state of parent {parent} was pruned"));
         for (key, value) in changes {
             match value {
                 Some(value) => storage.insert(key.to_vec(), value.to_vec()),
@@ -337,7 +343,7 @@ impl Memory {
             Block {
                 header,
                 body,
-                storage,
+                storage: Some(storage),
                 version,
             },
         );
@@ -365,6 +371,18 @@ impl Memory {
             .get(&at)
             .map(read)
             .ok_or(ReadError::UnknownBlock(at))
+    }
+
+    /// Reads block `at`'s state; refused once it was pruned.
+    fn read_state<T>(
+        &self,
+        at: H256,
+        read: impl FnOnce(&Block, &Storage) -> T,
+    ) -> Result<T, ReadError> {
+        self.read(at, |block| match &block.storage {
+            Some(storage) => Ok(read(block, storage)),
+            None => Err(ReadError::StateDiscarded(at)),
+        })?
     }
 
     fn head(&self, hash: impl FnOnce(&Chain) -> H256) -> (BlockNumber, H256) {
@@ -454,7 +472,7 @@ impl ChainApi for Memory {
         Ok(chain
             .blocks
             .keys()
-            .filter(|b| !parents.contains(b))
+            .filter(|b| !parents.contains(b) && !chain.pruning.is_detached(b))
             .copied()
             .collect())
     }
@@ -475,13 +493,21 @@ impl ChainApi for Memory {
         self.touch("chain.subscribe_imported");
         self.imported.subscribe()
     }
+    fn pin(&self, hash: H256) -> Result<(), PinError> {
+        self.touch("chain.pin");
+        lock(&self.chain).pin(hash)
+    }
+    fn unpin(&self, hash: H256) -> Result<(), ReadError> {
+        self.touch("chain.unpin");
+        lock(&self.chain).unpin(hash)
+    }
 }
 
 impl StateApi for Memory {
     fn storage(&self, at: H256, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
         self.touch("state.storage");
         self.saw(key);
-        self.read(at, |b| b.storage.get(key).cloned())
+        self.read_state(at, |_, storage| storage.get(key).cloned())
     }
     fn keys_paged(
         &self,
@@ -502,8 +528,8 @@ impl StateApi for Memory {
         self.touch("state.keys_paged");
         self.saw(prefix);
         start.inspect(|s| self.saw(s));
-        self.read(at, |b| {
-            b.storage
+        self.read_state(at, |_, storage| {
+            storage
                 .keys()
                 .filter(|k| k.starts_with(prefix) && start.is_none_or(|s| k.as_slice() > s))
                 .take(count)
@@ -517,7 +543,7 @@ impl StateApi for Memory {
         lock(&self.log)
             .runtime_calls
             .push((method.to_string(), input.to_vec()));
-        self.read(at, |b| match method {
+        self.read_state(at, |_, storage| match method {
             "Metadata_metadata" => Ok(codec::Encode::encode(&b"meta".to_vec())),
             "Test_fail" => Err(ReadError::Execution("the runtime trapped".into())),
             "SessionKeys_decode_session_keys" => {
@@ -525,8 +551,7 @@ impl StateApi for Memory {
             }
             // The runtime's answers, kept in the block's state under the
             // method's name (see [`Memory::push`]).
-            api if api.starts_with("EntropyApi_") => b
-                .storage
+            api if api.starts_with("EntropyApi_") => storage
                 .get(api.as_bytes())
                 .cloned()
                 .ok_or_else(|| ReadError::Execution(format!("no {api} in this runtime"))),
@@ -535,19 +560,19 @@ impl StateApi for Memory {
     }
     fn runtime_version(&self, at: H256) -> Result<RuntimeVersion, ReadError> {
         self.touch("state.runtime_version");
-        self.read(at, |b| b.version.clone())
+        self.read_state(at, |b, _| b.version.clone())
     }
     fn read_proof(&self, at: H256, keys: &[Vec<u8>]) -> Result<Vec<Vec<u8>>, ReadError> {
         self.touch("state.read_proof");
         keys.iter().for_each(|k| self.saw(k));
-        let (nodes, root) = self.read(at, |b| trie(&b.storage))?;
+        let (nodes, root) = self.read_state(at, |_, storage| trie(storage))?;
         entroos_rpc::trie::read_proof(&nodes, root, keys)
             .map_err(|e| ReadError::Backend(e.to_string()))
     }
     fn closest_merkle_value(&self, at: H256, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
         self.touch("state.closest_merkle_value");
         self.saw(key);
-        let (nodes, root) = self.read(at, |b| trie(&b.storage))?;
+        let (nodes, root) = self.read_state(at, |_, storage| trie(storage))?;
         entroos_rpc::trie::closest_merkle_value(&nodes, root, key)
             .map_err(|e| ReadError::Backend(e.to_string()))
     }
