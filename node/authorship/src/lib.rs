@@ -27,11 +27,13 @@
 
 mod build;
 mod keys;
+mod one_key;
 mod stats;
 mod worker;
 
 pub use build::{build_block, Built, Proposal};
 pub use keys::SlotKeys;
+pub use one_key::author_with_key;
 pub use stats::{AuthorStats, ProposerTotals};
 pub use worker::{SlotOutcome, SlotWorker};
 
@@ -63,4 +65,11 @@ pub enum AuthorError {
     /// The pool refused an equivocation report.
     #[error("the pool refused the equivocation report: {0}")]
     Report(#[from] PoolError),
+    /// The key has no claim on the slot (not in the epoch's set, or the
+    /// slot is outside the epoch).
+    #[error("the key has no claim on slot {slot}")]
+    NoClaim {
+        /// The slot.
+        slot: u64,
+    },
 }

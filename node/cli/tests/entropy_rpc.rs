@@ -9,12 +9,11 @@
 mod support;
 
 use codec::Decode;
-use entroos_authorship::{build_block, Proposal};
+use entroos_authorship::author_with_key;
 use entroos_client::testing::{dev_client, TEST_SLOT_MILLIS, TEST_START_MILLIS};
 use entroos_client::Client;
 use entroos_client_api::Finalizer;
 use entroos_consensus_primitives::FinalityVoters;
-use entroos_consensus_slots::{claim_slot, HeldKeys};
 use entroos_db::Pruning;
 use entroos_finality::{BlockId, Justification, SignedVote, Vote, VoteKind, VoterSet};
 use entroos_keystore::Keystore;
@@ -32,7 +31,7 @@ use entroos_txpool::{graph::Limits, TxPool};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use support::http::post_json;
 use support::ws::Ws;
 
@@ -54,22 +53,9 @@ impl NetworkApi for NoNetwork {
 /// Builds and imports the next block at `slot`; its hash.
 fn import_next(client: &Client, slot: u64) -> H256 {
     let alice = sr25519::Pair::from_uri("//Alice").unwrap();
-    let parent = client.expect_header(&client.heads().best.1).unwrap();
-    let epoch = client.epoch_for(&parent.hash(), slot).unwrap();
-    let held: HeldKeys = std::iter::once(alice.clone()).collect();
-    let claim = claim_slot(&held, &epoch, slot).unwrap();
-    let proposal = Proposal {
-        pre_digest: claim.pre_digest,
-        timestamp: slot * TEST_SLOT_MILLIS,
-        candidates: &[],
-        deadline: Instant::now() + Duration::from_secs(60),
-        key: &alice,
-    };
-    let built = build_block(client, &parent, proposal).unwrap();
-    client
-        .import_own(built.block, &built.parent_state, &built.changes)
-        .unwrap();
-    client.heads().best.1
+    author_with_key(client, &alice, slot, TEST_SLOT_MILLIS)
+        .unwrap()
+        .hash()
 }
 
 /// A dev chain of `count` blocks (none final yet), served over JSON-RPC

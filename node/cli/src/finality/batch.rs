@@ -76,32 +76,16 @@ impl BatchFinality {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use entroos_authorship::{build_block, Proposal};
+    use entroos_authorship::author_with_key;
     use entroos_client::testing::{dev_client, TEST_SLOT_MILLIS, TEST_START_MILLIS};
-    use entroos_consensus_slots::{claim_slot, HeldKeys};
     use entroos_db::Pruning;
     use entroos_primitives::crypto::sr25519;
 
     /// Builds and imports the next block at `slot`; its number and hash.
     fn import_next(client: &Client, slot: u64) -> (BlockNumber, H256) {
         let alice = sr25519::Pair::from_uri("//Alice").unwrap();
-        let parent = client.expect_header(&client.heads().best.1).unwrap();
-        let epoch = client.epoch_for(&parent.hash(), slot).unwrap();
-        let held: HeldKeys = std::iter::once(alice.clone()).collect();
-        let claim = claim_slot(&held, &epoch, slot).unwrap();
-        let proposal = Proposal {
-            pre_digest: claim.pre_digest,
-            timestamp: slot * TEST_SLOT_MILLIS,
-            candidates: &[],
-            deadline: Instant::now() + Duration::from_secs(60),
-            key: &alice,
-        };
-        let built = build_block(client, &parent, proposal).unwrap();
-        let number = built.block.header.number;
-        client
-            .import_own(built.block, &built.parent_state, &built.changes)
-            .unwrap();
-        (number, client.heads().best.1)
+        let header = author_with_key(client, &alice, slot, TEST_SLOT_MILLIS).unwrap();
+        (header.number, header.hash())
     }
 
     #[test]
