@@ -65,6 +65,7 @@ fn bench_transfers(c: &mut Criterion) {
                 head: chain.head.clone(),
                 hashes: chain.hashes.clone(),
                 now: chain.now,
+                job_executor: None,
             },
             |mut chain| {
                 for block in transfers.chunks(PER_BLOCK) {

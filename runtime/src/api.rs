@@ -20,6 +20,11 @@
 //! set's weights over validators, declared operators and zones, in
 //! `FixedU128`, and the Nakamoto coefficients).
 //!
+//! Block execution may need the node's job engine (the proof-of-execution
+//! ledger re-executes disputed jobs in its block hook): the node lends it
+//! through [`Extensions::jobs`] and the runtime reaches it only as
+//! `entroos_support::jobs::JobExecutor`.
+//!
 //! `SessionKeys_generate_session_keys` makes keys in the node's keystore
 //! (see [`crate::session_keys`]), so it answers only through [`call_with`]
 //! given a [`KeyGenerator`]; `SessionKeys_decode_session_keys` needs nothing.
@@ -43,6 +48,7 @@ use entroos_primitives::validity::TransactionSource;
 use entroos_primitives::{AccountId32, ExtrinsicInclusionMode, Header, H256, MAX_DECODE_DEPTH};
 use entroos_support::dispatch::GetDispatchInfo;
 use entroos_support::hooks::{KeyGenerator, OffchainContext};
+use entroos_support::jobs::{JobExecutor, WithJobExecutor};
 use entroos_support::state::Externalities;
 use types::{OpaqueMetadata, PresetId, SlotDuration};
 
@@ -86,6 +92,10 @@ pub struct Extensions<'a> {
     pub offchain: Option<&'a mut dyn OffchainContext>,
     /// For `SessionKeys_generate_session_keys`.
     pub keystore: Option<&'a mut dyn KeyGenerator>,
+    /// The job engine block execution re-executes disputed jobs on
+    /// (`Core_execute_block`, `Core_initialize_block` and whatever runs
+    /// the ledger's block hook): without it such a block is refused.
+    pub jobs: Option<&'a dyn JobExecutor>,
 }
 
 fn args<T: Decode>(method: &str, input: &[u8]) -> Result<T, RuntimeError> {
@@ -108,7 +118,7 @@ pub fn call(
 ) -> Result<Vec<u8>, RuntimeError> {
     let extensions = Extensions {
         offchain,
-        keystore: None,
+        ..Extensions::default()
     };
     call_with(ext, method, input, extensions)
 }
@@ -120,7 +130,15 @@ pub fn call_with(
     input: &[u8],
     extensions: Extensions<'_>,
 ) -> Result<Vec<u8>, RuntimeError> {
-    let result = dispatch(ext, method, input, extensions);
+    let result = match extensions.jobs {
+        Some(jobs) => dispatch(
+            &mut WithJobExecutor::new(ext, jobs),
+            method,
+            input,
+            extensions,
+        ),
+        None => dispatch(ext, method, input, extensions),
+    };
     match ext.backend_error() {
         Some(error) => Err(RuntimeError::Storage(error.clone())),
         None => result,

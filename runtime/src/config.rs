@@ -23,7 +23,7 @@ pub const RUNTIME_APIS: [(&str, u32); 10] = [
 
 /// Bumped whenever behaviour changes; `:code` holds the encoded version, and a
 /// raw chain spec whose `:code` is another spec is refused at start.
-pub const SPEC_VERSION: u32 = 100;
+pub const SPEC_VERSION: u32 = 101;
 /// Bumped whenever call indices or the extrinsic format change.
 pub const TRANSACTION_VERSION: u32 = 1;
 
@@ -113,6 +113,10 @@ impl pallet_entropy::Config for Runtime {
     const MAX_VALIDATORS: u32 = MAX_VALIDATORS;
     const MAX_CANDIDATES: u32 = MAX_CANDIDATES;
     type Authorship = pallet_entropy::PreDigestAuthorship;
+}
+
+impl pallet_poe::Config for Runtime {
+    const POE_INDEX: u8 = pallet_index::POE;
 }
 
 impl pallet_balances::Config for Runtime {

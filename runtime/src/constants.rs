@@ -15,6 +15,8 @@ pub mod pallet_index {
     pub const BALANCES: u8 = 4;
     /// TransactionPayment.
     pub const TRANSACTION_PAYMENT: u8 = 5;
+    /// Poe, the proof-of-execution ledger.
+    pub const POE: u8 = 6;
 }
 
 /// Decimal places of the native token.

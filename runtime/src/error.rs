@@ -34,6 +34,11 @@ pub enum BlockError {
     /// epoch's set, or a secondary claim is not the slot's assignee's.
     #[error("slot claim refused: {0}")]
     InvalidClaim(#[from] pallet_entropy::Error),
+    /// The ledger must re-execute a disputed job in this block and the
+    /// node's job engine is missing or failed: the block cannot be
+    /// executed here (it is not executed differently).
+    #[error("disputed job cannot be re-executed: {0}")]
+    JobEngine(#[from] pallet_poe::Error),
     /// The header's state root differs from the computed one.
     #[error("state root mismatch: header has {expected}, execution gives {computed}")]
     StateRootMismatch {

@@ -5,7 +5,8 @@
 //! a received block and checks its roots and digest; the block author calls
 //! them one by one through the `BlockBuilder` API. A block whose
 //! initialization a pallet refuses (Entropy: a slot that does not follow
-//! the parent's, or a claim that contradicts the epoch's set) is invalid.
+//! the parent's, or a claim that contradicts the epoch's set; Poe: a
+//! disputed job to re-execute without a working job engine) is invalid.
 //!
 //! Unsigned extrinsics are either inherents (the timestamp) or the entropy
 //! pallet's equivocation reports, admitted by [`crate::unsigned`] in the
@@ -15,7 +16,8 @@ use crate::checks::{self, Signed};
 use crate::error::BlockError;
 use crate::unsigned;
 use crate::{
-    Balances, Block, Entropy, Runtime, System, Timestamp, TransactionPayment, UncheckedExtrinsic,
+    Balances, Block, Entropy, Poe, Runtime, System, Timestamp, TransactionPayment,
+    UncheckedExtrinsic,
 };
 use codec::Encode;
 use entroos_primitives::dispatch::{DispatchClass, DispatchInfo};
@@ -70,7 +72,8 @@ fn all_pallets_on_initialize(
     let entropy = Entropy::on_initialize(ext, n)?;
     let Ok(balances) = Balances::on_initialize(ext, n);
     let Ok(payment) = TransactionPayment::on_initialize(ext, n);
-    Ok([timestamp, entropy, balances, payment]
+    let poe = Poe::on_initialize(ext, n)?;
+    Ok([timestamp, entropy, balances, payment, poe]
         .into_iter()
         .fold(system, Weight::saturating_add))
 }
@@ -81,6 +84,7 @@ fn all_pallets_on_finalize(ext: &mut dyn Externalities, n: BlockNumber) {
     Entropy::on_finalize(ext, n);
     Balances::on_finalize(ext, n);
     TransactionPayment::on_finalize(ext, n);
+    Poe::on_finalize(ext, n);
 }
 
 /// Applies one extrinsic. `Err` means it cannot be included (and changed

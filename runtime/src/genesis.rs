@@ -4,7 +4,8 @@
 //!
 //! The sections are `system`, `balances`, `entropy` (the consensus
 //! parameters, the default bond and optional per-validator bonds and
-//! declarations) and `session` (`keys`: `[stash, stash, {"babe": <sr25519
+//! declarations), `poe` (the proof-of-execution ledger's `params`) and
+//! `session` (`keys`: `[stash, stash, {"babe": <sr25519
 //! SS58>, "grandpa": <ed25519 SS58>}]` per validator, the shape zombienet's
 //! genesis editing writes; `aura` is read as the VRF key when there is no
 //! `babe`). The presets:
@@ -64,6 +65,9 @@ pub struct RuntimeGenesisConfig {
     /// The validators and their session keys.
     #[serde(default)]
     pub session: pallet_entropy::SessionConfig,
+    /// Poe: the proof-of-execution ledger's parameters.
+    #[serde(default)]
+    pub poe: pallet_poe::GenesisConfig,
 }
 
 /// The preset for single-node development chains.
@@ -206,6 +210,10 @@ pub fn build(
     config
         .entropy
         .build::<Runtime>(&config.session, ext)
+        .map_err(|e| RuntimeError::Genesis(e.to_string()))?;
+    config
+        .poe
+        .build(ext)
         .map_err(|e| RuntimeError::Genesis(e.to_string()))?;
     pallet_transaction_payment::NextFeeMultiplier::put(ext, &FixedU128::one());
     Ok(())

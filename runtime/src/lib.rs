@@ -14,8 +14,12 @@
 //! | 2 | Entropy |
 //! | 4 | Balances |
 //! | 5 | TransactionPayment |
+//! | 6 | Poe |
 //!
-//! Index 3 is kept for a finality pallet. Entropy holds the validators,
+//! Index 3 is kept for a finality pallet. Poe is the proof-of-execution
+//! ledger; when a disputed job must be re-executed, its block hook calls
+//! the node's job engine, which the node lends to every runtime call
+//! ([`api::Extensions::jobs`]). Entropy holds the validators,
 //! their bonds, keys and weights, and the epochs: it reads each block's
 //! slot and claim from the `entr` pre-runtime digest (`PreDigest`), which
 //! block import has verified (VRF proof, threshold or secondary
@@ -78,6 +82,9 @@ pub enum RuntimeCall {
     /// Balances' calls.
     #[codec(index = 4)]
     Balances(pallet_balances::Call),
+    /// Poe's calls.
+    #[codec(index = 6)]
+    Poe(pallet_poe::Call),
 }
 
 /// Every event of every pallet; the variant index is the pallet index.
@@ -95,6 +102,9 @@ pub enum RuntimeEvent {
     /// TransactionPayment's events.
     #[codec(index = 5)]
     TransactionPayment(pallet_transaction_payment::Event),
+    /// Poe's events.
+    #[codec(index = 6)]
+    Poe(pallet_poe::Event),
 }
 
 /// The runtime: every pallet's `Config` is implemented for it.
@@ -116,6 +126,8 @@ pub type Entropy = pallet_entropy::Pallet<Runtime>;
 pub type Balances = pallet_balances::Pallet<Runtime>;
 /// TransactionPayment of this runtime.
 pub type TransactionPayment = pallet_transaction_payment::Pallet<Runtime>;
+/// Poe of this runtime.
+pub type Poe = pallet_poe::Pallet<Runtime>;
 
 /// Runs every pallet's off-chain worker for the block `header` (already imported).
 pub fn offchain_worker(
@@ -129,4 +141,5 @@ pub fn offchain_worker(
     Entropy::offchain_worker(ext, header.number, ctx);
     Balances::offchain_worker(ext, header.number, ctx);
     TransactionPayment::offchain_worker(ext, header.number, ctx);
+    Poe::offchain_worker(ext, header.number, ctx);
 }

@@ -16,8 +16,8 @@ mod apis;
 
 use crate::constants::pallet_index;
 use crate::{
-    Balances, Entropy, Runtime, RuntimeCall, RuntimeEvent, System, Timestamp, TransactionPayment,
-    UncheckedExtrinsic,
+    Balances, Entropy, Poe, Runtime, RuntimeCall, RuntimeEvent, System, Timestamp,
+    TransactionPayment, UncheckedExtrinsic,
 };
 use codec::Encode;
 use entroos_primitives::generic::extensions::{self, ExtraTypes};
@@ -80,6 +80,7 @@ fn pallets() -> Vec<Pallet> {
         Pallet::of::<Entropy>(pallet_index::ENTROPY),
         Pallet::of::<Balances>(pallet_index::BALANCES),
         Pallet::of::<TransactionPayment>(pallet_index::TRANSACTION_PAYMENT),
+        Pallet::of::<Poe>(pallet_index::POE),
     ]
 }
 

@@ -1,6 +1,6 @@
 //! Dispatch and conversions of the outer call and event enums.
 
-use crate::{Balances, Entropy, Runtime, RuntimeCall, RuntimeEvent, System, Timestamp};
+use crate::{Balances, Entropy, Poe, Runtime, RuntimeCall, RuntimeEvent, System, Timestamp};
 use entroos_primitives::dispatch::{DispatchInfo, DispatchResult};
 use entroos_support::dispatch::{GetDispatchInfo, RawOrigin};
 use entroos_support::state::Externalities;
@@ -13,6 +13,7 @@ impl RuntimeCall {
             RuntimeCall::Timestamp(call) => Timestamp::dispatch(ext, origin, call),
             RuntimeCall::Entropy(call) => Entropy::dispatch(ext, origin, call),
             RuntimeCall::Balances(call) => Balances::dispatch(ext, origin, call),
+            RuntimeCall::Poe(call) => Poe::dispatch(ext, origin, call),
         }
     }
 }
@@ -24,6 +25,7 @@ impl GetDispatchInfo for RuntimeCall {
             RuntimeCall::Timestamp(call) => call.get_dispatch_info(),
             RuntimeCall::Entropy(call) => call.get_dispatch_info(),
             RuntimeCall::Balances(call) => call.get_dispatch_info(),
+            RuntimeCall::Poe(call) => call.get_dispatch_info(),
         }
     }
 }
@@ -49,6 +51,12 @@ impl From<pallet_balances::Event> for RuntimeEvent {
 impl From<pallet_transaction_payment::Event> for RuntimeEvent {
     fn from(e: pallet_transaction_payment::Event) -> Self {
         RuntimeEvent::TransactionPayment(e)
+    }
+}
+
+impl From<pallet_poe::Event> for RuntimeEvent {
+    fn from(e: pallet_poe::Event) -> Self {
+        RuntimeEvent::Poe(e)
     }
 }
 

@@ -19,6 +19,7 @@ use entroos_primitives::{
     AccountId32, Block, BlockNumber, Digest, Era, Header, MultiAddress, MultiSignature,
     OpaqueExtrinsic, H256,
 };
+use entroos_support::jobs::{JobExecutor, WithJobExecutor};
 use entroos_support::state::{Externalities, InMemoryBackend, Overlay};
 use std::collections::BTreeMap;
 
@@ -35,6 +36,8 @@ pub struct TestChain {
     pub hashes: BTreeMap<BlockNumber, H256>,
     /// The head's time.
     pub now: u64,
+    /// The job engine lent to block building (disputed jobs need one).
+    pub job_executor: Option<Box<dyn JobExecutor>>,
 }
 
 impl TestChain {
@@ -59,6 +62,7 @@ impl TestChain {
             head,
             hashes,
             now: 1_700_000_000_000,
+            job_executor: None,
         })
     }
 
@@ -129,31 +133,13 @@ impl TestChain {
             digest: digest_of(claim),
             ..Default::default()
         };
-        executive::initialize_block(&mut overlay, &pending)?;
-        let inherent =
-            UncheckedExtrinsic::new_unsigned(RuntimeCall::Timestamp(pallet_timestamp::Call::set {
-                now,
-            }));
-        // A failing mandatory call is reported as the outer `BadMandatory` error.
-        let _dispatched = executive::apply_extrinsic(&mut overlay, inherent.clone())
-            .map_err(|error| BlockError::InvalidExtrinsic { index: 0, error })?;
-        let mut included = vec![inherent.encode()];
-        let mut results = Vec::new();
-        for encoded in extrinsics.iter().cloned() {
-            let result = api::call(&mut overlay, "BlockBuilder_apply_extrinsic", &encoded, None)?;
-            let result: ApplyExtrinsicResult =
-                codec::Decode::decode(&mut &result[..]).map_err(|e| {
-                    RuntimeError::BadArguments {
-                        method: "apply result".into(),
-                        reason: e.to_string(),
-                    }
-                })?;
-            if result.is_ok() {
-                included.push(encoded);
+        let (header, included, results) = match self.job_executor.as_deref() {
+            Some(jobs) => {
+                let mut hosted = WithJobExecutor::new(&mut overlay, jobs);
+                build_body(&mut hosted, &pending, now, extrinsics)?
             }
-            results.push(result);
-        }
-        let header = executive::finalize_block(&mut overlay)?;
+            None => build_body(&mut overlay, &pending, now, extrinsics)?,
+        };
         let changes = overlay.try_into_changes()?;
         self.state.apply(changes);
         self.now = now;
@@ -165,6 +151,43 @@ impl TestChain {
             .collect::<Vec<OpaqueExtrinsic>>();
         Ok((Block { header, extrinsics }, results))
     }
+}
+
+/// A block's header, included extrinsics and apply results, built on `ext`.
+type BuiltBody = (Header, Vec<Vec<u8>>, Vec<ApplyExtrinsicResult>);
+
+/// Initializes `pending` at time `now`, applies the timestamp and
+/// `extrinsics`, and finalizes.
+fn build_body(
+    ext: &mut dyn Externalities,
+    pending: &Header,
+    now: u64,
+    extrinsics: &[Vec<u8>],
+) -> Result<BuiltBody, RuntimeError> {
+    executive::initialize_block(ext, pending)?;
+    let inherent =
+        UncheckedExtrinsic::new_unsigned(RuntimeCall::Timestamp(pallet_timestamp::Call::set {
+            now,
+        }));
+    // A failing mandatory call is reported as the outer `BadMandatory` error.
+    let _dispatched = executive::apply_extrinsic(ext, inherent.clone())
+        .map_err(|error| BlockError::InvalidExtrinsic { index: 0, error })?;
+    let mut included = vec![inherent.encode()];
+    let mut results = Vec::new();
+    for encoded in extrinsics.iter().cloned() {
+        let result = api::call(ext, "BlockBuilder_apply_extrinsic", &encoded, None)?;
+        let result: ApplyExtrinsicResult =
+            codec::Decode::decode(&mut &result[..]).map_err(|e| RuntimeError::BadArguments {
+                method: "apply result".into(),
+                reason: e.to_string(),
+            })?;
+        if result.is_ok() {
+            included.push(encoded);
+        }
+        results.push(result);
+    }
+    let header = executive::finalize_block(ext)?;
+    Ok((header, included, results))
 }
 
 /// The digest carrying `claim` (empty for none), as the node's author

@@ -30,7 +30,7 @@ fn paths(types: &PortableRegistry) -> BTreeSet<String> {
 /// deliberate change of a pallet's calls, storage, events, errors or
 /// constants (`System.Version` lists the runtime APIs), or of the extrinsic
 /// format.
-const V14_BLAKE2_256: &str = "8e11653a8a143c613ab8f867e8691171e7bf68fffc5976a6582c1b6e526377bf";
+const V14_BLAKE2_256: &str = "8da1e06315c7b648044fb5a9937300fc6c727afde8291c0b4ace5d533e8e1711";
 
 #[test]
 fn v14_bytes_are_unchanged() {
@@ -111,7 +111,8 @@ fn every_pallet_is_described_at_its_index() {
             ("Timestamp", 1),
             ("Entropy", 2),
             ("Balances", 4),
-            ("TransactionPayment", 5)
+            ("TransactionPayment", 5),
+            ("Poe", 6)
         ]
     );
     let balances = md.pallets.iter().find(|p| p.name == "Balances").unwrap();
@@ -215,6 +216,80 @@ fn entropy_storage_calls_events_and_constants_are_described() {
         entroos_runtime::constants::DEV_SLOT_DURATION,
         "without Aura or BABE, polkadot.js takes twice this as the block time"
     );
+}
+
+#[test]
+fn poe_storage_calls_events_errors_and_constants_are_described() {
+    let md = decoded();
+    let poe = md.pallets.iter().find(|p| p.name == "Poe").unwrap();
+    assert_eq!(poe.index, 6);
+    let storage = poe.storage.as_ref().unwrap();
+    assert_eq!(storage.prefix, "Poe");
+    let names: Vec<_> = storage.entries.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Parameters",
+            "Modules",
+            "ModuleCode",
+            "Providers",
+            "ProviderCount",
+            "NextJobId",
+            "Jobs",
+            "JobInputs",
+            "Commitments",
+            "Receipts",
+            "ProofRecords",
+            "DueJobs"
+        ]
+    );
+    let variants = |id: u32| -> Vec<(String, u8)> {
+        let TypeDef::Variant(v) = &md.types.resolve(id).unwrap().type_def else {
+            panic!("{id} is not an enum")
+        };
+        v.variants
+            .iter()
+            .map(|v| (v.name.clone(), v.index))
+            .collect()
+    };
+    let calls = variants(poe.calls.as_ref().unwrap().ty.id);
+    let expected_calls = [
+        "upload_module",
+        "remove_module",
+        "register_provider",
+        "unregister_provider",
+        "withdraw_bond",
+        "submit_job",
+        "commit_receipt",
+        "reveal_receipt",
+    ];
+    for (i, name) in expected_calls.iter().enumerate() {
+        assert_eq!(calls[i], (name.to_string(), i as u8));
+    }
+    let events = variants(poe.event.as_ref().unwrap().ty.id);
+    assert_eq!(events.len(), 17);
+    for event in [
+        "JobAssigned",
+        "JobDisputed",
+        "JobReExecuted",
+        "JobVerified",
+        "JobFailed",
+        "ExecutorSlashed",
+    ] {
+        assert!(events.iter().any(|(e, _)| e == event), "Poe.{event}");
+    }
+    let errors = variants(poe.error.as_ref().unwrap().ty.id);
+    assert_eq!(errors[2], ("ForbiddenImport".to_string(), 2));
+    assert_eq!(
+        entroos_runtime::metadata::error_name(6, 2).as_deref(),
+        Some("ForbiddenImport")
+    );
+    let constant = |name: &str| {
+        let c = poe.constants.iter().find(|c| c.name == name).unwrap();
+        u32::decode(&mut &c.value[..]).unwrap()
+    };
+    assert_eq!(constant("MaxReplicas"), pallet_poe::MAX_REPLICAS);
+    assert_eq!(constant("MaxModuleBytes"), pallet_poe::MAX_MODULE_BYTES);
 }
 
 #[test]

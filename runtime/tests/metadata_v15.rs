@@ -325,6 +325,7 @@ fn every_method_takes_and_answers_what_the_metadata_describes() {
                 let extensions = api::Extensions {
                     offchain: Some(&mut NoOffchainEffects),
                     keystore: Some(&mut DerivedKeys),
+                    jobs: None,
                 };
                 api::call_with(ext, &name, &input, extensions)
             });

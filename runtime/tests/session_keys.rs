@@ -39,8 +39,8 @@ fn generate(seed: Option<&str>, keys: &mut SeededKeys) -> Result<Vec<u8>, Runtim
     let input = seed.map(|s| s.as_bytes().to_vec()).encode();
     chain.read(|ext| {
         let extensions = api::Extensions {
-            offchain: None,
             keystore: Some(keys),
+            ..api::Extensions::default()
         };
         api::call_with(ext, "SessionKeys_generate_session_keys", &input, extensions)
     })

@@ -15,7 +15,7 @@ test('metadata is V14 and every pallet lists its items', () => {
   assert.equal(metadata.version, 14);
   const pallets = metadata.asLatest.pallets;
   const names = pallets.map((p) => p.name.toString());
-  assert.deepEqual(names, ['System', 'Timestamp', 'Entropy', 'Balances', 'TransactionPayment']);
+  assert.deepEqual(names, ['System', 'Timestamp', 'Entropy', 'Balances', 'TransactionPayment', 'Poe']);
   for (const pallet of pallets) {
     const section = pallet.name.toString().replace(/^./, (c) => c.toLowerCase());
     const listing = {
@@ -72,6 +72,51 @@ test('the entropy pallet: calls, storage, events, errors and constants', () => {
   assert.equal(again.section, 'entropy');
   assert.equal(again.method, 'reportBlockEquivocation');
   assert.equal(again.args[0].slot.toNumber(), 7);
+});
+
+test('the poe pallet: every call, storage item, event, error and constant', () => {
+  const calls = ['uploadModule', 'removeModule', 'registerProvider', 'unregisterProvider', 'withdrawBond',
+    'submitJob', 'commitReceipt', 'revealReceipt'];
+  assert.deepEqual(Object.keys(decorated.tx.poe), calls);
+  calls.forEach((call, index) => {
+    assert.equal(decorated.tx.poe[call].callIndex[0], 6);
+    assert.equal(decorated.tx.poe[call].callIndex[1], index);
+  });
+  // polkadot.js adds `palletVersion` to every pallet's storage.
+  const storage = Object.keys(decorated.query.poe).filter((item) => item !== 'palletVersion');
+  assert.deepEqual(storage, ['parameters', 'modules', 'moduleCode', 'providers',
+    'providerCount', 'nextJobId', 'jobs', 'jobInputs', 'commitments', 'receipts', 'proofRecords', 'dueJobs']);
+  assert.deepEqual(Object.keys(decorated.events.poe), ['ModuleStored', 'ModuleRemoved', 'ProviderRegistered',
+    'ProviderUnregistered', 'ProviderBondReleased', 'JobSubmitted', 'JobAssigned', 'ReceiptCommitted',
+    'RevealStarted', 'ReceiptRevealed', 'JobDisputed', 'JobReExecuted', 'JobVerified', 'JobReassigned',
+    'JobFailed', 'ExecutorRewarded', 'ExecutorSlashed']);
+  for (const error of ['ModuleTooLarge', 'MalformedModule', 'ForbiddenImport', 'BadImportSignature', 'FloatType',
+    'MissingStart', 'StartSection', 'CommitmentMismatch', 'InvalidProof', 'NoJobExecutor', 'JobExecutorFailed']) {
+    assert.ok(decorated.errors.poe[error], `poe.${error}`);
+  }
+  assert.equal(decorated.errors.poe.ForbiddenImport.meta.index.toNumber(), 2);
+  assert.equal(decorated.consts.poe.maxReplicas.toNumber(), 16);
+  assert.equal(decorated.consts.poe.maxModuleBytes.toNumber(), 1 << 20);
+  assert.ok(decorated.events.balances.ReserveRepatriated);
+
+  // Calls with nested types round-trip through the metadata's types.
+  const info = { operator: 'op-a', zone: 'eu-1', capacity: { cpuMillis: 2000, memoryMib: 512 }, labels: ['gpu'] };
+  const register = decorated.tx.poe.registerProvider(1_000_000_000_000n, info);
+  const decoded = registry.createType('Call', register.toU8a());
+  assert.equal(decoded.method, 'registerProvider');
+  assert.equal(decoded.args[1].zone.toUtf8(), 'eu-1');
+  assert.equal(decoded.args[1].labels[0].toUtf8(), 'gpu');
+  const receipt = {
+    jobId: 7, outputHash: `0x${'11'.repeat(32)}`, logHash: `0x${'22'.repeat(32)}`,
+    exit: { Trapped: 'Unreachable' }, fuelUsed: 1234, proof: `0x${'33'.repeat(32)}`,
+  };
+  const reveal = decorated.tx.poe.revealReceipt(7, receipt, `0x${'44'.repeat(32)}`);
+  const again = registry.createType('Call', reveal.toU8a());
+  assert.equal(again.method, 'revealReceipt');
+  assert.equal(again.args[1].exit.asTrapped.toString(), 'Unreachable');
+  assert.equal(again.args[1].fuelUsed.toNumber(), 1234);
+  const submit = decorated.tx.poe.submitJob(`0x${'55'.repeat(32)}`, '0x0102', 1000, 16, 3, 900, 50);
+  assert.equal(registry.createType('Call', submit.toU8a()).args[3].toNumber(), 16);
 });
 
 // A decorated storage entry returns its key with a compact length prefix.

@@ -1,13 +1,15 @@
 // polkadot.js (@polkadot/api 16.5.6) against a real `entroos-node --dev`:
 // accounts, a watched transfer to finality, fees, a burst of 50 transfers,
-// storage iteration, historic state, session keys, and the entropy pallet's
-// storage and runtime API decoded from the metadata.
+// storage iteration, historic state, session keys, the entropy pallet's
+// storage and runtime API decoded from the metadata, and a proof-of-execution
+// job whose dispute the node settles by re-executing the real workload.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
-import { cryptoWaitReady } from '@polkadot/util-crypto';
+import { blake2AsU8a, cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
 import { stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
+import { readFileSync } from 'node:fs';
 import { startNode, waitFor } from './node-process.mjs';
 
 let node;
@@ -200,4 +202,115 @@ test('Bob bonds, sets session keys and validates: polkadot.js encodes the calls 
     const decoded = query.meta.type.isMap ? await query.entries() : await query();
     assert.ok(decoded !== undefined, name);
   }
+});
+
+const workload = (name) => readFileSync(new URL(`../../workloads/wasm/${name}.wasm`, import.meta.url));
+// polkadot.js reads a Uint8Array given for `Vec<u8>` as already length-prefixed: raw bytes go as hex.
+const hexBytes = (u8a) => u8aToHex(u8a);
+
+const u64le = (n) => {
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setBigUint64(0, BigInt(n), true);
+  return bytes;
+};
+
+// FNV-1a 64 over `data`, `rounds` times: what the hash kernel computes.
+function fnv1a64(data, rounds) {
+  let h = 0xcbf29ce484222325n;
+  for (let r = 0; r < rounds; r++) {
+    for (const byte of data) h = ((h ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h.toString(16).padStart(16, '0');
+}
+
+// Sends `tx`; resolves with the name of the module error it fails with.
+function dispatchErrorOf(tx, pair) {
+  return new Promise((resolve, reject) => {
+    tx.signAndSend(pair, (result) => {
+      if (result.dispatchError?.isModule) {
+        const { section, name } = api.registry.findMetaError(result.dispatchError.asModule);
+        resolve(`${section}.${name}`);
+      } else if (result.status.isFinalized) {
+        reject(new Error('the call succeeded'));
+      }
+    }).catch(reject);
+  });
+}
+
+const poeEvent = (events, method) => events.find(({ event }) => event.section === 'poe' && event.method === method)?.event;
+
+test('the poe pallet: polkadot.js drives a job whose dispute the node settles by re-execution', async () => {
+  const [alice, bob, charlie, dave, eve] = ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve'].map((n) => keyring.addFromUri(`//${n}`));
+  assert.equal(await dispatchErrorOf(api.tx.poe.uploadModule(hexBytes(workload('clock_importer'))), alice), 'poe.ForbiddenImport');
+
+  const code = workload('hash_kernel');
+  const stored = await sendAndFinalize(api.tx.poe.uploadModule(hexBytes(code)), alice);
+  const moduleHash = poeEvent(stored.events, 'ModuleStored').data.module.toHex();
+  assert.equal(moduleHash, u8aToHex(blake2AsU8a(code)));
+  assert.equal((await api.query.poe.modules(moduleHash)).unwrap().codeBytes.toNumber(), code.length);
+
+  const providers = [bob, charlie, dave, eve];
+  const bond = 1_000_000_000_000n;
+  await Promise.all(providers.map((p, i) => sendAndFinalize(api.tx.poe.registerProvider(bond, {
+    operator: `op-${i}`, zone: `zone-${i}`, capacity: { cpuMillis: 1000, memoryMib: 64 }, labels: ['wasm'],
+  }), p)));
+  assert.equal((await api.query.poe.providerCount()).toNumber(), 4);
+
+  const data = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7) % 251);
+  const input = u8aConcat(new Uint8Array([3, 0, 0, 0]), data);
+  const now = (await api.rpc.chain.getHeader()).number.toNumber();
+  const submit = api.tx.poe.submitJob(moduleHash, hexBytes(input), 20_000_000, 64, 3, 3_000_000_000n, now + 200);
+  const submitted = await sendAndFinalize(submit, alice);
+  const jobId = poeEvent(submitted.events, 'JobSubmitted').data.jobId.toNumber();
+  const job = await waitFor('the job to be assigned', async () => {
+    const found = (await api.query.poe.jobs(jobId)).unwrap();
+    return found.status.isCommitting ? found : null;
+  });
+  const executors = job.executors.map((e) => e.toString());
+  assert.equal(executors.length, 3);
+  assert.ok(!executors.includes(alice.address), 'never the owner');
+
+  // Every executor reports a different, made-up output: no quorum.
+  const receiptType = api.tx.poe.revealReceipt.meta.args[1].type.toString();
+  const seed = job.entropySeed.toU8a();
+  const signer = new Map(providers.map((p) => [p.address, p]));
+  const answers = executors.map((address, i) => {
+    const outputHash = blake2AsU8a(stringToU8a(`made up ${i}`));
+    const fuelUsed = 1000 + i;
+    const proof = blake2AsU8a(u8aConcat(u64le(jobId), seed, u64le(fuelUsed), outputHash));
+    const receipt = api.createType(receiptType, {
+      jobId, outputHash, logHash: blake2AsU8a(new Uint8Array()), exit: { Exited: 0 }, fuelUsed, proof,
+    });
+    const salt = blake2AsU8a(stringToU8a(`salt ${address}`));
+    const commitment = blake2AsU8a(u8aConcat(receipt.toU8a(), decodeAddress(address), salt));
+    return { address, receipt, salt, commitment };
+  });
+  await Promise.all(answers.map((a) => sendAndFinalize(api.tx.poe.commitReceipt(jobId, a.commitment), signer.get(a.address))));
+  await Promise.all(answers.map((a) => sendAndFinalize(api.tx.poe.revealReceipt(jobId, a.receipt, a.salt), signer.get(a.address))));
+
+  const record = await waitFor('the proof record', async () => {
+    const found = await api.query.poe.proofRecords(jobId);
+    return found.isSome ? found.unwrap() : null;
+  });
+  const expected = `fnv1a64 rounds=3 bytes=4096 hash=${fnv1a64(data, 3)}\n`;
+  assert.ok(record.settlement.isReExecution);
+  assert.equal(record.verdict.outputHash.toHex(), u8aToHex(blake2AsU8a(stringToU8a(expected))), 'the node ran the real workload');
+  assert.ok(record.verdict.exit.isExited);
+  assert.equal(record.agreeing.length, 0);
+  for (const address of executors) {
+    assert.equal((await api.query.poe.providers(address)).unwrap().bond.toBigInt(), bond - bond / 10n);
+  }
+  const settledAt = await api.rpc.chain.getBlockHash(record.settledAt);
+  const events = (await api.query.system.events.at(settledAt)).map((r) => r);
+  assert.ok(poeEvent(events, 'JobDisputed'));
+  assert.equal(poeEvent(events, 'JobReExecuted').data.outputHash.toHex(), record.verdict.outputHash.toHex());
+  assert.ok(poeEvent(events, 'JobVerified').data.settlement.isReExecution);
+  assert.equal(events.filter(({ event }) => event.section === 'poe' && event.method === 'ExecutorSlashed').length, 3);
+  assert.equal((await api.query.poe.jobs(jobId)).unwrap().status.type, 'Verified');
+  // Every storage item of the pallet decodes from the live state.
+  for (const [name, query] of Object.entries(api.query.poe)) {
+    const decoded = query.meta.type.isMap ? await query.entries() : await query();
+    assert.ok(decoded !== undefined, name);
+  }
+  assert.equal((await api.query.poe.receipts.entries(jobId)).length, 3);
 });

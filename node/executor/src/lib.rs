@@ -10,6 +10,11 @@
 //! keystore; [`block_equivocation_report`] encodes the unsigned extrinsic
 //! that reports two blocks sealed by one author for one slot.
 //!
+//! Every runtime call made here lends the runtime the node's job engine
+//! ([`jobs::job_executor`], `entroos-executor-wasm`), through which block
+//! execution re-executes disputed proof-of-execution jobs: wherever the
+//! node builds, imports or queries blocks, the real engine is there.
+//!
 //! The runtime is native Rust, so an executor call is a function call on an
 //! [`Overlay`] over a read-only state [`Backend`]; the overlay's changes are
 //! what the caller commits (or drops).
@@ -23,6 +28,8 @@ use entroos_support::hooks::KeyGenerator;
 use entroos_support::state::{Backend, Changes, Externalities, Overlay};
 
 pub use entroos_runtime::inherents::InherentData;
+
+pub mod jobs;
 
 /// Genesis building, presets and the chain identity the chain spec needs.
 pub mod genesis {
@@ -65,6 +72,7 @@ pub fn call_with_keystore(
     let extensions = entroos_runtime::api::Extensions {
         offchain: None,
         keystore: Some(keystore),
+        jobs: Some(jobs::job_executor()),
     };
     entroos_runtime::api::call_with(ext, method, input, extensions)
         .map_err(|e| call_error(method, e))
@@ -76,7 +84,16 @@ pub fn call(
     method: &str,
     input: &[u8],
 ) -> Result<Vec<u8>, ClientError> {
-    entroos_runtime::api::call(ext, method, input, None).map_err(|e| call_error(method, e))
+    entroos_runtime::api::call_with(ext, method, input, with_jobs())
+        .map_err(|e| call_error(method, e))
+}
+
+/// The extensions of every call: the node's job engine.
+fn with_jobs() -> entroos_runtime::api::Extensions<'static> {
+    entroos_runtime::api::Extensions {
+        jobs: Some(jobs::job_executor()),
+        ..Default::default()
+    }
 }
 
 fn call_error(method: &str, error: RuntimeError) -> ClientError {
@@ -119,7 +136,12 @@ pub fn execute_block(
 ) -> Result<Changes, ImportError> {
     let mut overlay = Overlay::new(state);
     let (executed, signatures) = deferral::deferring(|| {
-        entroos_runtime::api::call(&mut overlay, "Core_execute_block", &block.encode(), None)
+        entroos_runtime::api::call_with(
+            &mut overlay,
+            "Core_execute_block",
+            &block.encode(),
+            with_jobs(),
+        )
     });
     match executed {
         Ok(_) if verify_signatures(&signatures) => Ok(overlay.into_changes()),

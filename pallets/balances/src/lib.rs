@@ -124,6 +124,18 @@ pub mod pallet {
             /// Amount.
             amount: Balance,
         },
+        /// Reserved balance moved from one account to another.
+        #[codec(index = 6)]
+        ReserveRepatriated {
+            /// The account it was reserved in.
+            from: AccountId32,
+            /// The account that received it.
+            to: AccountId32,
+            /// Amount.
+            amount: Balance,
+            /// Where it landed in `to`.
+            destination_status: BalanceStatus,
+        },
         /// Some amount was deposited (e.g. a reward).
         #[codec(index = 7)]
         Deposit {

@@ -119,6 +119,43 @@ fn reserve_withdraw_deposit_and_force() {
 }
 
 #[test]
+fn repatriating_moves_reserved_into_the_receivers_free_balance() {
+    let mut t = new_test_ext(&[(1, 100), (2, 50)]);
+    t.execute_with(|ext| {
+        Balances::reserve(ext, &account(1), 40).unwrap();
+        assert_eq!(
+            Balances::repatriate_reserved(ext, &account(1), &account(2), 25),
+            Ok(25)
+        );
+        assert_eq!(Balances::account(ext, &account(1)).reserved, 15);
+        assert_eq!(Balances::free_balance(ext, &account(2)), 75);
+        assert_eq!(
+            Balances::repatriate_reserved(ext, &account(1), &account(2), 99),
+            Ok(15),
+            "capped at what is reserved"
+        );
+        assert_eq!(
+            Balances::repatriate_reserved(ext, &account(1), &account(2), 5),
+            Ok(0)
+        );
+        Balances::reserve(ext, &account(2), 5).unwrap();
+        assert_eq!(
+            Balances::repatriate_reserved(ext, &account(2), &account(9), 5),
+            Err(module_error(Error::ExistentialDeposit)),
+            "too little to create the receiver"
+        );
+        assert!(balances_events(ext).contains(&Event::ReserveRepatriated {
+            from: account(1),
+            to: account(2),
+            amount: 25,
+            destination_status: crate::BalanceStatus::Free,
+        }));
+        assert_eq!(TotalIssuance::get(ext), 150);
+        assert_eq!(sum_of_balances(ext), 150);
+    });
+}
+
+#[test]
 fn force_set_balance_below_the_deposit_burns_the_dust_from_issuance() {
     let mut t = new_test_ext(&[(1, 100), (2, 100)]);
     t.execute_with(|ext| {

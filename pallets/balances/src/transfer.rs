@@ -1,6 +1,9 @@
 //! Moving, minting, burning and reserving balance.
 
-use crate::{AccountData, Config, Error, Event, Existence, Pallet, TotalIssuance, NEW_LOGIC_FLAG};
+use crate::{
+    AccountData, BalanceStatus, Config, Error, Event, Existence, Pallet, TotalIssuance,
+    NEW_LOGIC_FLAG,
+};
 use entroos_primitives::dispatch::{ArithmeticError, DispatchError};
 use entroos_primitives::{AccountId32, Balance};
 use entroos_support::dispatch::PalletError;
@@ -235,6 +238,45 @@ impl<T: Config> Pallet<T> {
             );
         }
         Ok(slashed)
+    }
+
+    /// Moves up to `amount` of `from`'s reserved balance into `to`'s free
+    /// balance; returns what moved. `to` must exist already unless what
+    /// moves reaches the existential deposit.
+    pub fn repatriate_reserved(
+        ext: &mut dyn Externalities,
+        from: &AccountId32,
+        to: &AccountId32,
+        amount: Balance,
+    ) -> Result<Balance, DispatchError> {
+        let moved = amount.min(Self::account(ext, from).reserved);
+        if moved == 0 {
+            return Ok(0);
+        }
+        if from == to {
+            return Self::unreserve(ext, from, moved);
+        }
+        Self::mutate_account(ext, to, |data, is_new| {
+            if is_new && moved < T::EXISTENTIAL_DEPOSIT {
+                return Err(Self::error(Error::ExistentialDeposit));
+            }
+            data.free = data
+                .free
+                .checked_add(moved)
+                .ok_or(ArithmeticError::Overflow)?;
+            Ok(())
+        })?;
+        Self::mutate_account(ext, from, |data, _| Ok(take_reserved(data, moved)))?;
+        pallet_system::Pallet::<T>::deposit_event(
+            ext,
+            Event::ReserveRepatriated {
+                from: *from,
+                to: *to,
+                amount: moved,
+                destination_status: BalanceStatus::Free,
+            },
+        );
+        Ok(moved)
     }
 
     /// Sets `who`'s free balance, minting or burning the difference (root).

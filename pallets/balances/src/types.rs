@@ -52,3 +52,29 @@ pub struct BalanceLock {
     /// What it restricts.
     pub reasons: Reasons,
 }
+
+/// Where repatriated reserved balance lands in the receiving account.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen)]
+pub enum BalanceStatus {
+    /// In its free balance.
+    Free,
+    /// In its reserved balance.
+    Reserved,
+}
+
+/// Described under FRAME's path, `frame_support::traits::tokens::misc`.
+impl TypeInfo for BalanceStatus {
+    type Identity = Self;
+    fn type_info() -> scale_info::Type {
+        scale_info::Type::builder()
+            .path(scale_info::Path::new(
+                "BalanceStatus",
+                "frame_support::traits::tokens::misc",
+            ))
+            .variant(
+                scale_info::build::Variants::new()
+                    .variant("Free", |v| v.index(0))
+                    .variant("Reserved", |v| v.index(1)),
+            )
+    }
+}

@@ -15,6 +15,8 @@
 //! - [`hooks`]: block hooks (`on_initialize` may refuse a block with a typed
 //!   error), genesis building, the off-chain worker's context.
 //! - [`metadata`]: how a pallet describes itself in the runtime metadata.
+//! - [`jobs`]: the one host service block execution may call, the node's
+//!   deterministic, metered job engine, lent through the externalities.
 //!
 //! Invariants: runtime code is deterministic — it receives state, time and
 //! randomness as inputs and never performs I/O; state changes inside a
@@ -35,6 +37,7 @@
 pub mod bounded;
 pub mod dispatch;
 pub mod hooks;
+pub mod jobs;
 pub mod metadata;
 pub mod state;
 pub mod storage;

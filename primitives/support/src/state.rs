@@ -107,6 +107,12 @@ pub trait Externalities {
         None
     }
 
+    /// The node's job engine, when the caller lent one for this call (see
+    /// [`crate::jobs`]); `None` by default.
+    fn job_executor(&self) -> Option<&dyn crate::jobs::JobExecutor> {
+        None
+    }
+
     /// Whether `key` has a value.
     fn exists(&self, key: &[u8]) -> bool {
         self.get(key).is_some()

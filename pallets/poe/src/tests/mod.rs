@@ -1,0 +1,10 @@
+//! The pallet's tests on the mock runtime.
+
+mod assignment;
+mod disputes;
+mod genesis;
+mod lifecycle;
+mod modules;
+mod providers;
+mod reveal;
+mod wasm;
