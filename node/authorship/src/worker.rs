@@ -100,6 +100,7 @@ impl SlotWorker {
             },
         )?;
         let (number, count) = (built.block.header.number, built.included.len());
+        let header = built.block.header.clone();
         let primary = claim.pre_digest.is_primary();
         let build = started.elapsed();
         self.stats.record(count, build, primary);
@@ -114,7 +115,9 @@ impl SlotWorker {
         }
         let imported = started.elapsed();
         self.pool.report_invalid(&built.invalid);
-        self.pool.on_block(number, hash, &built.included);
+        if self.client.heads().best.1 == hash {
+            self.pool.on_best(&header);
+        }
         self.pool.on_finalized(self.client.heads().finalized.0);
         log_authored(number, count, primary, build, imported, started);
         Ok(SlotOutcome::Authored {

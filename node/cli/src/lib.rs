@@ -32,6 +32,7 @@ pub mod key_commands;
 pub mod keys;
 pub mod metrics;
 pub mod network;
+pub mod pool_maintenance;
 pub mod rpc_bridge;
 pub mod service;
 pub mod session_keys;

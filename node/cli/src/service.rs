@@ -264,6 +264,7 @@ impl Service {
         )));
         let authors = prepare_keystore(&args, &spec, &client, &keystore)?;
         let tasks = TaskManager::new(tokio::runtime::Handle::current());
+        crate::pool_maintenance::start(client.clone(), pool.clone(), &tasks);
 
         let node_key = keys::node_key_hex(
             args.node_key.as_deref(),

@@ -456,6 +456,14 @@ impl Graph {
         pruned
     }
 
+    /// Tags no longer provided by the chain: the transactions that provided
+    /// them left the best chain with a reorganisation.
+    pub fn forget_chain_tags(&mut self, tags: &[Tag]) {
+        for tag in tags {
+            self.chain_tags.remove(tag);
+        }
+    }
+
     /// Records a successful revalidation at block `at`: the new `requires`
     /// replace the old ones (they only shrink as the chain advances), and a
     /// future transaction whose needs are now met becomes ready. Returns the

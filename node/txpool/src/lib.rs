@@ -6,10 +6,14 @@
 //! (`future`/`ready` → `inBlock` → `finalized`, or
 //! `usurped`/`dropped`/`invalid`).
 //!
-//! After each block, the included transactions leave (their tags count as
+//! The pool follows the best chain ([`TxPool::on_best`]): for each block the
+//! best chain gains, the included transactions leave (their tags count as
 //! provided by the chain), expired ones are dropped, and a bounded batch of
 //! the longest-unchecked ones is validated again against the new best state,
-//! so that revalidation costs at most a fixed share of every slot.
+//! so that revalidation costs at most a fixed share of every slot; the
+//! transactions of each block it loses to a reorganisation come back, checked
+//! again on the new best state, so that none is lost with an abandoned fork.
+//! Blocks imported off the best chain change nothing.
 //!
 //! ## Invariants
 //!
@@ -44,6 +48,7 @@
 pub mod bans;
 pub mod graph;
 pub mod ready;
+pub mod route;
 mod status;
 mod watchers;
 
@@ -58,7 +63,7 @@ use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::validity::{
     TransactionSource, TransactionValidity, TransactionValidityError,
 };
-use entroos_primitives::{MultiAddress, H256};
+use entroos_primitives::{Header, MultiAddress, H256};
 use graph::{Graph, Limits, Tx};
 use parking_lot::Mutex;
 use ready::ReadyListeners;
@@ -81,6 +86,8 @@ pub struct TxPool {
     bans: Mutex<BanList>,
     watchers: Arc<Mutex<Registry>>,
     ready_listeners: Mutex<ReadyListeners>,
+    /// The best block last followed by [`TxPool::on_best`].
+    followed: Mutex<Option<(u32, H256)>>,
 }
 
 /// The pool's counters, for metrics.
@@ -126,6 +133,7 @@ impl TxPool {
             bans: Mutex::new(BanList::new(MAX_BANNED, BAN_TIME)),
             watchers: Arc::default(),
             ready_listeners: Mutex::default(),
+            followed: Mutex::new(None),
         }
     }
 
@@ -349,8 +357,82 @@ impl TxPool {
         Ok(nonce)
     }
 
-    /// Reacts to a new best block: removes what it included, drops expired
-    /// transactions, revalidates a batch, and tells watchers.
+    /// Follows a new best block. Every block the best chain gained since
+    /// the last one followed goes through [`Self::on_block`], lowest first;
+    /// then the transactions of every block it lost come back to the pool,
+    /// validated on the new best state (those included again, and inherents,
+    /// are refused there and stay out). A header the pool already followed
+    /// past (an ancestor of the last one) changes nothing; a route that
+    /// cannot be walked (too long, or through discarded blocks) counts the
+    /// new block alone.
+    pub fn on_best(&self, best: &Header) {
+        let mut followed = self.followed.lock();
+        let route = match *followed {
+            Some(last) if last.1 == best.hash() => return,
+            Some(last) => route::route(&*self.client, last, best),
+            None => None,
+        };
+        let route = route.unwrap_or_else(|| route::Route {
+            retracted: Vec::new(),
+            enacted: vec![best.clone()],
+        });
+        if route.enacted.is_empty() {
+            return;
+        }
+        *followed = Some((best.number, best.hash()));
+        for header in &route.enacted {
+            let included = self.included_in(&header.hash());
+            self.on_block(header.number, header.hash(), &included);
+        }
+        for header in &route.retracted {
+            self.resubmit(&header.hash());
+        }
+    }
+
+    /// The hashes of the extrinsics of a stored block.
+    fn included_in(&self, block: &H256) -> Vec<H256> {
+        let body = self.client.body(block).ok().flatten().unwrap_or_default();
+        body.iter()
+            .map(|xt| H256(blake2_256(&xt.encode())))
+            .collect()
+    }
+
+    /// Puts the extrinsics of a block the best chain lost back in the pool;
+    /// what the new best state refuses stays out (and is not banned).
+    fn resubmit(&self, block: &H256) {
+        let body = self.client.body(block).ok().flatten().unwrap_or_default();
+        for xt in body {
+            let Ok((tx, at)) = self.check_retracted(xt.encode()) else {
+                continue;
+            };
+            self.graph.lock().forget_chain_tags(&tx.provides);
+            let _ = self.import(tx, at, |_, _| ());
+        }
+    }
+
+    /// [`Self::check`] for a retracted extrinsic: invalid ones are not
+    /// banned, since they may be valid again on another fork.
+    fn check_retracted(&self, xt: Vec<u8>) -> Result<(Tx, u32), PoolError> {
+        let hash = H256(blake2_256(&xt));
+        if self.graph.lock().contains(&hash) {
+            return Err(PoolError::AlreadyImported);
+        }
+        let (validity, number) = self.validate(&xt)?;
+        let valid = validity.map_err(|e| PoolError::Unknown(format!("{e:?}")))?;
+        let tx = Tx {
+            hash,
+            sender: sender_of(&xt),
+            data: Arc::new(xt),
+            priority: valid.priority,
+            requires: valid.requires,
+            provides: valid.provides,
+            valid_till: u64::from(number).saturating_add(valid.longevity),
+        };
+        Ok((tx, number))
+    }
+
+    /// Reacts to a block the best chain gained: removes what it included,
+    /// drops expired transactions, revalidates a batch, and tells watchers.
     pub fn on_block(&self, number: u32, block: H256, included: &[H256]) {
         {
             let mut graph = self.graph.lock();

@@ -375,3 +375,47 @@ fn ready_listeners_hear_each_transaction_as_it_becomes_ready() {
     ordered.sort();
     assert_eq!(unordered, ordered);
 }
+
+/// `body` as an extrinsic's wire bytes (length prefix, then the body).
+fn wire(body: &[u8]) -> Vec<u8> {
+    body.to_vec().encode()
+}
+
+#[test]
+fn the_pool_follows_the_best_chain_and_gets_back_what_an_abandoned_fork_carried() {
+    let (chain, pool) = pool();
+    let (a, b) = (wire(b"transfer a"), wire(b"transfer b"));
+    chain.set(&a, valid(1, &[], &[b"a"]));
+    chain.set(&b, valid(1, &[], &[b"b"]));
+    pool.submit(a.clone()).unwrap();
+    pool.submit(b.clone()).unwrap();
+    let genesis = chain.add_block(None, 0, &[]);
+    pool.on_best(&genesis);
+
+    let with_a = chain.add_block(Some(&genesis), 1, &[a.clone()]);
+    pool.on_best(&with_a);
+    assert_eq!(pool.pending(), vec![b.clone()], "#1 included a");
+
+    let with_b = chain.add_block(Some(&genesis), 2, &[b.clone()]);
+    let above = chain.add_block(Some(&with_b), 3, &[]);
+    pool.on_best(&above);
+    assert_eq!(
+        pool.pending(),
+        vec![a.clone()],
+        "the fork that included b wins: b leaves, a is back"
+    );
+
+    pool.on_best(&with_b);
+    assert_eq!(
+        pool.pending(),
+        vec![a.clone()],
+        "an ancestor of the block followed changes nothing"
+    );
+    let off_best = chain.add_block(Some(&genesis), 4, &[a.clone()]);
+    assert_eq!(off_best.number, 1);
+    assert_eq!(
+        pool.pending(),
+        vec![a],
+        "a block off the best chain changes nothing until it is best"
+    );
+}

@@ -250,7 +250,7 @@ impl Worker {
                 }
             }
             Err(e) => {
-                tracing::warn!(target: "finality", "set changes up to #{}: {e}", header.number)
+                tracing::debug!(target: "finality", "set changes up to #{} (a branch finality discarded?): {e}", header.number)
             }
         }
     }

@@ -9,15 +9,13 @@
 //! each block's verdict as soon as it is imported, so that the machine
 //! refills the queue while the rest of the batch runs. On a
 //! single-authority chain the imported best blocks are finalized once per
-//! batch (see [`crate::finality`]), and the pool learns of the
-//! transactions each block included. A justification that came with a
+//! batch (see [`crate::finality`]); the pool follows the best chain on its
+//! own (see [`crate::pool_maintenance`]). A justification that came with a
 //! block goes to the finality task once the block is in the chain.
 
 use crate::finality::{BatchFinality, FinalityLink, ToFinality};
-use codec::Encode;
 use entroos_client::Client;
 use entroos_client_api::{BlockImport, BlockOrigin, ImportOutcome};
-use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::{BlockNumber, H256};
 use entroos_sync::{ImportResult, IncomingBlock};
 use entroos_txpool::TxPool;
@@ -46,7 +44,7 @@ pub struct Verdict {
 pub struct Importer {
     /// The chain.
     pub client: Arc<Client>,
-    /// The pool, told of included and finalized transactions.
+    /// The pool, told of finalized transactions.
     pub pool: Arc<TxPool>,
     /// Where justifications that came with blocks go, once imported.
     pub finality: FinalityLink,
@@ -107,16 +105,10 @@ fn import_one(
     let (client, pool) = (&*importer.client, &*importer.pool);
     let block = incoming.block;
     let (hash, number) = (block.header.hash(), block.header.number);
-    let included: Vec<H256> = block
-        .extrinsics
-        .iter()
-        .map(|xt| H256(blake2_256(&xt.encode())))
-        .collect();
     let outcome = client.import_block(block, BlockOrigin::Network);
     let result = ImportResult::from_import(&outcome);
     match &outcome {
         Ok(ImportOutcome::Imported { best, .. }) => {
-            pool.on_block(number, hash, &included);
             if *best {
                 finalize(client, pool, finality, |f, c| f.note_best(c, number, hash));
             }

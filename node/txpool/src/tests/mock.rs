@@ -10,14 +10,35 @@ use std::sync::{Arc, Barrier};
 
 const VALIDATE: &str = "TaggedTransactionQueue_validate_transaction";
 
-/// The table of validities, keyed by the encoded extrinsic.
+/// The table of validities, keyed by the encoded extrinsic, and a tree of
+/// blocks with their bodies.
 #[derive(Default)]
 pub struct MockChain {
     validity: Mutex<HashMap<Vec<u8>, TransactionValidity>>,
     gate: Mutex<Option<Arc<Barrier>>>,
+    blocks: Mutex<HashMap<H256, (Header, Vec<OpaqueExtrinsic>)>>,
 }
 
 impl MockChain {
+    /// Adds a block on `parent` (none for the genesis) carrying `xts`
+    /// (wire bytes); `tag` tells siblings apart.
+    pub fn add_block(&self, parent: Option<&Header>, tag: u8, xts: &[Vec<u8>]) -> Header {
+        let header = Header {
+            parent_hash: parent.map(Header::hash).unwrap_or_default(),
+            number: parent.map_or(0, |p| p.number + 1),
+            extrinsics_root: H256([tag; 32]),
+            ..Header::default()
+        };
+        let body = xts
+            .iter()
+            .map(|xt| codec::Decode::decode(&mut &xt[..]).expect("wire bytes"))
+            .collect();
+        self.blocks
+            .lock()
+            .insert(header.hash(), (header.clone(), body));
+        header
+    }
+
     /// Sets what validating `xt` answers.
     pub fn set(&self, xt: &[u8], validity: TransactionValidity) {
         self.validity.lock().insert(xt.to_vec(), validity);
@@ -78,11 +99,11 @@ impl HeaderBackend for MockChain {
             pruned_below: 0,
         }
     }
-    fn header(&self, _: &H256) -> Result<Option<Header>, ClientError> {
-        Ok(None)
+    fn header(&self, hash: &H256) -> Result<Option<Header>, ClientError> {
+        Ok(self.blocks.lock().get(hash).map(|(h, _)| h.clone()))
     }
-    fn body(&self, _: &H256) -> Result<Option<Vec<OpaqueExtrinsic>>, ClientError> {
-        Ok(None)
+    fn body(&self, hash: &H256) -> Result<Option<Vec<OpaqueExtrinsic>>, ClientError> {
+        Ok(self.blocks.lock().get(hash).map(|(_, b)| b.clone()))
     }
     fn justification(&self, _: &H256) -> Result<Option<Vec<u8>>, ClientError> {
         Ok(None)
