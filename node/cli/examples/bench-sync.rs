@@ -31,7 +31,6 @@
 #[path = "common/mod.rs"]
 mod common;
 
-use codec::Decode;
 use common::{http, Error, NodeProcess, Options};
 use entroos_primitives::hashing::storage_prefix;
 use serde_json::{json, Value};
@@ -136,22 +135,7 @@ fn follow(rpc_port: u16, from: u32, accepted: usize) -> Result<Vec<Carried>, Err
 fn timestamp_at(rpc_port: u16, hash: &Value) -> Result<u64, Error> {
     let key = format!("0x{}", hex::encode(storage_prefix("Timestamp", "Now")));
     let value = http(rpc_port, "state_getStorage", json!([key, hash]))?;
-    decode_hex(&value)
-}
-
-fn decode_hex<T: Decode>(value: &Value) -> Result<T, Error> {
-    let text = value.as_str().ok_or("no value")?;
-    let bytes = hex::decode(text.trim_start_matches("0x"))?;
-    Ok(T::decode(&mut &bytes[..])?)
-}
-
-/// The chain's slot length in milliseconds, from the runtime.
-fn slot_millis(rpc_port: u16) -> Result<u64, Error> {
-    decode_hex(&http(
-        rpc_port,
-        "state_call",
-        json!(["EntropyApi_slot_duration", "0x"]),
-    )?)
+    common::decode_hex(&value)
 }
 
 /// Empty blocks authored before the transfers are sent.
@@ -253,10 +237,10 @@ impl Authored {
 }
 
 /// Phase 1: the authority fills blocks with the transfers, then stops.
-fn author(opts: &Options, authority: &NodeArgs, waves: &[Vec<String>]) -> Result<Authored, Error> {
+fn author(opts: &Options, authority: &NodeArgs, waves: &[common::Wave]) -> Result<Authored, Error> {
     let node = authority.start(&opts.node_bin)?;
     let cpu_before = node.cpu_seconds()?;
-    let slot = slot_millis(node.rpc_port)?;
+    let slot = common::slot_millis(node.rpc_port)?;
     // A few empty blocks first, so that the fresh node's timing below
     // starts once it is connected and importing, not at its start.
     wait_best(&node, LEAD_BLOCKS)?;
@@ -311,7 +295,7 @@ fn main() -> Result<(), Error> {
     let dir = tempfile::tempdir()?;
     let senders = common::senders(opts.accounts)?;
     let spec = dir.path().join("bench-spec.json");
-    let genesis = common::bench_spec(&senders, &spec)?;
+    let genesis = common::bench_spec("dev", &senders, &spec)?;
     let waves = common::signed_waves(&senders, opts.per_account, genesis);
 
     let mut authority = NodeArgs::new(&spec, dir.path().join("authority"))?;

@@ -1,18 +1,26 @@
 //! What the end-to-end benches share: a chain spec endowing the senders,
-//! pre-signed transfers submitted over WebSocket in waves, JSON-RPC over
-//! HTTP, and node processes killed when dropped.
+//! pre-signed transfers submitted over WebSocket in waves (each accepted
+//! transfer's hash and the moment its acknowledgement arrived recorded),
+//! JSON-RPC over HTTP, node processes killed when dropped, the four
+//! validators of the local chain as a network, and finality followed over
+//! a `chain_subscribeFinalizedHeads` subscription.
 #![allow(dead_code)]
 
+pub mod finality;
 #[path = "../../tests/support/http.rs"]
 pub mod http;
+pub mod local;
 #[path = "../../tests/support/ws.rs"]
 pub mod ws;
 
+use codec::Decode;
 use entroos_executor::testing::{sign, transfer_keep_alive, SigningContext};
 use entroos_node::chain_spec::ChainSpec;
 use entroos_primitives::crypto::sr25519;
+use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::{AccountId32, H256};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -32,13 +40,14 @@ pub fn senders(count: usize) -> Result<Vec<sr25519::Pair>, Error> {
         .collect()
 }
 
-/// Writes the dev chain spec with `senders` endowed as well to `path`;
-/// returns its genesis hash.
-pub fn bench_spec(senders: &[sr25519::Pair], path: &Path) -> Result<H256, Error> {
-    let mut spec: Value = serde_json::from_str(&ChainSpec::load("dev")?.to_json(false)?)?;
+/// Writes the built-in chain spec `base` (`dev`, `local`) with `senders`
+/// endowed as well to `path`; returns its genesis hash. Everything else
+/// (validators, slot duration) is `base`'s own.
+pub fn bench_spec(base: &str, senders: &[sr25519::Pair], path: &Path) -> Result<H256, Error> {
+    let mut spec: Value = serde_json::from_str(&ChainSpec::load(base)?.to_json(false)?)?;
     let balances = spec["genesis"]["runtimeGenesis"]["patch"]["balances"]["balances"]
         .as_array_mut()
-        .ok_or("dev spec has no balances")?;
+        .ok_or_else(|| format!("the {base} spec has no balances"))?;
     for pair in senders {
         balances.push(json!([AccountId32(pair.public()).to_string(), 1u64 << 50]));
     }
@@ -46,31 +55,45 @@ pub fn bench_spec(senders: &[sr25519::Pair], path: &Path) -> Result<H256, Error>
     Ok(ChainSpec::from_file(path)?.genesis_hash())
 }
 
+/// A transfer's hash: blake2_256 of its encoded extrinsic, as the pool
+/// and the blocks' bodies have it.
+pub type TxHash = [u8; 32];
+
+/// The transfers of one nonce: JSON-RPC batches of
+/// `author_submitExtrinsic` calls, and the hash of each sender's transfer
+/// (the call's `id` is the sender's index).
+pub struct Wave {
+    pub batches: Vec<String>,
+    pub hashes: Vec<TxHash>,
+}
+
 /// Pre-signed `author_submitExtrinsic` batches: one wave per nonce (so
 /// that no transfer reaches the pool before the one it depends on), each
 /// wave in batches of 500 senders, every sender paying the next one.
-pub fn signed_waves(
-    senders: &[sr25519::Pair],
-    per_account: u32,
-    genesis: H256,
-) -> Vec<Vec<String>> {
-    let mut waves = Vec::new();
-    for nonce in 0..per_account {
-        let mut batches = Vec::new();
-        for (chunk_index, chunk) in senders.chunks(500).enumerate() {
-            let mut batch = Vec::new();
-            for (id, from) in chunk.iter().enumerate() {
-                let index = chunk_index * 500 + id;
-                let to = AccountId32(senders[(index + 1) % senders.len()].public());
-                let ctx = SigningContext::immortal_on(genesis, nonce);
-                let xt = sign(transfer_keep_alive(to, 1_000_000_000_000), from, ctx);
-                batch.push(json!({"jsonrpc": "2.0", "id": id, "method": "author_submitExtrinsic", "params": [format!("0x{}", hex::encode(xt))]}));
-            }
-            batches.push(Value::Array(batch).to_string());
+pub fn signed_waves(senders: &[sr25519::Pair], per_account: u32, genesis: H256) -> Vec<Wave> {
+    (0..per_account)
+        .map(|nonce| signed_wave(senders, nonce, genesis))
+        .collect()
+}
+
+fn signed_wave(senders: &[sr25519::Pair], nonce: u32, genesis: H256) -> Wave {
+    let mut wave = Wave {
+        batches: Vec::new(),
+        hashes: Vec::new(),
+    };
+    for chunk in senders.chunks(500) {
+        let mut calls = Vec::new();
+        for from in chunk {
+            let id = wave.hashes.len();
+            let to = AccountId32(senders[(id + 1) % senders.len()].public());
+            let ctx = SigningContext::immortal_on(genesis, nonce);
+            let xt = sign(transfer_keep_alive(to, 1_000_000_000_000), from, ctx);
+            wave.hashes.push(blake2_256(&xt));
+            calls.push(json!({"jsonrpc": "2.0", "id": id, "method": "author_submitExtrinsic", "params": [format!("0x{}", hex::encode(xt))]}));
         }
-        waves.push(batches);
+        wave.batches.push(Value::Array(calls).to_string());
     }
-    waves
+    wave
 }
 
 /// What the pool said to the submissions.
@@ -78,11 +101,14 @@ pub struct Submitted {
     pub accepted: usize,
     pub refused: usize,
     pub first_error: Option<String>,
+    /// Each accepted transfer's hash, and when the answer accepting it
+    /// arrived.
+    pub acknowledged: HashMap<TxHash, Instant>,
 }
 
 /// Sends the waves over one WebSocket, each wave's answers awaited before
 /// the next wave.
-pub fn submit(rpc_port: u16, waves: &[Vec<String>]) -> Result<Submitted, Error> {
+pub fn submit(rpc_port: u16, waves: &[Wave]) -> Result<Submitted, Error> {
     submit_with(rpc_port, waves, || Ok(()))
 }
 
@@ -91,7 +117,7 @@ pub fn submit(rpc_port: u16, waves: &[Vec<String>]) -> Result<Submitted, Error> 
 /// pool is kept fed without growing without end.
 pub fn submit_paced(
     node: &NodeProcess,
-    waves: &[Vec<String>],
+    waves: &[Wave],
     ready_below: f64,
 ) -> Result<Submitted, Error> {
     submit_with(node.rpc_port, waves, || loop {
@@ -104,7 +130,7 @@ pub fn submit_paced(
 
 fn submit_with(
     rpc_port: u16,
-    waves: &[Vec<String>],
+    waves: &[Wave],
     mut before_wave: impl FnMut() -> Result<(), Error>,
 ) -> Result<Submitted, Error> {
     let mut ws = Ws::connect(rpc_port)?;
@@ -112,26 +138,41 @@ fn submit_with(
         accepted: 0,
         refused: 0,
         first_error: None,
+        acknowledged: HashMap::new(),
     };
     for wave in waves {
         before_wave()?;
-        for batch in wave {
+        for batch in &wave.batches {
             ws.send(batch)?;
         }
-        for _ in wave {
+        for _ in &wave.batches {
             let payload = ws.receive()?.ok_or("socket closed")?;
-            let responses: Vec<Value> = serde_json::from_slice(&payload)?;
-            for r in responses {
-                if r.get("result").is_some() {
-                    submitted.accepted += 1;
-                } else {
-                    submitted.refused += 1;
-                    submitted.first_error.get_or_insert_with(|| r.to_string());
-                }
-            }
+            submitted.record(wave, &payload, Instant::now())?;
         }
     }
     Ok(submitted)
+}
+
+impl Submitted {
+    /// Counts the answers to one of `wave`'s batches, received `at`.
+    fn record(&mut self, wave: &Wave, payload: &[u8], at: Instant) -> Result<(), Error> {
+        let responses: Vec<Value> = serde_json::from_slice(payload)?;
+        for r in responses {
+            if r.get("result").is_none() {
+                self.refused += 1;
+                self.first_error.get_or_insert_with(|| r.to_string());
+                continue;
+            }
+            let id = r["id"].as_u64().ok_or("an answer without a numeric id")?;
+            let hash = usize::try_from(id)
+                .ok()
+                .and_then(|id| wave.hashes.get(id))
+                .ok_or_else(|| format!("an answer to unknown call {id}"))?;
+            self.accepted += 1;
+            self.acknowledged.insert(*hash, at);
+        }
+        Ok(())
+    }
 }
 
 /// A JSON-RPC call over HTTP: its result.
@@ -141,6 +182,38 @@ pub fn http(port: u16, method: &str, params: Value) -> Result<Value, Error> {
     json.get("result")
         .cloned()
         .ok_or_else(|| format!("{method}: {json}").into())
+}
+
+/// A SCALE value from its `0x` hex form.
+pub fn decode_hex<T: Decode>(value: &Value) -> Result<T, Error> {
+    let text = value.as_str().ok_or("no value")?;
+    let bytes = hex::decode(text.trim_start_matches("0x"))?;
+    Ok(T::decode(&mut &bytes[..])?)
+}
+
+/// The chain's slot length in milliseconds, from the runtime.
+pub fn slot_millis(rpc_port: u16) -> Result<u64, Error> {
+    decode_hex(&http(
+        rpc_port,
+        "state_call",
+        json!(["EntropyApi_slot_duration", "0x"]),
+    )?)
+}
+
+/// Polls `check` every 20 ms until it holds; an error naming `what` once
+/// `deadline` has passed.
+pub fn wait_until(
+    what: &str,
+    deadline: Instant,
+    mut check: impl FnMut() -> Result<bool, Error>,
+) -> Result<(), Error> {
+    while !check()? {
+        if Instant::now() > deadline {
+            return Err(format!("timed out waiting for {what}").into());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(())
 }
 
 /// A header's number.
@@ -259,6 +332,16 @@ pub struct Options {
 /// Reads `--node-bin`, `--accounts` and `--per-account`, starting from
 /// the bench's own load defaults.
 pub fn options(accounts: usize, per_account: u32) -> Result<Options, Error> {
+    options_with(accounts, per_account, |_, _| Ok(false))
+}
+
+/// As [`options`], every other flag and its value offered to `extra`
+/// first, which says whether it took it.
+pub fn options_with(
+    accounts: usize,
+    per_account: u32,
+    mut extra: impl FnMut(&str, &str) -> Result<bool, Error>,
+) -> Result<Options, Error> {
     let mut opts = Options {
         node_bin: "target/release/entroos-node".into(),
         accounts,
@@ -271,6 +354,7 @@ pub fn options(accounts: usize, per_account: u32) -> Result<Options, Error> {
             "--node-bin" => opts.node_bin = value,
             "--accounts" => opts.accounts = value.parse()?,
             "--per-account" => opts.per_account = value.parse()?,
+            other if extra(other, &value)? => {}
             other => return Err(format!("unknown flag {other}").into()),
         }
     }
