@@ -392,11 +392,11 @@ fn the_pool_follows_the_best_chain_and_gets_back_what_an_abandoned_fork_carried(
     let genesis = chain.add_block(None, 0, &[]);
     pool.on_best(&genesis);
 
-    let with_a = chain.add_block(Some(&genesis), 1, &[a.clone()]);
+    let with_a = chain.add_block(Some(&genesis), 1, std::slice::from_ref(&a));
     pool.on_best(&with_a);
     assert_eq!(pool.pending(), vec![b.clone()], "#1 included a");
 
-    let with_b = chain.add_block(Some(&genesis), 2, &[b.clone()]);
+    let with_b = chain.add_block(Some(&genesis), 2, std::slice::from_ref(&b));
     let above = chain.add_block(Some(&with_b), 3, &[]);
     pool.on_best(&above);
     assert_eq!(
@@ -411,7 +411,7 @@ fn the_pool_follows_the_best_chain_and_gets_back_what_an_abandoned_fork_carried(
         vec![a.clone()],
         "an ancestor of the block followed changes nothing"
     );
-    let off_best = chain.add_block(Some(&genesis), 4, &[a.clone()]);
+    let off_best = chain.add_block(Some(&genesis), 4, std::slice::from_ref(&a));
     assert_eq!(off_best.number, 1);
     assert_eq!(
         pool.pending(),
