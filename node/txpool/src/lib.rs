@@ -357,9 +357,10 @@ impl TxPool {
         Ok(nonce)
     }
 
-    /// Follows a new best block. Every block the best chain gained since
-    /// the last one followed goes through [`Self::on_block`], lowest first;
-    /// then the transactions of every block it lost come back to the pool,
+    /// Follows a new best block. What every block the best chain gained
+    /// since the last one followed included leaves the pool, lowest block
+    /// first, and a batch is validated again on the new best state (as
+    /// [`Self::on_block`] does for one block); then the transactions of every block it lost come back to the pool,
     /// validated on the new best state (those included again, and inherents,
     /// are refused there and stay out). A header the pool already followed
     /// past (an ancestor of the last one) changes nothing; a route that
@@ -382,8 +383,9 @@ impl TxPool {
         *followed = Some((best.number, best.hash()));
         for header in &route.enacted {
             let included = self.included_in(&header.hash());
-            self.on_block(header.number, header.hash(), &included);
+            self.prune(header.number, header.hash(), &included);
         }
+        self.revalidate(best.number);
         for header in &route.retracted {
             self.resubmit(&header.hash());
         }
@@ -434,19 +436,23 @@ impl TxPool {
     /// Reacts to a block the best chain gained: removes what it included,
     /// drops expired transactions, revalidates a batch, and tells watchers.
     pub fn on_block(&self, number: u32, block: H256, included: &[H256]) {
-        {
-            let mut graph = self.graph.lock();
-            let pruned = graph.prune(included, u64::from(number));
-            let mut watchers = self.watchers.lock();
-            for hash in &pruned.included {
-                watchers.included(hash, number, block);
-            }
-            watchers.tell_pooled(&pruned.promoted, &TxStatus::Ready);
-            watchers.tell_pooled(&pruned.expired, &TxStatus::Dropped);
-            drop(watchers);
-            self.ready_listeners.lock().notify(&pruned.promoted);
-        }
+        self.prune(number, block, included);
         self.revalidate(number);
+    }
+
+    /// Removes what block `number` included (its tags now provided by the
+    /// chain) and what expired by then, and tells watchers.
+    fn prune(&self, number: u32, block: H256, included: &[H256]) {
+        let mut graph = self.graph.lock();
+        let pruned = graph.prune(included, u64::from(number));
+        let mut watchers = self.watchers.lock();
+        for hash in &pruned.included {
+            watchers.included(hash, number, block);
+        }
+        watchers.tell_pooled(&pruned.promoted, &TxStatus::Ready);
+        watchers.tell_pooled(&pruned.expired, &TxStatus::Dropped);
+        drop(watchers);
+        self.ready_listeners.lock().notify(&pruned.promoted);
     }
 
     /// Validates again the transactions checked longest ago: still valid
