@@ -2,7 +2,7 @@
 # The whole test suite, from a fresh machine: installs what is missing, then
 # formatting, lints, Rust tests, benches compiled, and the ecosystem clients'
 # tests (polkadot.js, polkadot-api, sidecar, py-substrate-interface, subxt) against a
-# running node.
+# running node, and zombienet's tests of local networks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
@@ -29,7 +29,7 @@ cargo test --workspace --locked --benches --no-run
 step "ecosystem clients (polkadot.js, polkadot-api, sidecar, py-substrate-interface, subxt) against a running node"
 target_dir="${CARGO_TARGET_DIR:-target}"
 case "$target_dir" in /*) ;; *) target_dir="$PWD/$target_dir" ;; esac
-npm --prefix scripts/clients ci --no-audit --no-fund --loglevel=error
+ensure_npm_packages scripts/clients
 npm --prefix scripts/clients/sidecar ci --no-audit --no-fund --loglevel=error
 ensure_python_clients "$target_dir/py-clients"
 mkdir -p target
@@ -41,3 +41,6 @@ cargo build -q --locked --manifest-path scripts/clients/subxt/Cargo.toml --targe
   ENTROOS_PYTHON="$target_dir/py-clients/bin/python" \
   ENTROOS_SUBXT_BIN="$target_dir/debug/entroos-subxt-test" \
   node --test --test-concurrency=1)
+
+step "zombienet (@zombienet/cli 1.3.138, native provider): local networks of entroos-node"
+bash scripts/test-zombienet.sh

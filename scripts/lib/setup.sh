@@ -49,3 +49,14 @@ ensure_python_clients() {
     cp scripts/clients/python/requirements.txt "$venv/requirements.txt"
   fi
 }
+
+# `npm ci` into DIR/node_modules unless it already holds DIR's lockfile
+# (large trees such as SubQuery's are installed once, then used offline).
+ensure_npm_packages() {
+  local dir="$1"
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.entroos-installed-lock.json"; then
+    step "installing the npm packages pinned in $dir"
+    npm --prefix "$dir" ci --prefer-offline --no-audit --no-fund --loglevel=error
+    cp "$dir/package-lock.json" "$dir/node_modules/.entroos-installed-lock.json"
+  fi
+}
