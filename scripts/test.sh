@@ -2,7 +2,8 @@
 # The whole test suite, from a fresh machine: installs what is missing, then
 # formatting, lints, Rust tests, benches compiled, and the ecosystem clients'
 # tests (polkadot.js, polkadot-api, sidecar, py-substrate-interface, subxt,
-# SubQuery on a throwaway PostgreSQL) against a running node.
+# SubQuery on a throwaway PostgreSQL) against a running node, and zombienet's
+# tests of local networks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
@@ -31,7 +32,7 @@ cargo test --workspace --locked --benches --no-run
 step "ecosystem clients (polkadot.js, polkadot-api, sidecar, py-substrate-interface, subxt, SubQuery) against a running node"
 target_dir="${CARGO_TARGET_DIR:-target}"
 case "$target_dir" in /*) ;; *) target_dir="$PWD/$target_dir" ;; esac
-npm --prefix scripts/clients ci --no-audit --no-fund --loglevel=error
+ensure_npm_packages scripts/clients
 npm --prefix scripts/clients/sidecar ci --no-audit --no-fund --loglevel=error
 ensure_npm_packages scripts/clients/subquery
 ensure_python_clients "$target_dir/py-clients"
@@ -50,3 +51,6 @@ trap 'exit 130' INT TERM
   ENTROOS_PYTHON="$target_dir/py-clients/bin/python" \
   ENTROOS_SUBXT_BIN="$target_dir/debug/entroos-subxt-test" \
   node --test --test-concurrency=1)
+
+step "zombienet (@zombienet/cli 1.3.138, native provider): local networks of entroos-node"
+bash scripts/test-zombienet.sh

@@ -68,6 +68,10 @@ pub struct SharedArgs {
     /// `text` or `json` log lines.
     #[arg(long, value_enum, default_value = "text")]
     pub log_format: LogFormat,
+    /// Plain log lines on a terminal too (they are plain whenever stderr
+    /// is not a terminal).
+    #[arg(long)]
+    pub disable_log_color: bool,
 }
 
 impl SharedArgs {
@@ -91,6 +95,13 @@ impl SharedArgs {
             }
         }
         directives.join(",")
+    }
+
+    /// Whether log lines carry ANSI colours: only on a terminal and without
+    /// `--disable-log-color`, so that a log written to a file (zombienet
+    /// matches patterns against the node's) is plain text.
+    pub fn log_color(&self, stderr_is_terminal: bool) -> bool {
+        stderr_is_terminal && !self.disable_log_color
     }
 
     /// The chain named on the command line (`dev` with `--dev`).
@@ -467,6 +478,20 @@ mod tests {
     fn directives(args: &[&str]) -> String {
         let cli = Cli::try_parse_from([&["entroos-node"], args].concat()).expect("valid flags");
         cli.run.shared.log_directives()
+    }
+
+    #[test]
+    fn log_colours_only_on_a_terminal_unless_disabled() {
+        let shared = |args: &[&str]| {
+            Cli::try_parse_from([&["entroos-node"], args].concat())
+                .expect("valid flags")
+                .run
+                .shared
+        };
+        assert!(shared(&[]).log_color(true));
+        assert!(!shared(&[]).log_color(false));
+        assert!(!shared(&["--disable-log-color"]).log_color(true));
+        assert!(!shared(&["--disable-log-color"]).log_color(false));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use anyhow::Context;
 use clap::Parser;
 use entroos_node::cli::{Cli, Command, ExportArgs, ImportArgs, KeyCommand, LogFormat, SharedArgs};
 use entroos_node::{blocks, chain_spec::ChainSpec, key_commands, keys, service};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 fn init_logging(shared: &SharedArgs) {
     let directives = shared.log_directives();
@@ -14,6 +14,7 @@ fn init_logging(shared: &SharedArgs) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(shared.log_color(std::io::stderr().is_terminal()))
         .with_writer(std::io::stderr);
     let _ = match shared.log_format {
         LogFormat::Json => builder.json().try_init(),

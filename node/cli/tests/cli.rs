@@ -1,7 +1,8 @@
 //! The command line as scripts and zombienet use it: `--help`, `build-spec`,
-//! `key`, block export and import, `purge-chain`, the flags zombienet
-//! passes, `--rpc-methods safe` (which refuses every unsafe method, the
-//! keystore's included), and the transaction status stream.
+//! `key`, block export and import, `purge-chain`, the flags, keystore files
+//! and log file of a zombienet node, `--rpc-methods safe` (which refuses
+//! every unsafe method, the keystore's included), and the transaction
+//! status stream.
 
 mod support;
 
@@ -167,17 +168,7 @@ fn zombienet_flags_keystore_and_metrics() {
     let (raw, _) = run_ok(&["build-spec", "--chain", "local", "--raw"]);
     let spec = dir.path().join("local-raw.json");
     std::fs::write(&spec, raw).expect("write");
-    let keystore = dir.path().join("chains/local_testnet/keystore");
-    std::fs::create_dir_all(&keystore).expect("mkdir");
-    // Zombienet writes a file per key type it knows; `babe` is the slot key.
-    let alice = entroos_primitives::crypto::sr25519::Pair::from_uri("//Alice").expect("key");
-    for key_type in ["61757261", "62616265"] {
-        std::fs::write(
-            keystore.join(format!("{key_type}{}", hex::encode(alice.public()))),
-            "\"//Alice\"",
-        )
-        .expect("key file");
-    }
+    write_alice_zombienet_keystore(&dir.path().join("chains/local_testnet/keystore"));
     let node_key = "2bd806c97f0e00af1a1fc3328fa763a9269723c8db8fac4f93af71db186d6e90";
     let node = Node::start(
         dir.path(),
@@ -226,6 +217,54 @@ fn zombienet_flags_keystore_and_metrics() {
         assert!(metrics.contains(name), "{name} missing from\n{metrics}");
     }
     assert!(!metrics.contains("# EOF"));
+    // Zombienet matches its `log line` patterns against the file the node's
+    // stderr goes to: plain text, without colour escapes.
+    let log = std::fs::read_to_string(dir.path().join("node.log")).expect("node log");
+    assert!(log.contains(" INFO service: Node name: alice"), "{log}");
+    assert!(
+        !log.contains('\u{1b}'),
+        "colour escapes in the log file:\n{log}"
+    );
+    // Of the thirteen key files, the node authors with `babe` and votes
+    // with `gran`.
+    assert!(
+        log.contains(
+            "Authoring with the babe keys 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
+        ),
+        "{log}"
+    );
+    assert!(
+        log.contains("Voting in set 0 (4 voters) as 0x88dc3417d5058ec4b4503e0c12ea1a0a89be200fe98922423d4334014fa6b0ee"),
+        "{log}"
+    );
+}
+
+/// The keystore zombienet writes for its node `alice`: a file per key type
+/// it knows, named `hex(key type) ++ hex(public key)` and holding the secret
+/// URI `"//Alice"` as a JSON string; sr25519 keys, ed25519 for `gran`,
+/// `rate` and `ftsv`, and for `beef` a compressed ecdsa key the node has no
+/// use for.
+fn write_alice_zombienet_keystore(keystore: &std::path::Path) {
+    use entroos_primitives::crypto::{ed25519, sr25519};
+    let suri = "//Alice";
+    std::fs::create_dir_all(keystore).expect("mkdir");
+    let sr = sr25519::Pair::from_uri(suri).expect("sr25519 key").public();
+    let ed = ed25519::Pair::from_uri(suri).expect("ed25519 key").public();
+    let mut files: Vec<(&str, Vec<u8>)> = [
+        "aura", "babe", "imon", "audi", "asgn", "para", "nmbs", "rand", "bcsv",
+    ]
+    .into_iter()
+    .map(|key_type| (key_type, sr.to_vec()))
+    .collect();
+    files.extend(["gran", "rate", "ftsv"].map(|key_type| (key_type, ed.to_vec())));
+    // ecdsa //Alice, as zombienet computes it.
+    let ecdsa = hex::decode("020a1091341fe5664bfa1782d5e04779689068c916b04cb365ec3153755684d9a1")
+        .expect("hex");
+    files.push(("beef", ecdsa));
+    for (key_type, public) in files {
+        let name = format!("{}{}", hex::encode(key_type), hex::encode(public));
+        std::fs::write(keystore.join(name), format!("\"{suri}\"")).expect("key file");
+    }
 }
 
 #[test]

@@ -127,10 +127,9 @@ impl Pair {
             .any(|p| p["peerId"] == id)
     }
 
-    /// The full node's log, without colours.
+    /// The full node's log (plain text: the node colours only a terminal).
     pub fn log(&self) -> String {
-        let raw = std::fs::read_to_string(self.full.base.join("node.log")).unwrap_or_default();
-        strip_colours(&raw)
+        std::fs::read_to_string(self.full.base.join("node.log")).unwrap_or_default()
     }
 
     /// The full node never reported the authority: no honest peer paid
@@ -178,20 +177,6 @@ impl Pair {
             alarms.join("\n")
         );
     }
-}
-
-/// The text without ANSI escape sequences.
-fn strip_colours(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            chars.by_ref().find(|c| c.is_ascii_alphabetic());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 pub fn peer_id_of(node: &Node) -> PeerId {
