@@ -186,6 +186,13 @@ impl TxPool {
     }
 
     fn check(&self, xt: Vec<u8>) -> Result<(Tx, u32), PoolError> {
+        self.check_with(xt, true)
+    }
+
+    /// Validates `xt` into a pool entry; an invalid one is banned if
+    /// `ban_invalid` (not for extrinsics of a retracted block, which may
+    /// be valid again on another fork).
+    fn check_with(&self, xt: Vec<u8>, ban_invalid: bool) -> Result<(Tx, u32), PoolError> {
         let hash = H256(blake2_256(&xt));
         if self.is_banned(&hash) {
             return Err(PoolError::TemporarilyBanned);
@@ -196,7 +203,9 @@ impl TxPool {
         let (validity, number) = self.validate(&xt)?;
         let valid = validity.map_err(|e| match e {
             TransactionValidityError::Invalid(reason) => {
-                self.ban([hash]);
+                if ban_invalid {
+                    self.ban([hash]);
+                }
                 PoolError::Invalid(reason.to_string())
             }
             TransactionValidityError::Unknown(reason) => PoolError::Unknown(reason.to_string()),
@@ -404,33 +413,12 @@ impl TxPool {
     fn resubmit(&self, block: &H256) {
         let body = self.client.body(block).ok().flatten().unwrap_or_default();
         for xt in body {
-            let Ok((tx, at)) = self.check_retracted(xt.encode()) else {
+            let Ok((tx, at)) = self.check_with(xt.encode(), false) else {
                 continue;
             };
             self.graph.lock().forget_chain_tags(&tx.provides);
             let _ = self.import(tx, at, |_, _| ());
         }
-    }
-
-    /// [`Self::check`] for a retracted extrinsic: invalid ones are not
-    /// banned, since they may be valid again on another fork.
-    fn check_retracted(&self, xt: Vec<u8>) -> Result<(Tx, u32), PoolError> {
-        let hash = H256(blake2_256(&xt));
-        if self.graph.lock().contains(&hash) {
-            return Err(PoolError::AlreadyImported);
-        }
-        let (validity, number) = self.validate(&xt)?;
-        let valid = validity.map_err(|e| PoolError::Unknown(format!("{e:?}")))?;
-        let tx = Tx {
-            hash,
-            sender: sender_of(&xt),
-            data: Arc::new(xt),
-            priority: valid.priority,
-            requires: valid.requires,
-            provides: valid.provides,
-            valid_till: u64::from(number).saturating_add(valid.longevity),
-        };
-        Ok((tx, number))
     }
 
     /// Reacts to a block the best chain gained: removes what it included,

@@ -5,7 +5,8 @@
 //! Accepted: a wasm 1.0 binary (magic and version), sections known to the
 //! format, each at most once and in the format's order, each exactly as
 //! long as it says; a type section of function types over `i32`/`i64`
-//! only (`f32`/`f64` are [`Error::FloatType`], other types malformed);
+//! only (the two float value types are [`Error::FloatType`], other types
+//! malformed);
 //! function imports only, each of `wasi_snapshot_preview1` and one of
 //! [`HOST_ABI`] with its all-`i32` signature; no start section; no export
 //! name starting with a [`RESERVED_EXPORT_PREFIXES`] prefix; an exported
