@@ -60,12 +60,14 @@ fn wait_finalized(node: &Node, at_least: u32, what: &str) -> u32 {
 struct Validator {
     name: &'static str,
     dir: tempfile::TempDir,
-    address: String,
 }
 
 impl Validator {
+    /// Starts (or restarts, with the same database and node key) on a port
+    /// picked just before, so that no concurrent test takes it meanwhile;
+    /// a restarted validator is found again through its boot node.
     fn start(&self, spec: &str, bootnode: Option<&str>) -> (Node, String) {
-        start_validator(self.dir.path(), spec, self.name, &self.address, bootnode)
+        start_validator(self.dir.path(), spec, self.name, &listen_address(), bootnode)
     }
 }
 
@@ -80,7 +82,6 @@ fn finality_goes_on_without_one_validator_halts_without_two_and_recovers_by_itse
         .map(|name| Validator {
             name,
             dir: tempfile::tempdir().unwrap(),
-            address: listen_address(),
         })
         .collect();
     let spec = spec_in(validators[0].dir.path());
