@@ -67,7 +67,13 @@ impl Validator {
     /// picked just before, so that no concurrent test takes it meanwhile;
     /// a restarted validator is found again through its boot node.
     fn start(&self, spec: &str, bootnode: Option<&str>) -> (Node, String) {
-        start_validator(self.dir.path(), spec, self.name, &listen_address(), bootnode)
+        start_validator(
+            self.dir.path(),
+            spec,
+            self.name,
+            &listen_address(),
+            bootnode,
+        )
     }
 }
 
