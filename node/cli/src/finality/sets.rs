@@ -74,16 +74,6 @@ impl SetChanges {
             .split_off(&(finalized.saturating_add(1), H256::default()));
     }
 
-    /// How many blocks are remembered.
-    pub fn len(&self) -> usize {
-        self.checked.len()
-    }
-
-    /// Whether none is.
-    pub fn is_empty(&self) -> bool {
-        self.checked.is_empty()
-    }
-
     fn is_checked(&self, header: &Header) -> bool {
         self.checked.contains_key(&(header.number, header.hash()))
     }

@@ -170,12 +170,18 @@ impl Worker {
             pending: effects,
             broken: false,
         };
-        worker.log_start();
-        worker.rescan();
-        worker.apply(Input::BlockImported, None);
-        worker.perform_pending();
+        worker.take_over();
         worker.publish();
         Ok(worker)
+    }
+
+    /// After a machine is built: its set changes found again, the chain
+    /// as it stands given to it, and its start-up effects performed.
+    fn take_over(&mut self) {
+        self.log_start();
+        self.rescan();
+        self.apply(Input::BlockImported, None);
+        self.perform_pending();
     }
 
     fn log_start(&self) {
@@ -206,6 +212,10 @@ impl Worker {
     }
 
     fn handle(&mut self, batch: Vec<ToFinality>) {
+        let due = self.timers.take_due(self.now());
+        if batch.is_empty() && due.is_empty() {
+            return;
+        }
         let mut imported = false;
         for input in batch {
             match input {
@@ -224,7 +234,7 @@ impl Worker {
         if imported {
             self.apply(Input::BlockImported, None);
         }
-        for timeout in self.timers.take_due(self.now()) {
+        for timeout in due {
             self.apply(timeout, None);
         }
         self.perform_pending();
@@ -441,10 +451,7 @@ impl Worker {
                 self.signer = signer;
                 self.sets = SetChanges::default();
                 self.pending = effects;
-                self.log_start();
-                self.rescan();
-                self.apply(Input::BlockImported, None);
-                self.perform_pending();
+                self.take_over();
             }
             Err(e) => {
                 tracing::error!(target: "finality", "the finality machine cannot be rebuilt: {e}");
