@@ -244,6 +244,9 @@ impl OffchainContext for NoOffchainEffects {
     fn submit_transaction(&mut self, _extrinsic: Vec<u8>) -> Result<(), OffchainError> {
         Ok(())
     }
+    fn account_next_index(&self, _account: &[u8; 32]) -> Option<u32> {
+        None
+    }
     fn local_storage_get(&self, _key: &[u8]) -> Option<Vec<u8>> {
         None
     }

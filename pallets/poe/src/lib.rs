@@ -94,6 +94,7 @@ mod due;
 mod genesis;
 mod hooks;
 pub mod jobs;
+pub mod local;
 mod metadata;
 mod modules;
 pub mod pallet;

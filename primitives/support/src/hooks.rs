@@ -40,6 +40,11 @@ pub enum OffchainError {
 pub trait OffchainContext {
     /// Submits an encoded extrinsic to the local transaction pool.
     fn submit_transaction(&mut self, extrinsic: Vec<u8>) -> Result<(), OffchainError>;
+    /// The next nonce of `account` the node's pool expects: the on-chain
+    /// nonce at the best block, then past the account's ready pooled
+    /// transactions (what `system_accountNextIndex` answers). `None` if the
+    /// node could not read it.
+    fn account_next_index(&self, account: &[u8; 32]) -> Option<u32>;
     /// Reads the node's persistent local storage.
     fn local_storage_get(&self, key: &[u8]) -> Option<Vec<u8>>;
     /// Writes the node's persistent local storage.
