@@ -12,9 +12,14 @@
 //!   reveal phase no one can read a receipt from a commitment (the salt
 //!   hides it) nor claim another executor's commitment (the executor is
 //!   hashed in).
+//! - The receipt signature: the executor's sr25519 signature over
+//!   `b"entroos/poe-receipt" ‖ SCALE(receipt) ‖ executor`, revealed with the
+//!   receipt and kept on chain, so anyone can check a receipt offline
+//!   against the executor's account (its sr25519 public key).
 
-use crate::types::Receipt;
+use crate::types::{Receipt, SignedReceipt};
 use codec::Encode;
+use entroos_primitives::crypto::sr25519;
 use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::{AccountId32, H256};
 use entroos_support::jobs::JobOutcome;
@@ -62,4 +67,25 @@ pub fn proof_is_valid(receipt: &Receipt, entropy_seed: &H256) -> bool {
             receipt.fuel_used,
             &receipt.output_hash,
         )
+}
+
+/// The domain of receipt signatures.
+pub const RECEIPT_SIGNING_CONTEXT: &[u8] = b"entroos/poe-receipt";
+
+/// What `executor` signs for `receipt`:
+/// `b"entroos/poe-receipt" ‖ SCALE(receipt) ‖ executor`.
+pub fn receipt_signing_payload(receipt: &Receipt, executor: &AccountId32) -> Vec<u8> {
+    let mut bytes = RECEIPT_SIGNING_CONTEXT.to_vec();
+    receipt.encode_to(&mut bytes);
+    bytes.extend_from_slice(&executor.0);
+    bytes
+}
+
+/// Whether `signed` carries `executor`'s signature of its receipt.
+pub fn receipt_signature_is_valid(signed: &SignedReceipt, executor: &AccountId32) -> bool {
+    sr25519::verify(
+        &signed.signature,
+        &receipt_signing_payload(&signed.receipt, executor),
+        &executor.0,
+    )
 }

@@ -138,6 +138,16 @@ impl Receipt {
     }
 }
 
+/// A revealed receipt with its executor's signature (see
+/// [`crate::receipt::receipt_signing_payload`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
+pub struct SignedReceipt {
+    /// The receipt.
+    pub receipt: Receipt,
+    /// The executor's sr25519 signature of it.
+    pub signature: [u8; 64],
+}
+
 /// The part of a receipt replicas must agree on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct Verdict {
