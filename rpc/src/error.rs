@@ -35,6 +35,9 @@ pub mod author {
     /// Every other author error: key types, session keys, the keystore.
     pub const OTHER: i32 = 1040;
 }
+/// Substrate's `offchain_*` error for a storage kind the node does not
+/// serve (its off-chain error base 5000, plus one).
+pub const UNAVAILABLE_STORAGE_KIND: i32 = 5001;
 /// An unsafe method called on a `--rpc-methods safe` node (outside
 /// `state_*`, whose errors carry [`CLIENT_ERROR`] instead).
 pub const UNSAFE_CALL: i32 = -32601;
@@ -132,6 +135,16 @@ pub fn submit_error(e: SubmitError) -> ErrorObjectOwned {
 /// failed to complete (a blocking task that panicked or was cancelled).
 pub fn internal() -> ErrorObjectOwned {
     ErrorCode::InternalError.into()
+}
+
+/// The `offchain_*` error for the `LOCAL` storage kind, which the node does
+/// not serve (as in Substrate).
+pub fn unavailable_storage_kind() -> ErrorObjectOwned {
+    ErrorObjectOwned::owned(
+        UNAVAILABLE_STORAGE_KIND,
+        "This storage kind is not available yet",
+        None::<()>,
+    )
 }
 
 /// The error of an unsafe method on a safe node (outside `state_*`).

@@ -11,7 +11,10 @@
 //! more trait ([`KeystoreApi`]): `author_insertKey`, `author_rotateKeys`,
 //! `author_hasKey` and `author_hasSessionKeys` (unsafe, as in Substrate)
 //! reach it, and `author_hasSessionKeys` has the runtime decode the keys
-//! (`SessionKeys_decode_session_keys`) before asking it. [`trie`] reads proofs
+//! (`SessionKeys_decode_session_keys`) before asking it. The node's
+//! PERSISTENT off-chain storage is another ([`OffchainStorageApi`]):
+//! `offchain_localStorageGet` and `offchain_localStorageSet` (unsafe, as in
+//! Substrate) read and write it. [`trie`] reads proofs
 //! and Merkle values from any store of trie nodes.
 //!
 //! The consensus methods ([`entropy`]: `entropy_validators`,
@@ -48,6 +51,7 @@ mod chain_head;
 mod chain_spec;
 pub mod entropy;
 pub mod error;
+mod offchain;
 mod params;
 pub mod round_state;
 mod server;
@@ -59,7 +63,8 @@ mod transaction;
 pub mod trie;
 
 pub use api::{
-    ChainApi, KeystoreApi, NetworkApi, PoolApi, StateApi, SubmitError, SystemInfo, TxStatus,
+    ChainApi, KeystoreApi, NetworkApi, OffchainStorageApi, PoolApi, StateApi, SubmitError,
+    SystemInfo, TxStatus,
 };
 pub use entropy::{FinalityProof, MAX_PROOF_HEADERS};
 pub use jsonrpsee::server::ServerHandle;

@@ -133,6 +133,17 @@ pub enum LogFormat {
     Json,
 }
 
+/// `--offchain-worker`: when the runtime's off-chain workers run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OffchainWorkerArg {
+    /// After every new best block.
+    Always,
+    /// Never.
+    Never,
+    /// When the node authors blocks or holds an executor (`exec`) key.
+    WhenAuthority,
+}
+
 /// `--rpc-methods`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum RpcMethodsArg {
@@ -284,6 +295,23 @@ pub struct RunArgs {
     /// The keystore directory (default: `<base>/chains/<id>/keystore`).
     #[arg(long)]
     pub keystore_path: Option<PathBuf>,
+    /// When the runtime's off-chain workers run after a new best block.
+    #[arg(
+        long,
+        value_name = "ENABLED",
+        value_enum,
+        default_value = "when-authority"
+    )]
+    pub offchain_worker: OffchainWorkerArg,
+    /// How long an off-chain worker run may take before it is reported;
+    /// new best blocks meanwhile wait, and only the latest runs.
+    #[arg(
+        long,
+        value_name = "MS",
+        default_value_t = 2_000,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    pub offchain_worker_budget_ms: u64,
 }
 
 impl RunArgs {
@@ -478,6 +506,28 @@ mod tests {
     fn directives(args: &[&str]) -> String {
         let cli = Cli::try_parse_from([&["entroos-node"], args].concat()).expect("valid flags");
         cli.run.shared.log_directives()
+    }
+
+    #[test]
+    fn offchain_worker_flags_default_to_authorities_and_two_seconds() {
+        let run = |args: &[&str]| Cli::try_parse_from([&["entroos-node"], args].concat());
+        let default = run(&[]).expect("valid flags").run;
+        assert_eq!(default.offchain_worker, OffchainWorkerArg::WhenAuthority);
+        assert_eq!(default.offchain_worker_budget_ms, 2_000);
+        let set = run(&[
+            "--offchain-worker",
+            "always",
+            "--offchain-worker-budget-ms",
+            "250",
+        ])
+        .expect("valid flags")
+        .run;
+        assert_eq!(set.offchain_worker, OffchainWorkerArg::Always);
+        assert_eq!(set.offchain_worker_budget_ms, 250);
+        let never = run(&["--offchain-worker", "never"]).expect("valid flags");
+        assert_eq!(never.run.offchain_worker, OffchainWorkerArg::Never);
+        assert!(run(&["--offchain-worker", "sometimes"]).is_err());
+        assert!(run(&["--offchain-worker-budget-ms", "0"]).is_err());
     }
 
     #[test]

@@ -8,11 +8,13 @@
 //! verified on every core ([`signatures`]), metrics ([`metrics`],
 //! [`consensus_metrics`]), the
 //! JSON-RPC bridge ([`rpc_bridge`]), the slot timer ([`authoring`]), the
-//! network and sync driver ([`network`]) and the service that wires the
-//! node's crates together ([`service`]). This is
-//! the only crate that starts tasks and threads; the parts it wires are
-//! `entroos-db`, `entroos-client`, `entroos-txpool`, `entroos-authorship`,
-//! `entroos-network`, `entroos-sync` and `entroos-rpc`, and it reaches
+//! network and sync driver ([`network`]), the off-chain workers
+//! ([`offchain`]) and the service that wires the node's crates together
+//! ([`service`]). This is the only crate that starts tasks and threads
+//! (the off-chain worker's, too, through its `Spawner`); the parts it
+//! wires are `entroos-db`, `entroos-client`, `entroos-txpool`,
+//! `entroos-authorship`, `entroos-network`, `entroos-sync`,
+//! `entroos-offchain` and `entroos-rpc`, and it reaches
 //! the runtime only through `entroos-executor`.
 //!
 //! Invariants: every imported block is committed in one atomic database
@@ -32,6 +34,7 @@ pub mod key_commands;
 pub mod keys;
 pub mod metrics;
 pub mod network;
+pub mod offchain;
 pub mod pool_maintenance;
 pub mod rpc_bridge;
 pub mod service;

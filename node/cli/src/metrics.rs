@@ -41,6 +41,8 @@ pub struct Sources {
     pub network: Option<Arc<crate::network::NodeNetwork>>,
     /// The consensus series (`entroos_*`), cached per best block.
     pub consensus: Option<Arc<crate::consensus_metrics::ConsensusMetrics>>,
+    /// Off-chain worker totals, when workers run.
+    pub offchain: Option<Arc<entroos_offchain::WorkerStats>>,
 }
 
 fn gauge(out: &mut String, name: &str, help: &str, samples: &[(&str, u64)]) {
@@ -139,10 +141,44 @@ pub fn render(sources: &Sources) -> String {
             &[(&plain, totals.equivocations_reported)],
         );
     }
+    if let Some(offchain) = &sources.offchain {
+        render_offchain(&mut out, chain, &offchain.snapshot());
+    }
     if let Some(consensus) = &sources.consensus {
         consensus.render(&mut out);
     }
     out
+}
+
+/// Off-chain worker runs by outcome, runs past their budget, and best
+/// blocks coalesced away while a run went on.
+fn render_offchain(out: &mut String, chain: &str, stats: &entroos_offchain::StatsSnapshot) {
+    let outcome = |name: &str| format!("{{outcome=\"{name}\",chain=\"{chain}\"}}");
+    let (succeeded, failed, panicked) =
+        (outcome("succeeded"), outcome("failed"), outcome("panicked"));
+    counter(
+        out,
+        "offchain_worker_runs",
+        "Off-chain worker runs ended, by outcome",
+        &[
+            (&succeeded, stats.succeeded),
+            (&failed, stats.failed),
+            (&panicked, stats.panicked),
+        ],
+    );
+    let plain = format!("{{chain=\"{chain}\"}}");
+    counter(
+        out,
+        "offchain_worker_over_budget",
+        "Off-chain worker runs that went past their budget",
+        &[(&plain, stats.over_budget)],
+    );
+    counter(
+        out,
+        "offchain_worker_coalesced_blocks",
+        "Best blocks whose off-chain workers did not run because a later best block arrived during a run",
+        &[(&plain, stats.coalesced)],
+    );
 }
 
 fn counter(out: &mut String, name: &str, help: &str, samples: &[(&str, u64)]) {

@@ -207,3 +207,21 @@ impl PoolApi for PoolRpc {
         self.0.next_nonce(account).map_err(read_error)
     }
 }
+
+/// The node's PERSISTENT off-chain storage, the one its off-chain workers
+/// use, for `offchain_localStorage*`.
+pub struct OffchainRpc(pub entroos_offchain::LocalStorage);
+
+impl entroos_rpc::OffchainStorageApi for OffchainRpc {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
+        self.0
+            .get(key)
+            .map_err(|e| ReadError::Backend(e.to_string()))
+    }
+
+    fn set(&self, key: &[u8], value: &[u8]) -> Result<(), ReadError> {
+        self.0
+            .set(key, value)
+            .map_err(|e| ReadError::Backend(e.to_string()))
+    }
+}

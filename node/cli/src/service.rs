@@ -11,7 +11,10 @@
 //! in memory through the runtime, as Substrate does. Every node, validator
 //! or not, watches imports for equivocations and reports them, and runs
 //! the finality task: voting with a `gran` key of the set, following the
-//! votes without one.
+//! votes without one. Off-chain workers run after each new best block as
+//! `--offchain-worker` says (by default on a node that authors or holds an
+//! `exec` key), on a thread of their own, over the same PERSISTENT local
+//! storage the `offchain_localStorage*` methods serve.
 
 use crate::authoring::{watch_equivocations, Authoring, VrfKeys};
 use crate::chain_spec::{ChainSpec, ChainSpecError};
@@ -22,7 +25,8 @@ use crate::finality_status::FinalityStatus;
 use crate::keys::{self, KeyError};
 use crate::metrics;
 use crate::network::{self, NetworkParts};
-use crate::rpc_bridge::{ClientRpc, PoolRpc};
+use crate::offchain::OffchainParts;
+use crate::rpc_bridge::{ClientRpc, OffchainRpc, PoolRpc};
 use crate::session_keys::{self, KeystoreRpc};
 use crate::tasks::TaskManager;
 use entroos_authorship::{AuthorStats, SlotWorker};
@@ -265,6 +269,15 @@ impl Service {
         let authors = prepare_keystore(&args, &spec, &client, &keystore)?;
         let tasks = TaskManager::new(tokio::runtime::Handle::current());
         crate::pool_maintenance::start(client.clone(), pool.clone(), &tasks);
+        let offchain_storage = entroos_offchain::LocalStorage::new(client.db().clone());
+        let offchain_parts = OffchainParts {
+            client: client.clone(),
+            pool: pool.clone(),
+            keystore: keystore.clone(),
+            storage: offchain_storage.clone(),
+            authors,
+        };
+        let offchain_stats = crate::offchain::start(&args, offchain_parts, &tasks);
 
         let node_key = keys::node_key_hex(
             args.node_key.as_deref(),
@@ -341,6 +354,7 @@ impl Service {
                 client: client.clone(),
                 keystore: keystore.clone(),
             }),
+            offchain: Arc::new(OffchainRpc(offchain_storage)),
             finality: finality_status.clone(),
             info,
             deny_unsafe: methods == RpcMethods::Safe,
@@ -375,6 +389,7 @@ impl Service {
                     spec.info.id.clone(),
                     ss58_format(&spec),
                 ))),
+                offchain: offchain_stats,
             });
             let addr = SocketAddr::new(bind_ip(args.prometheus_external), args.prometheus_port);
             let (addr, task) =

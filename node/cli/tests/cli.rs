@@ -300,6 +300,11 @@ fn safe_rpc_refuses_unsafe_methods() {
         ("author_rotateKeys", json!([])),
         ("author_hasKey", json!([alice, "babe"])),
         ("author_hasSessionKeys", json!([alice])),
+        (
+            "offchain_localStorageSet",
+            json!(["PERSISTENT", "0x00", "0x01"]),
+        ),
+        ("offchain_localStorageGet", json!(["PERSISTENT", "0x00"])),
         ("system_unstable_networkState", json!([])),
         ("system_peers", json!([])),
     ] {

@@ -18,8 +18,9 @@ use entroos_db::Pruning;
 use entroos_finality::{BlockId, Justification, SignedVote, Vote, VoteKind, VoterSet};
 use entroos_keystore::Keystore;
 use entroos_node::finality_status::FinalityStatus;
-use entroos_node::rpc_bridge::{ClientRpc, PoolRpc};
+use entroos_node::rpc_bridge::{ClientRpc, OffchainRpc, PoolRpc};
 use entroos_node::session_keys::KeystoreRpc;
+use entroos_offchain::LocalStorage;
 use entroos_primitives::crypto::{ed25519, sr25519};
 use entroos_primitives::{BlockNumber, H256};
 use entroos_rpc::api::Health;
@@ -91,6 +92,7 @@ impl Served {
                 client: client.clone(),
                 keystore: Arc::new(Keystore::open(keystore.path())),
             }),
+            offchain: Arc::new(OffchainRpc(LocalStorage::new(client.db().clone()))),
             finality: status.clone(),
             info: SystemInfo {
                 impl_name: "EntroOS Node".into(),

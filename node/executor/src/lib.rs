@@ -8,7 +8,9 @@
 //! and genesis building for chain specs ([`genesis`]). Session keys are made
 //! through [`call_with_keystore`], which lends the runtime the node's
 //! keystore; [`block_equivocation_report`] encodes the unsigned extrinsic
-//! that reports two blocks sealed by one author for one slot.
+//! that reports two blocks sealed by one author for one slot. Off-chain
+//! workers run through [`offchain_worker`], which lends the runtime the
+//! node's off-chain context and job engine.
 //!
 //! Every runtime call made here lends the runtime the node's job engine
 //! ([`jobs::job_executor`], `entroos-executor-wasm`), through which block
@@ -75,6 +77,26 @@ pub fn call_with_keystore(
         jobs: Some(jobs::job_executor()),
     };
     entroos_runtime::api::call_with(ext, method, input, extensions)
+        .map_err(|e| call_error(method, e))
+}
+
+/// Runs the runtime's off-chain workers for the block `header` on `ext`
+/// (that block's state), lending them `ctx` (local storage, keystore,
+/// pool) and the node's job engine. Whatever `ext` gathers is the caller's
+/// to drop: workers act on the chain only through submitted transactions.
+pub fn offchain_worker(
+    ext: &mut dyn Externalities,
+    header: &Header,
+    ctx: &mut dyn entroos_support::hooks::OffchainContext,
+) -> Result<(), ClientError> {
+    let method = "OffchainWorkerApi_offchain_worker";
+    let extensions = entroos_runtime::api::Extensions {
+        offchain: Some(ctx),
+        keystore: None,
+        jobs: Some(jobs::job_executor()),
+    };
+    entroos_runtime::api::call_with(ext, method, &header.encode(), extensions)
+        .map(drop)
         .map_err(|e| call_error(method, e))
 }
 

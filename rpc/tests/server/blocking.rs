@@ -46,6 +46,8 @@ fn every_method(genesis: Value) -> Vec<(&'static str, Value)> {
         ("system_removeReservedPeer", json!(["12D3KooWMemory"])),
         ("author_insertKey", json!(["memo", "//Alice", KEY])),
         ("author_hasKey", json!([KEY, "memo"])),
+        ("offchain_localStorageSet", json!(["PERSISTENT", KEY, KEY])),
+        ("offchain_localStorageGet", json!(["PERSISTENT", KEY])),
         ("entropy_proveFinality", json!([100])),
         (
             "author_hasSessionKeys",

@@ -10,6 +10,7 @@ mod entropy;
 mod hex_params;
 mod http_subscriptions;
 mod keys;
+mod offchain;
 mod pins;
 mod queries;
 mod read_proof;

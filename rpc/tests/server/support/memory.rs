@@ -3,7 +3,8 @@
 //! runtime version, head notifications, finality that discards other
 //! branches, state pruning and pins as the node's database keeps them
 //! ([`pruning`]), a pool that follows a script, and a keystore of public keys
-//! whose session keys are 32-byte keys of type [`MEMORY_KEY_TYPE`], stored
+//! whose session keys are 32-byte keys of type [`MEMORY_KEY_TYPE`], a map
+//! for the PERSISTENT off-chain storage, stored
 //! justifications, a published finality round, and `EntropyApi` answers
 //! read from each block's state under the method's name. It
 //! records every trait call
@@ -16,8 +17,8 @@ use entroos_primitives::version::{api_id, RuntimeVersion};
 use entroos_primitives::{BlockNumber, Digest, Header, OpaqueExtrinsic, H256};
 use entroos_rpc::api::{Health, KeystoreApiError, PinError, ReadError, ReservedPeerError};
 use entroos_rpc::{
-    ChainApi, FinalityStatusApi, KeystoreApi, NetworkApi, PoolApi, RoundState, StateApi,
-    SubmitError, TxStatus,
+    ChainApi, FinalityStatusApi, KeystoreApi, NetworkApi, OffchainStorageApi, PoolApi, RoundState,
+    StateApi, SubmitError, TxStatus,
 };
 use entroos_support::trie::{Blake2Hasher, Layout};
 use memory_db::{HashKey, MemoryDB};
@@ -97,6 +98,7 @@ pub struct Memory {
     watchers: Mutex<Vec<mpsc::UnboundedSender<TxStatus>>>,
     gate: (Mutex<bool>, Condvar),
     keys: Mutex<BTreeSet<(KeyTypeId, Vec<u8>)>>,
+    offchain: Mutex<BTreeMap<Vec<u8>, Vec<u8>>>,
     justifications: Mutex<HashMap<H256, Vec<u8>>>,
     round: Mutex<Option<RoundState>>,
 }
@@ -174,6 +176,7 @@ impl Memory {
             watchers: Mutex::new(Vec::new()),
             gate: (Mutex::new(false), Condvar::new()),
             keys: Mutex::new(BTreeSet::new()),
+            offchain: Mutex::new(BTreeMap::new()),
             justifications: Mutex::new(HashMap::new()),
             round: Mutex::new(None),
         }
@@ -651,6 +654,20 @@ fn decode_session_keys(input: &[u8]) -> Option<Vec<(Vec<u8>, KeyTypeId)>> {
             .map(|key| (key.to_vec(), MEMORY_KEY_TYPE))
             .collect(),
     )
+}
+
+impl OffchainStorageApi for Memory {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
+        self.touch("offchain.get");
+        self.saw(key);
+        Ok(lock(&self.offchain).get(key).cloned())
+    }
+    fn set(&self, key: &[u8], value: &[u8]) -> Result<(), ReadError> {
+        self.touch("offchain.set");
+        self.saw(key);
+        lock(&self.offchain).insert(key.to_vec(), value.to_vec());
+        Ok(())
+    }
 }
 
 impl KeystoreApi for Memory {

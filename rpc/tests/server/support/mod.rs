@@ -31,6 +31,7 @@ pub fn deps_with(memory: &Arc<Memory>, deny_unsafe: bool, spec_v2: Option<SpecV2
         pool: memory.clone(),
         network: memory.clone(),
         keystore: memory.clone(),
+        offchain: memory.clone(),
         finality: memory.clone(),
         info: SystemInfo {
             impl_name: "EntroOS Node".into(),
