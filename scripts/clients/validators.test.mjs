@@ -8,62 +8,30 @@
 // on all the while.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
 import { u8aToHex } from '@polkadot/util';
 import { cryptoWaitReady } from '@polkadot/util-crypto';
-import { freePort, rpc, startNode, waitFor } from './node-process.mjs';
+import { waitFor } from './node-process.mjs';
+import { fastLocalSpec, startFourValidators, startValidator } from './local-network.mjs';
 
 const WAIT_MS = 120_000;
-const nodes = [];
+let nodes = [];
 let api;
-let specDir;
-let specPath;
+let spec;
 let aliceBoot;
-
-function fastLocalSpec() {
-  const out = execFileSync(process.env.ENTROOS_NODE_BIN, ['build-spec', '--chain', 'local']);
-  const spec = JSON.parse(out.toString());
-  const params = spec.genesis.runtimeGenesis.patch.entropy.params;
-  params.slotDuration = 1000;
-  params.epochLength = 10;
-  params.dutyPeriod = 5;
-  specDir = mkdtempSync(join(tmpdir(), 'entroos-validators-'));
-  const path = join(specDir, 'local-fast.json');
-  writeFileSync(path, JSON.stringify(spec));
-  specPath = path;
-  return path;
-}
-
-async function startValidator(spec, name, bootnode) {
-  const listen = `/ip4/127.0.0.1/tcp/${await freePort()}/ws`;
-  const args = [`--${name}`, '--no-mdns', '--listen-addr', listen];
-  if (bootnode) args.push('--bootnodes', bootnode);
-  const node = await startNode(args, ['--chain', spec, '--tmp']);
-  const peerId = (await rpc(node.httpUrl, 'system_localPeerId')).result;
-  return { node, bootnode: `${listen}/p2p/${peerId}` };
-}
 
 before(async () => {
   await cryptoWaitReady();
-  const spec = fastLocalSpec();
-  const alice = await startValidator(spec, 'alice');
-  nodes.push(alice.node);
-  aliceBoot = alice.bootnode;
-  for (const name of ['bob', 'charlie', 'dave']) {
-    nodes.push((await startValidator(spec, name, alice.bootnode)).node);
-  }
+  spec = fastLocalSpec();
+  ({ nodes, aliceBoot } = await startFourValidators(spec.path));
   api = await ApiPromise.create({ provider: new WsProvider(nodes[1].wsUrl), noInitWarn: true });
 });
 
 after(async () => {
   await api?.disconnect();
   await Promise.all(nodes.map((node) => node.stop()));
-  if (specDir) rmSync(specDir, { recursive: true, force: true });
+  spec?.remove();
 });
 
 test('a validator run twice is reported and slashed, visible through polkadot.js events', async () => {
@@ -85,7 +53,7 @@ test('a validator run twice is reported and slashed, visible through polkadot.js
       }
     });
   });
-  nodes.push((await startValidator(specPath, 'alice', aliceBoot)).node);
+  nodes.push((await startValidator(spec.path, 'alice', aliceBoot)).node);
 
   const timeout = new Promise((_, reject) => setTimeout(
     () => reject(new Error('no Entropy.Slashed event within the wait')), WAIT_MS,
