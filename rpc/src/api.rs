@@ -293,3 +293,12 @@ pub struct SystemInfo {
     /// The node's roles (`Authority` or `Full`).
     pub roles: Vec<String>,
 }
+
+/// The node's PERSISTENT off-chain storage: what its off-chain workers
+/// keep between blocks (the `poe_*` methods read executors' runs from it).
+pub trait OffchainStorageApi: Send + Sync + 'static {
+    /// The value at `key`.
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError>;
+    /// Sets `key` to `value`.
+    fn set(&self, key: &[u8], value: &[u8]) -> Result<(), ReadError>;
+}

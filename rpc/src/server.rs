@@ -1,7 +1,9 @@
 //! The module of every method, and the server serving it over WebSocket and
 //! HTTP on one port.
 
-use crate::api::{ChainApi, KeystoreApi, NetworkApi, PoolApi, StateApi, SystemInfo};
+use crate::api::{
+    ChainApi, KeystoreApi, NetworkApi, OffchainStorageApi, PoolApi, StateApi, SystemInfo,
+};
 use crate::round_state::FinalityStatusApi;
 use crate::spec_v2::SpecV2Config;
 use jsonrpsee::server::{
@@ -25,6 +27,8 @@ pub struct Deps {
     pub keystore: Arc<dyn KeystoreApi>,
     /// The finality round in progress (`entropy_roundState`).
     pub finality: Arc<dyn FinalityStatusApi>,
+    /// The node's persistent off-chain storage.
+    pub offchain: Arc<dyn OffchainStorageApi>,
     /// Node and chain facts.
     pub info: SystemInfo,
     /// Whether unsafe methods are refused.
@@ -159,6 +163,7 @@ pub fn build_module(deps: Deps) -> Result<RpcModule<Deps>, jsonrpsee::core::Regi
     crate::author::register(&mut module)?;
     crate::author_keys::register(&mut module)?;
     crate::entropy::register(&mut module)?;
+    crate::poe::register(&mut module)?;
     if let Some(config) = &spec_v2 {
         crate::spec_v2::register(&mut module, config)?;
     }

@@ -8,7 +8,8 @@ use entroos_db::NodeSource;
 use entroos_primitives::version::RuntimeVersion;
 use entroos_primitives::{BlockNumber, Header, OpaqueExtrinsic, H256};
 use entroos_rpc::api::{
-    ChainApi, Pairs, PinError, PoolApi, ReadError, StateApi, SubmitError, TxStatus,
+    ChainApi, OffchainStorageApi, Pairs, PinError, PoolApi, ReadError, StateApi, SubmitError,
+    TxStatus,
 };
 use entroos_support::state::Backend;
 use entroos_txpool::{PoolError, TxPool};
@@ -205,5 +206,31 @@ impl PoolApi for PoolRpc {
     }
     fn next_nonce(&self, account: [u8; 32]) -> Result<u32, ReadError> {
         self.0.next_nonce(account).map_err(read_error)
+    }
+}
+
+/// The node's persistent off-chain storage, for RPC: values kept in the
+/// database's auxiliary space under `offchain/persistent/`.
+pub struct OffchainRpc(pub Arc<Client>);
+
+impl OffchainRpc {
+    /// The auxiliary key of off-chain `key`.
+    fn aux_key(key: &[u8]) -> Vec<u8> {
+        [b"offchain/persistent/".as_slice(), key].concat()
+    }
+}
+
+impl OffchainStorageApi for OffchainRpc {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
+        self.0
+            .db()
+            .aux(&Self::aux_key(key))
+            .map_err(|e| ReadError::Backend(e.to_string()))
+    }
+    fn set(&self, key: &[u8], value: &[u8]) -> Result<(), ReadError> {
+        self.0
+            .db()
+            .put_aux(&Self::aux_key(key), value.to_vec())
+            .map_err(|e| ReadError::Backend(e.to_string()))
     }
 }

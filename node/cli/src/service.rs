@@ -22,7 +22,7 @@ use crate::finality_status::FinalityStatus;
 use crate::keys::{self, KeyError};
 use crate::metrics;
 use crate::network::{self, NetworkParts};
-use crate::rpc_bridge::{ClientRpc, PoolRpc};
+use crate::rpc_bridge::{ClientRpc, OffchainRpc, PoolRpc};
 use crate::session_keys::{self, KeystoreRpc};
 use crate::tasks::TaskManager;
 use entroos_authorship::{AuthorStats, SlotWorker};
@@ -342,6 +342,7 @@ impl Service {
                 keystore: keystore.clone(),
             }),
             finality: finality_status.clone(),
+            offchain: Arc::new(OffchainRpc(client.clone())),
             info,
             deny_unsafe: methods == RpcMethods::Safe,
             spec_v2: (!args.rpc_disable_spec_v2)

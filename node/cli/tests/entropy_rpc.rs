@@ -18,7 +18,7 @@ use entroos_db::Pruning;
 use entroos_finality::{BlockId, Justification, SignedVote, Vote, VoteKind, VoterSet};
 use entroos_keystore::Keystore;
 use entroos_node::finality_status::FinalityStatus;
-use entroos_node::rpc_bridge::{ClientRpc, PoolRpc};
+use entroos_node::rpc_bridge::{ClientRpc, OffchainRpc, PoolRpc};
 use entroos_node::session_keys::KeystoreRpc;
 use entroos_primitives::crypto::{ed25519, sr25519};
 use entroos_primitives::{BlockNumber, H256};
@@ -92,6 +92,7 @@ impl Served {
                 keystore: Arc::new(Keystore::open(keystore.path())),
             }),
             finality: status.clone(),
+            offchain: Arc::new(OffchainRpc(client.clone())),
             info: SystemInfo {
                 impl_name: "EntroOS Node".into(),
                 impl_version: "test".into(),

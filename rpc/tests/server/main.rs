@@ -11,6 +11,7 @@ mod hex_params;
 mod http_subscriptions;
 mod keys;
 mod pins;
+mod poe;
 mod queries;
 mod read_proof;
 mod request_ids;

@@ -4,7 +4,8 @@
 //! branches, state pruning and pins as the node's database keeps them
 //! ([`pruning`]), a pool that follows a script, and a keystore of public keys
 //! whose session keys are 32-byte keys of type [`MEMORY_KEY_TYPE`], stored
-//! justifications, a published finality round, and `EntropyApi` answers
+//! justifications, a published finality round, a persistent off-chain
+//! storage, and `EntropyApi` answers
 //! read from each block's state under the method's name. It
 //! records every trait call
 //! (what, and on which thread) and every byte string it receives, so tests
@@ -14,7 +15,9 @@ use entroos_primitives::crypto::KeyTypeId;
 use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::version::{api_id, RuntimeVersion};
 use entroos_primitives::{BlockNumber, Digest, Header, OpaqueExtrinsic, H256};
-use entroos_rpc::api::{Health, KeystoreApiError, PinError, ReadError, ReservedPeerError};
+use entroos_rpc::api::{
+    Health, KeystoreApiError, OffchainStorageApi, PinError, ReadError, ReservedPeerError,
+};
 use entroos_rpc::{
     ChainApi, FinalityStatusApi, KeystoreApi, NetworkApi, PoolApi, RoundState, StateApi,
     SubmitError, TxStatus,
@@ -99,6 +102,7 @@ pub struct Memory {
     keys: Mutex<BTreeSet<(KeyTypeId, Vec<u8>)>>,
     justifications: Mutex<HashMap<H256, Vec<u8>>>,
     round: Mutex<Option<RoundState>>,
+    offchain: Mutex<Storage>,
 }
 
 /// The key type of the in-memory node's session keys.
@@ -176,6 +180,7 @@ impl Memory {
             keys: Mutex::new(BTreeSet::new()),
             justifications: Mutex::new(HashMap::new()),
             round: Mutex::new(None),
+            offchain: Mutex::new(Storage::new()),
         }
     }
 
@@ -687,5 +692,17 @@ impl KeystoreApi for Memory {
 impl FinalityStatusApi for Memory {
     fn round_state(&self) -> Option<RoundState> {
         lock(&self.round).clone()
+    }
+}
+
+impl OffchainStorageApi for Memory {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError> {
+        self.touch("offchain.get");
+        Ok(lock(&self.offchain).get(key).cloned())
+    }
+    fn set(&self, key: &[u8], value: &[u8]) -> Result<(), ReadError> {
+        self.touch("offchain.set");
+        lock(&self.offchain).insert(key.to_vec(), value.to_vec());
+        Ok(())
     }
 }

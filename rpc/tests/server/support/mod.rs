@@ -32,6 +32,7 @@ pub fn deps_with(memory: &Arc<Memory>, deny_unsafe: bool, spec_v2: Option<SpecV2
         network: memory.clone(),
         keystore: memory.clone(),
         finality: memory.clone(),
+        offchain: memory.clone(),
         info: SystemInfo {
             impl_name: "EntroOS Node".into(),
             impl_version: "0.1.0".into(),
