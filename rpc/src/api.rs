@@ -277,15 +277,6 @@ pub trait KeystoreApi: Send + Sync + 'static {
     fn has_key(&self, public: &[u8], key_type: KeyTypeId) -> Result<bool, KeystoreApiError>;
 }
 
-/// The node's PERSISTENT off-chain storage, the one its off-chain workers
-/// use (`offchain_localStorageGet`/`offchain_localStorageSet`, unsafe).
-pub trait OffchainStorageApi: Send + Sync + 'static {
-    /// The value at `key`.
-    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError>;
-    /// Writes `value` at `key`.
-    fn set(&self, key: &[u8], value: &[u8]) -> Result<(), ReadError>;
-}
-
 /// Static facts about the node and its chain.
 #[derive(Clone, Debug)]
 pub struct SystemInfo {
@@ -301,4 +292,14 @@ pub struct SystemInfo {
     pub properties: serde_json::Value,
     /// The node's roles (`Authority` or `Full`).
     pub roles: Vec<String>,
+}
+
+/// The node's PERSISTENT off-chain storage: what its off-chain workers keep
+/// between blocks (`offchain_localStorageGet`/`offchain_localStorageSet`,
+/// unsafe; the `poe_*` methods read executors' runs from it).
+pub trait OffchainStorageApi: Send + Sync + 'static {
+    /// The value at `key`.
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ReadError>;
+    /// Writes `value` at `key`.
+    fn set(&self, key: &[u8], value: &[u8]) -> Result<(), ReadError>;
 }

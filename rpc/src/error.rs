@@ -255,3 +255,71 @@ impl From<EntropyError> for ErrorObjectOwned {
         ErrorObjectOwned::owned(code, e.to_string(), None::<()>)
     }
 }
+
+/// The base of `poe_*` errors of their own (client errors keep 4003,
+/// parameters -32602).
+const POE_BASE: i32 = 7100;
+/// No job has this id (at the block read).
+pub const UNKNOWN_JOB: i32 = POE_BASE + 1;
+/// This node keeps no run of any executor of the job.
+pub const NO_LOCAL_COPY: i32 = POE_BASE + 2;
+/// This node's copy does not match what the chain holds for it.
+pub const COPY_MISMATCH: i32 = POE_BASE + 3;
+/// The chain holds nothing yet to check this node's copy against.
+pub const NOTHING_TO_CHECK: i32 = POE_BASE + 4;
+/// A stored value (on chain or in off-chain storage) does not decode.
+pub const UNDECODABLE_VALUE: i32 = POE_BASE + 5;
+
+/// A `poe_*` error.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum PoeError {
+    /// Reading the chain or the off-chain storage failed (4003, as `state_*`).
+    #[error("Client error: {0}")]
+    Client(#[from] ReadError),
+    /// A parameter does not parse (-32602).
+    #[error("{0}")]
+    InvalidParams(String),
+    /// No job has this id.
+    #[error("unknown job {0}")]
+    UnknownJob(u64),
+    /// No executor of the job ran on this node.
+    #[error("this node keeps no run of an executor of job {0}")]
+    NoLocalCopy(u64),
+    /// Every copy this node keeps disagrees with the chain; none is served.
+    #[error("this node's copy of job {job_id} does not match the chain: {detail}")]
+    CopyMismatch {
+        /// The job.
+        job_id: u64,
+        /// What differs.
+        detail: String,
+    },
+    /// The job has no verdict, and no executor whose copy this node keeps
+    /// has revealed a receipt or committed yet.
+    #[error(
+        "the chain holds no verdict, receipt or commitment to check job {0}'s copy against yet"
+    )]
+    NothingToCheck(u64),
+    /// A stored value does not decode as its type.
+    #[error("{what} does not decode: {reason}")]
+    Undecodable {
+        /// Which value.
+        what: String,
+        /// The decoder's reason.
+        reason: String,
+    },
+}
+
+impl From<PoeError> for ErrorObjectOwned {
+    fn from(e: PoeError) -> Self {
+        let code = match &e {
+            PoeError::Client(_) => CLIENT_ERROR,
+            PoeError::InvalidParams(_) => INVALID_PARAMS,
+            PoeError::UnknownJob(_) => UNKNOWN_JOB,
+            PoeError::NoLocalCopy(_) => NO_LOCAL_COPY,
+            PoeError::CopyMismatch { .. } => COPY_MISMATCH,
+            PoeError::NothingToCheck(_) => NOTHING_TO_CHECK,
+            PoeError::Undecodable { .. } => UNDECODABLE_VALUE,
+        };
+        ErrorObjectOwned::owned(code, e.to_string(), None::<()>)
+    }
+}

@@ -24,6 +24,12 @@
 //! traits; the round in progress comes from the node's finality voter
 //! through [`FinalityStatusApi`].
 //!
+//! The proof-of-execution methods ([`poe`]: `poe_job`, `poe_jobs`,
+//! `poe_receipts`, `poe_output`, `poe_logs`, `poe_verifyReceipt`,
+//! `poe_subscribeJob`) read pallet-poe's storage through the same traits,
+//! and the runs the node's executors kept through
+//! [`OffchainStorageApi`](api::OffchainStorageApi).
+//!
 //! Parameters are accepted the way clients send them: absent, `[]`, shorter
 //! than the arity or `null` for "not given"; block numbers as numbers or hex;
 //! bytes and storage keys as Substrate reads them (`0x` optional, `""` for no
@@ -53,6 +59,7 @@ pub mod entropy;
 pub mod error;
 mod offchain;
 mod params;
+pub mod poe;
 pub mod round_state;
 mod server;
 mod spec_v2;

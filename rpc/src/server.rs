@@ -164,6 +164,7 @@ pub fn build_module(deps: Deps) -> Result<RpcModule<Deps>, jsonrpsee::core::Regi
     crate::author_keys::register(&mut module)?;
     crate::offchain::register(&mut module)?;
     crate::entropy::register(&mut module)?;
+    crate::poe::register(&mut module)?;
     if let Some(config) = &spec_v2 {
         crate::spec_v2::register(&mut module, config)?;
     }

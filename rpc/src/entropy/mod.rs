@@ -25,6 +25,7 @@ pub mod proof;
 mod validators;
 
 pub use proof::{FinalityProof, MAX_PROOF_HEADERS};
+pub(crate) use validators::ss58_format;
 
 use crate::chain::at_or_best;
 use crate::error::EntropyError;

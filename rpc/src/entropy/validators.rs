@@ -21,7 +21,7 @@ use serde_json::{json, Value};
 const GENERIC_SS58: u16 = 42;
 
 /// The chain's SS58 format (its `ss58Format` property).
-pub(super) fn ss58_format(deps: &Deps) -> u16 {
+pub(crate) fn ss58_format(deps: &Deps) -> u16 {
     deps.info.properties["ss58Format"]
         .as_u64()
         .and_then(|f| u16::try_from(f).ok())

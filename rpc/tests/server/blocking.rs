@@ -49,6 +49,13 @@ fn every_method(genesis: Value) -> Vec<(&'static str, Value)> {
         ("offchain_localStorageSet", json!(["PERSISTENT", KEY, KEY])),
         ("offchain_localStorageGet", json!(["PERSISTENT", KEY])),
         ("entropy_proveFinality", json!([100])),
+        ("poe_job", json!([0])),
+        ("poe_jobs", json!([{ "limit": 2 }])),
+        ("poe_receipts", json!([0])),
+        ("poe_output", json!([0])),
+        ("poe_logs", json!([0])),
+        ("poe_verifyReceipt", json!([crate::poe::verify_request()])),
+        ("poe_subscribeJob", json!([crate::poe::OPEN_JOB])),
         (
             "author_hasSessionKeys",
             json!([format!("0x{}", "00".repeat(32))]),
@@ -125,6 +132,8 @@ async fn no_node_work_runs_on_the_async_workers() {
         .map(|(method, answer)| (method.as_bytes(), Some(answer.as_slice())))
         .collect();
     memory.push(&changes, None);
+    crate::poe::ledger_with_kept_run(&memory);
+    memory.take_log(); // the setup's own writes are not node work
     let module = module(&memory, false);
     let table = every_method(json!(memory.genesis()));
 
@@ -150,7 +159,11 @@ async fn no_node_work_runs_on_the_async_workers() {
     }
     let at_start = memory.take_log();
 
-    let new_block = memory.push(&[(b"key", Some(b"new"))], Some(2));
+    let (job_key, job_moved) = crate::poe::open_job_moved_on();
+    let new_block = memory.push(
+        &[(b"key", Some(b"new")), (&job_key, Some(&job_moved))],
+        Some(2),
+    );
     let justification = crate::entropy::justification(BlockId::new(2, new_block));
     memory.finalize_justified(new_block, justification.to_stored());
     for (name, notifications) in &mut subscriptions {

@@ -12,6 +12,7 @@ mod http_subscriptions;
 mod keys;
 mod offchain;
 mod pins;
+mod poe;
 mod queries;
 mod read_proof;
 mod request_ids;

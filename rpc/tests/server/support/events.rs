@@ -40,6 +40,15 @@ impl Events {
         }
     }
 
+    /// Waits for the server to end the subscription, failing the test on
+    /// any further notification or after [`PATIENCE`].
+    pub async fn closed(&mut self) {
+        let next = timeout(PATIENCE, self.receiver.recv())
+            .await
+            .expect("the subscription ends in time");
+        assert!(next.is_none(), "a notification after the last: {next:?}");
+    }
+
     /// The notifications already delivered, without waiting.
     pub fn drain(&mut self) -> Vec<Value> {
         let mut results = Vec::new();

@@ -706,3 +706,4 @@ impl FinalityStatusApi for Memory {
         lock(&self.round).clone()
     }
 }
+
