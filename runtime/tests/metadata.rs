@@ -30,7 +30,7 @@ fn paths(types: &PortableRegistry) -> BTreeSet<String> {
 /// deliberate change of a pallet's calls, storage, events, errors or
 /// constants (`System.Version` lists the runtime APIs), or of the extrinsic
 /// format.
-const V14_BLAKE2_256: &str = "8da1e06315c7b648044fb5a9937300fc6c727afde8291c0b4ace5d533e8e1711";
+const V14_BLAKE2_256: &str = "13e56d09d4452ef6a65c74a2786308c9fe0887c71f90d0f09cfd51a5085bd500";
 
 #[test]
 fn v14_bytes_are_unchanged() {
@@ -240,7 +240,8 @@ fn poe_storage_calls_events_errors_and_constants_are_described() {
             "Commitments",
             "Receipts",
             "ProofRecords",
-            "DueJobs"
+            "DueJobs",
+            "LastHeartbeat"
         ]
     );
     let variants = |id: u32| -> Vec<(String, u8)> {
@@ -262,12 +263,13 @@ fn poe_storage_calls_events_errors_and_constants_are_described() {
         "submit_job",
         "commit_receipt",
         "reveal_receipt",
+        "heartbeat",
     ];
     for (i, name) in expected_calls.iter().enumerate() {
         assert_eq!(calls[i], (name.to_string(), i as u8));
     }
     let events = variants(poe.event.as_ref().unwrap().ty.id);
-    assert_eq!(events.len(), 17);
+    assert_eq!(events.len(), 18);
     for event in [
         "JobAssigned",
         "JobDisputed",
@@ -275,6 +277,7 @@ fn poe_storage_calls_events_errors_and_constants_are_described() {
         "JobVerified",
         "JobFailed",
         "ExecutorSlashed",
+        "ProviderHeartbeat",
     ] {
         assert!(events.iter().any(|(e, _)| e == event), "Poe.{event}");
     }

@@ -2,10 +2,12 @@
 //! The computation behind the pallet's weights, on in-memory state with a
 //! full set of `MAX_VALIDATORS` validators:
 //!
-//! - `call/*`: each call dispatched on a fresh copy of the state;
+//! - `call/*`: each call dispatched on a fresh copy of the state (a
+//!   heartbeat from the last member of the set);
 //! - `hook/block`: a block's `on_slot` in mid-epoch (a secondary claim);
-//! - `hook/rotation`: the block that ends an epoch (scores for every
-//!   member, selection among every candidate, the next set written);
+//! - `hook/rotation`: the block that ends an epoch (heartbeat duties and
+//!   scores for every member, selection among every candidate, the next
+//!   set written);
 //! - `hook/gap_100`: a block after 100 empty slots (each charged);
 //! - `justification`: noting the precommits of every member.
 //!
@@ -326,6 +328,25 @@ fn bench_calls(c: &mut Criterion) {
         proof: Box::new(vote_proof),
     };
     bench_call(c, "report_vote_equivocation", &base, RawOrigin::None, call);
+    let heartbeat = pallet_entropy::Heartbeat {
+        epoch: 0,
+        validator_index: VALIDATORS as u32 - 1,
+        block_number: 1,
+    };
+    let member = copy(&base).execute_with(|ext| {
+        Entropy::current_set(ext)
+            .get(heartbeat.validator_index)
+            .expect("a member")
+            .stash
+    });
+    let signature = keys(member.0[0])
+        .vrf
+        .sign(&pallet_entropy::heartbeat::heartbeat_payload(&heartbeat));
+    let call = Call::heartbeat {
+        heartbeat,
+        signature,
+    };
+    bench_call(c, "heartbeat", &base, RawOrigin::None, call);
 }
 
 fn bench_hooks(c: &mut Criterion) {

@@ -37,6 +37,7 @@ impl GetDispatchInfo for Call {
                     Pays::No,
                 )
             }
+            Call::heartbeat { .. } => (weights::HEARTBEAT, DispatchClass::Operational, Pays::No),
         };
         DispatchInfo {
             weight,
@@ -74,6 +75,13 @@ impl<T: Config> Pallet<T> {
             Call::note_finality_round { note } => {
                 ensure_none(&origin)?;
                 Self::note_round(ext, &note)
+            }
+            Call::heartbeat {
+                heartbeat,
+                signature,
+            } => {
+                ensure_none(&origin)?;
+                Self::note_heartbeat(ext, &heartbeat, &signature)
             }
         }
     }

@@ -47,7 +47,7 @@ impl<T: Config> Pallet<T> {
     }
 
     /// Records one duty of the member at `index`.
-    fn record_duty(ext: &mut dyn Externalities, index: u32, done: bool) {
+    pub(crate) fn record_duty(ext: &mut dyn Externalities, index: u32, done: bool) {
         Duties::mutate(ext, &index, |duties| {
             duties.assigned = duties.assigned.saturating_add(1);
             if done {

@@ -4,7 +4,8 @@
 //! 1. starts epoch 0 at the first block's slot;
 //! 2. refuses a slot that does not follow the last accounted one;
 //! 3. charges every slot skipped since then to its secondary assignee;
-//! 4. at an epoch boundary, scores the ending epoch's set and rotates:
+//! 4. at an epoch boundary, accounts each member's heartbeat duty, scores
+//!    the ending epoch's set and rotates:
 //!    the set fixed one epoch earlier becomes current and the set after it
 //!    is selected (when the chain skipped whole epochs, it jumps straight
 //!    to the slot's epoch; the skipped epochs' slots are not charged);
@@ -20,7 +21,7 @@ use crate::{
     LastSlot, Pallet, Period, PeriodStateOf, RandomnessAccumulator, Scores,
 };
 use entroos_primitives::{BlockNumber, Weight};
-use entroos_support::hooks::Hooks;
+use entroos_support::hooks::{Hooks, OffchainContext};
 use entroos_support::state::Externalities;
 
 impl<T: Config> Hooks<Error> for Pallet<T> {
@@ -32,6 +33,11 @@ impl<T: Config> Hooks<Error> for Pallet<T> {
         };
         let claim = T::Authorship::claim(ext);
         Self::on_slot(ext, slot, claim)
+    }
+
+    /// Sends the heartbeats of the members whose slot keys the node holds.
+    fn offchain_worker(ext: &dyn Externalities, n: BlockNumber, ctx: &mut dyn OffchainContext) {
+        Self::send_heartbeats(ext, n, ctx);
     }
 }
 
@@ -128,10 +134,16 @@ impl<T: Config> Pallet<T> {
         Ok(())
     }
 
-    /// Scores every member of the ending epoch's set from its duties.
+    /// Scores every member of the ending epoch's set from its duties: the
+    /// last slot period closes, then the heartbeat period is accounted and
+    /// closed.
     fn end_epoch(ext: &mut dyn Externalities) {
         let params = Self::params(ext);
         let set = Self::current_set(ext);
+        let mut period = Period::<T>::get(ext);
+        Self::close_period(ext, &set, &mut period);
+        Period::<T>::put(ext, &period);
+        Self::note_heartbeat_duties(ext, set.len());
         let mut period = Period::<T>::get(ext);
         Self::close_period(ext, &set, &mut period);
         for (index, authority) in (0u32..).zip(set.authorities.as_slice()) {

@@ -24,7 +24,10 @@
 //!   slot); it did its duty if it authored the slot's block as secondary,
 //!   missed it if the slot has no block (a primary block relieves it). Each
 //!   justification the runtime notes is a duty for every member: done if
-//!   its precommit is included.
+//!   its precommit is included. Each epoch every member has one heartbeat
+//!   duty, done if its off-chain worker's signed heartbeat was included
+//!   during the epoch (see [`heartbeat`]); the heartbeats are a duty
+//!   period of their own, closed at the epoch's end.
 //! - **Scores** (see [`scores`]): per epoch,
 //!   `R ← λR + (1−λ)·done/assigned` and
 //!   `E ← λE + (1−λ)(1 − min(1, κ·m))`, where `m` is the mean over the
@@ -56,13 +59,18 @@
 //! people read: validators with bonds, scores, weights and declarations;
 //! the set's diversity), [`SlashedOffences`] (offences punished), and
 //! [`Pallet::check_block_report`] / [`Pallet::check_vote_report`], which
-//! the runtime's transaction validation uses to admit unsigned reports.
+//! the runtime's transaction validation uses to admit unsigned reports,
+//! as it admits heartbeats with [`Pallet::check_heartbeat`]. The
+//! off-chain worker ([`Pallet::send_heartbeats`]) submits the local
+//! members' heartbeats through the node's off-chain context.
 //!
 //! ## Invariants
 //!
 //! - Every bonded amount (active and unlocking) is reserved in Balances.
 //! - Sets hold at most `MAX_VALIDATORS` members, candidates at most
 //!   `MAX_CANDIDATES`; each session key belongs to at most one stash.
+//! - [`ReceivedHeartbeats`] holds only indices of the current set, at most
+//!   one each, and is empty after every epoch boundary.
 //! - Scores stay in `[0, 1]`, entropy at least [`scores::MIN_ENTROPY`].
 //! - No floats; no panics on input; iteration is in storage-key order.
 
@@ -86,6 +94,7 @@ mod duties;
 mod epochs;
 pub mod equivocation;
 mod genesis;
+pub mod heartbeat;
 mod keys;
 mod metadata;
 pub mod pallet;
@@ -113,6 +122,7 @@ pub use equivocation::{
     VoteEquivocationProof, VoteKind, VOTE_SIGNING_CONTEXT,
 };
 pub use genesis::{GenesisConfig, GenesisValidator, SessionConfig};
+pub use heartbeat::Heartbeat;
 pub use keys::key_ownership_message;
 pub use pallet::{Call, Error, Event};
 pub use params::{Params, MAX_EPOCH_LENGTH, MAX_KAPPA, MAX_SLOT_DURATION, MIN_UNBONDING_EPOCHS};

@@ -4,7 +4,7 @@ use crate::types::{MAX_DECLARED_LEN, MAX_UNLOCKING_CHUNKS};
 use crate::{
     Call, CandidateCount, Candidates, Config, CurrentEpoch, Duties, EpochSets, Error, Event,
     GenesisSlot, KeyOwner, Keys, LastNotedRound, LastSlot, Ledger, Offences, OffencesByEpoch,
-    Pallet, Parameters, Period, RandomnessAccumulator, Scores, SlashedOffences,
+    Pallet, Parameters, Period, RandomnessAccumulator, ReceivedHeartbeats, Scores, SlashedOffences,
     MAX_OFFENCES_PER_EPOCH, PALLET,
 };
 use entroos_support::metadata::{constant, PalletMetadataProvider};
@@ -51,6 +51,10 @@ fn storage_entries<T: Config>() -> Vec<StorageEntryMetadata<MetaForm>> {
             "The last finality round whose precommits were noted: (set id, round).",
         ]),
         SlashedOffences::metadata(vec!["How many offences have been punished since genesis."]),
+        ReceivedHeartbeats::metadata(vec![
+            "The members of the current set heard from this epoch, by index, with the",
+            "block their heartbeat was made at.",
+        ]),
     ]
 }
 

@@ -2,6 +2,7 @@
 //! (`pallet_entropy::pallet::{Call, Event, Error}`), which clients match on.
 
 use crate::equivocation::{BlockEquivocationProof, VoteEquivocationProof};
+use crate::heartbeat::Heartbeat;
 use crate::rounds::RoundNote;
 use crate::types::{KeyOwnershipProof, OffenceTime, SessionKeys, ValidatorPrefs};
 use codec::{Decode, Encode};
@@ -74,6 +75,15 @@ pub enum Call {
     note_finality_round {
         /// The round's precommits.
         note: Box<RoundNote>,
+    },
+    /// A member of the current set states that its node is up (unsigned,
+    /// once per member per epoch): its heartbeat duty.
+    #[codec(index = 10)]
+    heartbeat {
+        /// The epoch, the member's index and the block it was made at.
+        heartbeat: Heartbeat,
+        /// The member's slot-key (sr25519) signature over the heartbeat.
+        signature: [u8; 64],
     },
 }
 
@@ -156,6 +166,16 @@ pub enum Event {
         /// How many members precommitted.
         voters: u32,
     },
+    /// A member of the current set sent its heartbeat for the epoch.
+    #[codec(index = 9)]
+    HeartbeatReceived {
+        /// The epoch.
+        epoch: u64,
+        /// The member's index in the set.
+        validator_index: u32,
+        /// The member's stash.
+        stash: AccountId32,
+    },
 }
 
 pallet_error! {
@@ -211,6 +231,14 @@ pallet_error! {
         Overflow,
         /// The precommits of a noted round carry two thirds of the weight or less.
         NotEnoughWeight,
+        /// The heartbeat is not for the current epoch.
+        StaleHeartbeat,
+        /// The heartbeat names a block after the one being built.
+        FutureHeartbeat,
+        /// The heartbeat names an index outside the current set.
+        UnknownValidator,
+        /// The member already sent its heartbeat this epoch.
+        DuplicateHeartbeat,
     }
 }
 

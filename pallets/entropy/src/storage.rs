@@ -6,7 +6,7 @@ use crate::types::{
 };
 use crate::{EpochSetOf, PeriodStateOf, MAX_OFFENCES_PER_EPOCH, PALLET};
 use entroos_primitives::hashing::{Blake2_128Concat, Identity, Twox64Concat};
-use entroos_primitives::{AccountId32, H256};
+use entroos_primitives::{AccountId32, BlockNumber, H256};
 use entroos_support::bounded::{BoundedVec, ConstU32};
 use entroos_support::storage::{OptionQuery, StorageMap, StorageValue, ValueQuery};
 use entroos_support::storage_instance;
@@ -29,6 +29,7 @@ storage_instance!(pub OffencesPrefix, PALLET, "Offences");
 storage_instance!(pub OffencesByEpochPrefix, PALLET, "OffencesByEpoch");
 storage_instance!(pub LastNotedRoundPrefix, PALLET, "LastNotedRound");
 storage_instance!(pub SlashedOffencesPrefix, PALLET, "SlashedOffences");
+storage_instance!(pub ReceivedHeartbeatsPrefix, PALLET, "ReceivedHeartbeats");
 
 /// The consensus parameters (defaults until genesis sets them).
 pub type Parameters = StorageValue<ParametersPrefix, Params, ValueQuery>;
@@ -77,3 +78,8 @@ pub type LastNotedRound = StorageValue<LastNotedRoundPrefix, (u64, u64), OptionQ
 /// How many offences have been punished since genesis (never forgotten,
 /// unlike the records kept for deduplication).
 pub type SlashedOffences = StorageValue<SlashedOffencesPrefix, u64, ValueQuery>;
+/// The members of the current set heard from this epoch, by index in the
+/// set, with the block their heartbeat was made at (at most one entry per
+/// member; emptied at the epoch's end).
+pub type ReceivedHeartbeats =
+    StorageMap<ReceivedHeartbeatsPrefix, Twox64Concat, u32, BlockNumber, OptionQuery>;

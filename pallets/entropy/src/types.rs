@@ -196,9 +196,11 @@ pub enum ClaimKind {
 /// One validator's duties in the current epoch.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
 pub struct DutyRecord {
-    /// Duties assigned: secondary slots and justifications.
+    /// Duties assigned: secondary slots, justifications and (at the
+    /// epoch's end) the heartbeat.
     pub assigned: u32,
-    /// Duties done: secondary slots authored and precommits included.
+    /// Duties done: secondary slots authored, precommits and the heartbeat
+    /// included.
     pub done: u32,
     /// `Σ f` over the periods it missed a duty in, `f` being the share of
     /// the epoch's total weight that missed a duty in the same period.

@@ -2,8 +2,9 @@
 
 use crate::jobs::JobRequest;
 use crate::{weights, Call, Config, Pallet};
+use entroos_primitives::dispatch::DispatchError;
 use entroos_primitives::dispatch::{DispatchClass, DispatchInfo, DispatchResult, Pays};
-use entroos_support::dispatch::{ensure_signed, GetDispatchInfo, RawOrigin};
+use entroos_support::dispatch::{ensure_none, ensure_signed, GetDispatchInfo, RawOrigin};
 use entroos_support::state::Externalities;
 
 impl GetDispatchInfo for Call {
@@ -19,18 +20,34 @@ impl GetDispatchInfo for Call {
             Call::submit_job { .. } => weights::SUBMIT_JOB,
             Call::commit_receipt { .. } => weights::COMMIT_RECEIPT,
             Call::reveal_receipt { .. } => weights::REVEAL_RECEIPT,
+            Call::heartbeat { .. } => weights::HEARTBEAT,
+        };
+        // Unsigned heartbeats pay nothing; the pool admits one per provider
+        // and epoch.
+        let (class, pays_fee) = match self {
+            Call::heartbeat { .. } => (DispatchClass::Operational, Pays::No),
+            _ => (DispatchClass::Normal, Pays::Yes),
         };
         DispatchInfo {
             weight,
-            class: DispatchClass::Normal,
-            pays_fee: Pays::Yes,
+            class,
+            pays_fee,
         }
     }
 }
 
 impl<T: Config> Pallet<T> {
-    /// Dispatches a ledger call (every one needs a signer).
+    /// Dispatches a ledger call (every one but the unsigned heartbeat
+    /// needs a signer).
     pub fn dispatch(ext: &mut dyn Externalities, origin: RawOrigin, call: Call) -> DispatchResult {
+        if let Call::heartbeat {
+            heartbeat,
+            signature,
+        } = &call
+        {
+            ensure_none(&origin)?;
+            return Self::note_heartbeat(ext, heartbeat, signature);
+        }
         let who = ensure_signed(&origin)?;
         match call {
             Call::upload_module { code } => Self::upload_module(ext, &who, code),
@@ -68,6 +85,7 @@ impl<T: Config> Pallet<T> {
                 receipt,
                 salt,
             } => Self::reveal_receipt(ext, &who, job_id, receipt, salt),
+            Call::heartbeat { .. } => Err(DispatchError::BadOrigin),
         }
     }
 }

@@ -18,7 +18,7 @@ use crate::settlement::Budget;
 use crate::types::JobStatus;
 use crate::{weights, Config, Error, Jobs, Pallet};
 use entroos_primitives::{BlockNumber, Weight};
-use entroos_support::hooks::Hooks;
+use entroos_support::hooks::{Hooks, OffchainContext};
 use entroos_support::state::Externalities;
 
 impl<T: Config> Hooks<Error> for Pallet<T> {
@@ -30,6 +30,11 @@ impl<T: Config> Hooks<Error> for Pallet<T> {
         }
         let jobs = u64::try_from(due.len()).unwrap_or(u64::MAX);
         Ok(weights::on_initialize(T::db_weight(), jobs, &budget))
+    }
+
+    /// Sends the heartbeats of the local executor keys that are providers.
+    fn offchain_worker(ext: &dyn Externalities, n: BlockNumber, ctx: &mut dyn OffchainContext) {
+        Self::send_heartbeats(ext, n, ctx);
     }
 }
 

@@ -60,6 +60,12 @@
 //! Every transition deposits an [`Event`]; jobs, inputs, commitments,
 //! receipts, modules, providers and proof records are storage items.
 //!
+//! ## Heartbeats
+//!
+//! Each registered provider's off-chain worker sends one signed, unsigned
+//! heartbeat per epoch ([`heartbeat`]); the last epoch each provider was
+//! heard from ([`LastHeartbeat`]) is liveness evidence for schedulers.
+//!
 //! ## Invariants
 //!
 //! - Every bond, module deposit and reward of a job in flight is reserved
@@ -92,6 +98,7 @@ pub mod assignment;
 mod calls;
 mod due;
 mod genesis;
+pub mod heartbeat;
 mod hooks;
 pub mod jobs;
 pub mod local;
@@ -115,6 +122,7 @@ mod mock;
 mod tests;
 
 pub use genesis::GenesisConfig;
+pub use heartbeat::{LastHeartbeat, ProviderHeartbeat};
 pub use jobs::JobRequest;
 pub use pallet::{Call, Error, Event};
 pub use params::Params;

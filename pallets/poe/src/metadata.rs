@@ -5,8 +5,9 @@ use crate::types::{
     MAX_OUTPUT_BYTES, MAX_PROVIDERS, MAX_REPLICAS,
 };
 use crate::{
-    Call, Commitments, Config, DueJobs, Error, Event, JobInputs, Jobs, ModuleCodes, Modules,
-    NextJobId, Pallet, Parameters, ProofRecords, ProviderCount, Providers, Receipts, PALLET,
+    Call, Commitments, Config, DueJobs, Error, Event, JobInputs, Jobs, LastHeartbeat, ModuleCodes,
+    Modules, NextJobId, Pallet, Parameters, ProofRecords, ProviderCount, Providers, Receipts,
+    PALLET,
 };
 use entroos_support::metadata::{constant, PalletMetadataProvider};
 use entroos_support::storage::StorageEntry;
@@ -40,6 +41,9 @@ fn storage_entries() -> Vec<StorageEntryMetadata<MetaForm>> {
         ]),
         DueJobs::metadata(vec![
             "Jobs in flight with the block their phase ends at, in order.",
+        ]),
+        LastHeartbeat::metadata(vec![
+            "The last epoch each registered provider's heartbeat was received in.",
         ]),
     ]
 }

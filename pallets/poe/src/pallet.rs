@@ -1,6 +1,7 @@
 //! The pallet's calls, events and errors, under FRAME's type paths
 //! (`pallet_poe::pallet::{Call, Event, Error}`), which clients match on.
 
+use crate::heartbeat::ProviderHeartbeat;
 use crate::types::{
     Executors, FailReason, JobInput, ModuleCode, Offence, ProviderInfo, Receipt, Settlement,
 };
@@ -84,6 +85,16 @@ pub enum Call {
         receipt: Receipt,
         /// The salt committed with.
         salt: [u8; 32],
+    },
+    /// A registered provider states that its node is up this epoch
+    /// (unsigned, once per provider per epoch): liveness evidence for
+    /// schedulers.
+    #[codec(index = 8)]
+    heartbeat {
+        /// The epoch, the provider and the block it was made at.
+        heartbeat: ProviderHeartbeat,
+        /// The provider's executor-key (sr25519) signature over it.
+        signature: [u8; 64],
     },
 }
 
@@ -271,6 +282,14 @@ pub enum Event {
         /// Why.
         offence: Offence,
     },
+    /// A registered provider's heartbeat for the epoch was received.
+    #[codec(index = 17)]
+    ProviderHeartbeat {
+        /// The provider.
+        provider: AccountId32,
+        /// The epoch.
+        epoch: u64,
+    },
 }
 
 pallet_error! {
@@ -358,6 +377,14 @@ pallet_error! {
         JobExecutorFailed,
         /// An amount overflowed.
         Overflow,
+        /// The heartbeat is not for the current epoch.
+        StaleHeartbeat,
+        /// The heartbeat names a block after the one being built.
+        FutureHeartbeat,
+        /// The provider was heard from this epoch already.
+        DuplicateHeartbeat,
+        /// The heartbeat's signature is not the provider's.
+        InvalidHeartbeatSignature,
     }
 }
 

@@ -89,6 +89,7 @@ impl<T: Config> Pallet<T> {
         }
         let amount = Balances::<T>::unreserve(ext, who, provider.bond)?;
         Providers::remove(ext, who);
+        crate::LastHeartbeat::remove(ext, who);
         ProviderCount::mutate(ext, |count| *count = count.saturating_sub(1));
         Self::deposit_event(
             ext,

@@ -60,6 +60,11 @@ pub const COMMIT_RECEIPT: Weight = weight(80, 20, 3);
 /// `reveal_receipt`: job, commitment and up to `2k` entries read; two
 /// hashes; receipt, job and queue written.
 pub const REVEAL_RECEIPT: Weight = weight(110, 36, 3);
+/// `heartbeat`: one sr25519 check, as the entropy pallet's heartbeat
+/// (whose `call/heartbeat` bench measured 276 µs at the upper end on a
+/// loaded machine); epoch, number, provider and last heartbeat read, the
+/// last heartbeat and the event written.
+pub const HEARTBEAT: Weight = weight(280, 4, 2);
 
 /// A block's hook: 20 µs and two reads, plus per due job (`jobs`) 1 ms
 /// and, at most, reads of every provider and the round's entries and

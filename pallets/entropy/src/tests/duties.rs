@@ -146,7 +146,8 @@ fn a_closed_period_charges_the_share_of_weight_that_missed_with_them() {
 
 #[test]
 fn the_epoch_end_scores_the_duties_and_clears_them() {
-    // One four-slot period per epoch, so the whole epoch is one period.
+    // One four-slot period per epoch, so the whole epoch is one slot
+    // period, then the heartbeat period.
     let params = crate::Params {
         epoch_length: 4,
         duty_period: 4,
@@ -182,6 +183,18 @@ fn the_epoch_end_scores_the_duties_and_clears_them() {
         for index in &missed {
             expected[*index as usize].miss_load = share;
         }
+        // Members 1 to 3 send their heartbeats; 4 alone misses its own.
+        super::sim::send_heartbeats(ext, 1, &|who| *who == stash(4));
+        for (index, record) in (0u32..).zip(expected.iter_mut()) {
+            record.assigned += 1;
+            if index == index_of(4) {
+                record.miss_load = record
+                    .miss_load
+                    .saturating_add(FixedU128::checked_from_rational(1, 4).unwrap());
+            } else {
+                record.done += 1;
+            }
+        }
         next_block(ext, GENESIS_SLOT + 4, None).unwrap();
         assert_eq!(crate::CurrentEpoch::get(ext), 1);
         for (index, record) in (0u32..).zip(&expected) {
@@ -190,7 +203,7 @@ fn the_epoch_end_scores_the_duties_and_clears_them() {
             let initial = crate::scores::initial(&params);
             assert_eq!(
                 scores,
-                crate::scores::update(initial, record, 1, &params),
+                crate::scores::update(initial, record, 2, &params),
                 "member {index}"
             );
         }
@@ -199,6 +212,10 @@ fn the_epoch_end_scores_the_duties_and_clears_them() {
             duties(ext),
             vec![DutyRecord::default(); 4],
             "cleared for the new epoch"
+        );
+        assert!(
+            (0..4).all(|i| !Entropy::heartbeat_received(ext, i)),
+            "heartbeats are forgotten with their epoch"
         );
     });
 }

@@ -50,7 +50,8 @@ fn calls_events_and_errors_are_described_under_frame_paths() {
             "set_keys",
             "report_block_equivocation",
             "report_vote_equivocation",
-            "note_finality_round"
+            "note_finality_round",
+            "heartbeat"
         ]
     );
     assert!(calls
@@ -59,7 +60,11 @@ fn calls_events_and_errors_are_described_under_frame_paths() {
         .all(|(i, (index, _))| usize::from(*index) == i));
     let (path, events) = variant_names(&types, pallet.event.unwrap().ty.id);
     assert_eq!(path, "pallet_entropy::pallet::Event");
-    assert_eq!(events.len(), 9);
+    assert_eq!(events.len(), 10);
+    assert_eq!(
+        events.last().unwrap(),
+        &(9, "HeartbeatReceived".to_string())
+    );
     let (path, errors) = variant_names(&types, pallet.error.unwrap().ty.id);
     assert_eq!(path, "pallet_entropy::pallet::Error");
     // The metadata's error indices are the ones dispatch errors carry.
@@ -68,7 +73,17 @@ fn calls_events_and_errors_are_described_under_frame_paths() {
         assert_eq!(error.name(), name);
         assert_eq!(error.encode(), vec![*index]);
     }
-    assert_eq!(errors.len(), 25);
+    assert_eq!(errors.len(), 29);
+    let last: Vec<&str> = errors[25..].iter().map(|(_, n)| n.as_str()).collect();
+    assert_eq!(
+        last,
+        [
+            "StaleHeartbeat",
+            "FutureHeartbeat",
+            "UnknownValidator",
+            "DuplicateHeartbeat"
+        ]
+    );
 }
 
 #[test]
@@ -97,7 +112,8 @@ fn every_storage_item_and_constant_is_described() {
             "Offences",
             "OffencesByEpoch",
             "LastNotedRound",
-            "SlashedOffences"
+            "SlashedOffences",
+            "ReceivedHeartbeats"
         ]
     );
     assert!(storage.entries.iter().all(|e| !e.docs.is_empty()));
@@ -193,11 +209,39 @@ fn calls_round_trip_through_scale() {
                 second: vote,
             }),
         },
+        Call::heartbeat {
+            heartbeat: crate::Heartbeat {
+                epoch: 2,
+                validator_index: 1,
+                block_number: 30,
+            },
+            signature: [4; 64],
+        },
     ];
     for call in calls {
         let encoded = call.encode();
         assert_eq!(Call::decode(&mut &encoded[..]).unwrap(), call);
     }
+    let heartbeat = Call::heartbeat {
+        heartbeat: crate::Heartbeat {
+            epoch: 2,
+            validator_index: 1,
+            block_number: 30,
+        },
+        signature: [4; 64],
+    };
+    assert_eq!(
+        heartbeat.encode(),
+        [
+            &[10u8][..],
+            &2u64.encode(),
+            &1u32.encode(),
+            &30u32.encode(),
+            &[4; 64]
+        ]
+        .concat(),
+        "index 10, the heartbeat's fields, the raw signature"
+    );
     assert_eq!(
         Call::bond { value: 1 }.encode(),
         vec![0, 4],

@@ -6,6 +6,7 @@ mod diversity;
 mod duties;
 mod epochs;
 mod genesis;
+mod heartbeat;
 mod keys;
 mod metadata;
 mod rounds;

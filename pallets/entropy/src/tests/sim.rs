@@ -1,11 +1,14 @@
 //! A chain driven slot by slot: each slot's secondary assignee authors the
 //! slot's block unless it is offline, and each block carries a
-//! justification with the precommits of the online members.
+//! justification with the precommits of the online members and the
+//! heartbeats of the online members not yet heard from in the epoch.
 
+use crate::heartbeat::{heartbeat_payload, Heartbeat};
 use crate::mock::*;
 use crate::{AuthorClaim, ClaimKind, CurrentEpoch, EpochSets, Params, ValidatorScores};
 use entroos_primitives::{AccountId32, Balance};
-use entroos_support::state::TestExternalities;
+use entroos_support::dispatch::RawOrigin;
+use entroos_support::state::{Externalities, TestExternalities};
 
 /// The slot of the first block.
 pub const FIRST_SLOT: u64 = 100;
@@ -82,6 +85,7 @@ impl Sim {
                 .map(|a| a.keys.finality)
                 .collect();
             Entropy::note_precommits(ext, &voters).unwrap();
+            send_heartbeats(ext, block, &|who| offline(who, slot));
             *blocks += 1;
             true
         });
@@ -93,6 +97,36 @@ impl Sim {
     pub fn scores(&mut self, n: u8) -> ValidatorScores {
         self.t
             .execute_with(|ext| crate::Scores::get(ext, &stash(n)).unwrap())
+    }
+}
+
+/// Dispatches a heartbeat of every member of the current set that is not
+/// `offline` and was not heard from this epoch (the tests' validator `n`
+/// has stash `[n; 32]`), as their off-chain workers would.
+pub fn send_heartbeats(
+    ext: &mut dyn Externalities,
+    block: u32,
+    offline: &dyn Fn(&AccountId32) -> bool,
+) {
+    let set = Entropy::current_set(ext);
+    let epoch = CurrentEpoch::get(ext);
+    for (index, member) in (0u32..).zip(set.authorities.as_slice()) {
+        if offline(&member.stash) || Entropy::heartbeat_received(ext, index) {
+            continue;
+        }
+        let heartbeat = Heartbeat {
+            epoch,
+            validator_index: index,
+            block_number: block,
+        };
+        let signature = Validator::new(member.stash.0[0])
+            .vrf
+            .sign(&heartbeat_payload(&heartbeat));
+        let call = crate::Call::heartbeat {
+            heartbeat,
+            signature,
+        };
+        Entropy::dispatch(ext, RawOrigin::None, call).unwrap();
     }
 }
 

@@ -3,6 +3,7 @@
 mod assignment;
 mod disputes;
 mod genesis;
+mod heartbeat;
 mod lifecycle;
 mod modules;
 mod providers;
