@@ -3,6 +3,7 @@
 
 use codec::Decode;
 use entroos_runtime::api;
+use frame_metadata::v14::StorageEntryType;
 use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed};
 use scale_info::{PortableRegistry, TypeDef};
 use std::collections::BTreeSet;
@@ -30,7 +31,7 @@ fn paths(types: &PortableRegistry) -> BTreeSet<String> {
 /// deliberate change of a pallet's calls, storage, events, errors or
 /// constants (`System.Version` lists the runtime APIs), or of the extrinsic
 /// format.
-const V14_BLAKE2_256: &str = "8da1e06315c7b648044fb5a9937300fc6c727afde8291c0b4ace5d533e8e1711";
+const V14_BLAKE2_256: &str = "abdc2f4ec3f916ff3c566c4ec698ab69181bbe669e685e40671ec9fc0080d747";
 
 #[test]
 fn v14_bytes_are_unchanged() {
@@ -266,6 +267,33 @@ fn poe_storage_calls_events_errors_and_constants_are_described() {
     for (i, name) in expected_calls.iter().enumerate() {
         assert_eq!(calls[i], (name.to_string(), i as u8));
     }
+    let TypeDef::Variant(call_enum) = &md
+        .types
+        .resolve(poe.calls.as_ref().unwrap().ty.id)
+        .unwrap()
+        .type_def
+    else {
+        panic!("Poe's calls are not an enum")
+    };
+    let reveal = call_enum
+        .variants
+        .iter()
+        .find(|v| v.name == "reveal_receipt")
+        .unwrap();
+    let fields: Vec<_> = reveal.fields.iter().flat_map(|f| f.name.clone()).collect();
+    assert_eq!(fields, ["job_id", "receipt", "salt", "signature"]);
+    let receipts = storage
+        .entries
+        .iter()
+        .find(|e| e.name == "Receipts")
+        .unwrap();
+    let StorageEntryType::Map { value, .. } = &receipts.ty else {
+        panic!("Poe.Receipts is not a map")
+    };
+    assert_eq!(
+        md.types.resolve(value.id).unwrap().path.segments,
+        ["pallet_poe", "types", "SignedReceipt"]
+    );
     let events = variants(poe.event.as_ref().unwrap().ty.id);
     assert_eq!(events.len(), 17);
     for event in [
@@ -280,6 +308,10 @@ fn poe_storage_calls_events_errors_and_constants_are_described() {
     }
     let errors = variants(poe.error.as_ref().unwrap().ty.id);
     assert_eq!(errors[2], ("ForbiddenImport".to_string(), 2));
+    assert_eq!(
+        errors.last().unwrap(),
+        &("BadReceiptSignature".to_string(), errors.len() as u8 - 1)
+    );
     assert_eq!(
         entroos_runtime::metadata::error_name(6, 2).as_deref(),
         Some("ForbiddenImport")

@@ -75,7 +75,8 @@ pub enum Call {
         /// The commitment.
         commitment: H256,
     },
-    /// An executor that committed reveals its receipt and salt.
+    /// An executor that committed reveals its receipt and salt, with its
+    /// signature of the receipt (kept on chain with it).
     #[codec(index = 7)]
     reveal_receipt {
         /// The job.
@@ -84,6 +85,9 @@ pub enum Call {
         receipt: Receipt,
         /// The salt committed with.
         salt: [u8; 32],
+        /// The executor's sr25519 signature of
+        /// `receipt_signing_payload(receipt, executor)`.
+        signature: [u8; 64],
     },
 }
 
@@ -358,6 +362,8 @@ pallet_error! {
         JobExecutorFailed,
         /// An amount overflowed.
         Overflow,
+        /// The receipt's signature is not the executor's.
+        BadReceiptSignature,
     }
 }
 

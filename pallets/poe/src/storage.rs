@@ -2,7 +2,7 @@
 
 use crate::params::Params;
 use crate::types::{
-    Job, JobInput, ModuleCode, ModuleInfo, ProofRecord, Provider, Receipt, MAX_ACTIVE_JOBS,
+    Job, JobInput, ModuleCode, ModuleInfo, ProofRecord, Provider, SignedReceipt, MAX_ACTIVE_JOBS,
 };
 use crate::PALLET;
 use entroos_primitives::hashing::{Blake2_128Concat, Identity, Twox64Concat};
@@ -53,14 +53,14 @@ pub type Commitments = StorageDoubleMap<
     H256,
     OptionQuery,
 >;
-/// Each executor's revealed receipt, by job.
+/// Each executor's revealed receipt with its signature, by job.
 pub type Receipts = StorageDoubleMap<
     ReceiptsPrefix,
     Twox64Concat,
     u64,
     Blake2_128Concat,
     AccountId32,
-    Receipt,
+    SignedReceipt,
     OptionQuery,
 >;
 /// The evidence of each verified job.

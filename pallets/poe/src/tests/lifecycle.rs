@@ -149,7 +149,7 @@ fn one_liar_is_outvoted_by_a_quorum_and_slashed() {
             fixed("0.45")
         );
         assert_eq!(
-            reserved(ext, liar.0[0]),
+            reserved(ext, index_of(&liar)),
             BOND - 1_000,
             "the slash is burned from the reserve"
         );

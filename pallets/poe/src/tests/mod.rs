@@ -5,6 +5,7 @@ mod disputes;
 mod genesis;
 mod lifecycle;
 mod modules;
+mod offchain;
 mod providers;
 mod reveal;
 mod wasm;
