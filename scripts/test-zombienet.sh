@@ -17,7 +17,8 @@ ensure_toolchain
 ensure_node
 ensure_npm_packages .
 ensure_npm_packages scripts/clients
-cargo build -q --locked -p entroos-node
+# With the ledger's fault injection, as scripts/test.sh builds it (one build).
+cargo build -q --locked -p entroos-node --features entroos-executor/fault-injection
 
 target_dir="${CARGO_TARGET_DIR:-target}"
 case "$target_dir" in /*) ;; *) target_dir="$PWD/$target_dir" ;; esac

@@ -13,21 +13,29 @@ ensure_toolchain
 ensure_node
 ensure_postgres_server
 
+# Test builds inject faults into the ledger's off-chain worker on request
+# (pallet-poe's `fault-injection`, forwarded by entroos-runtime and
+# entroos-executor, which entroos-node depends on): every build below has
+# it, so the suite builds once.
+workspace_features=(--features pallet-poe/fault-injection,entroos-executor/fault-injection)
+node_features=(--features entroos-executor/fault-injection)
+runtime_features=(--features fault-injection)
+
 step "formatting"
 cargo fmt --all -- --check
 
 step "lints"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked "${workspace_features[@]}" -- -D warnings
 
 step "Rust tests"
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --workspace --locked --no-fail-fast
+  cargo nextest run --workspace --locked --no-fail-fast "${workspace_features[@]}"
 else
-  cargo test --workspace --locked --no-fail-fast
+  cargo test --workspace --locked --no-fail-fast "${workspace_features[@]}"
 fi
 
 step "benches compile and link (dev profile; scripts/bench-* and cargo bench measure in release)"
-cargo test --workspace --locked --benches --no-run
+cargo test --workspace --locked --benches --no-run "${workspace_features[@]}"
 
 step "ecosystem clients (polkadot.js, polkadot-api, sidecar, py-substrate-interface, subxt, SubQuery) against a running node"
 target_dir="${CARGO_TARGET_DIR:-target}"
@@ -37,8 +45,8 @@ npm --prefix scripts/clients/sidecar ci --no-audit --no-fund --loglevel=error
 ensure_npm_packages scripts/clients/subquery
 ensure_python_clients "$target_dir/py-clients"
 mkdir -p target
-cargo run -q --locked -p entroos-runtime --example chain-info -- target/chain-info.json
-cargo build -q --locked -p entroos-node
+cargo run -q --locked -p entroos-runtime "${runtime_features[@]}" --example chain-info -- target/chain-info.json
+cargo build -q --locked -p entroos-node "${node_features[@]}"
 cargo build -q --locked --manifest-path scripts/clients/subxt/Cargo.toml --target-dir "$target_dir"
 logs="$target_dir/client-logs"
 mkdir -p "$logs"

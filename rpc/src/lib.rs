@@ -26,7 +26,7 @@
 //!
 //! The proof-of-execution methods ([`poe`]: `poe_job`, `poe_jobs`,
 //! `poe_receipts`, `poe_output`, `poe_logs`, `poe_verifyReceipt`,
-//! `poe_subscribeJob`) read pallet-poe's storage through the same traits,
+//! `poe_subscribeJob`) read the ledger's storage (`entroos-poe-primitives`) through the same traits,
 //! and the runs the node's executors kept through
 //! [`OffchainStorageApi`](api::OffchainStorageApi).
 //!

@@ -19,7 +19,9 @@
 //! Index 3 is kept for a finality pallet. Poe is the proof-of-execution
 //! ledger; when a disputed job must be re-executed, its block hook calls
 //! the node's job engine, which the node lends to every runtime call
-//! ([`api::Extensions::jobs`]). Entropy holds the validators,
+//! ([`api::Extensions::jobs`]). Its off-chain worker runs the jobs
+//! assigned to the node's executor keys on the same engine and submits
+//! their commitments and signed receipts ([`offchain`]). Entropy holds the validators,
 //! their bonds, keys and weights, and the epochs: it reads each block's
 //! slot and claim from the `entr` pre-runtime digest (`PreDigest`), which
 //! block import has verified (VRF proof, threshold or secondary
@@ -55,6 +57,7 @@ pub mod executive;
 pub mod genesis;
 pub mod inherents;
 pub mod metadata;
+pub mod offchain;
 mod outer;
 pub mod session_keys;
 pub mod testing;
@@ -129,17 +132,13 @@ pub type TransactionPayment = pallet_transaction_payment::Pallet<Runtime>;
 /// Poe of this runtime.
 pub type Poe = pallet_poe::Pallet<Runtime>;
 
-/// Runs every pallet's off-chain worker for the block `header` (already imported).
+/// Runs every pallet's off-chain worker for the block `header` (already
+/// imported), submitting their transactions through `ctx` (see
+/// [`offchain`]; what was refused is dropped here: the runtime has no log).
 pub fn offchain_worker(
     ext: &dyn entroos_support::state::Externalities,
     header: &entroos_primitives::Header,
     ctx: &mut dyn entroos_support::hooks::OffchainContext,
 ) {
-    use entroos_support::hooks::Hooks;
-    System::offchain_worker(ext, header.number, ctx);
-    Timestamp::offchain_worker(ext, header.number, ctx);
-    Entropy::offchain_worker(ext, header.number, ctx);
-    Balances::offchain_worker(ext, header.number, ctx);
-    TransactionPayment::offchain_worker(ext, header.number, ctx);
-    Poe::offchain_worker(ext, header.number, ctx);
+    let _report = offchain::run(ext, header, ctx);
 }

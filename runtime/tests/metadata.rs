@@ -3,6 +3,7 @@
 
 use codec::Decode;
 use entroos_runtime::api;
+use frame_metadata::v14::StorageEntryType;
 use frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed};
 use scale_info::{PortableRegistry, TypeDef};
 use std::collections::BTreeSet;
@@ -30,7 +31,7 @@ fn paths(types: &PortableRegistry) -> BTreeSet<String> {
 /// deliberate change of a pallet's calls, storage, events, errors or
 /// constants (`System.Version` lists the runtime APIs), or of the extrinsic
 /// format.
-const V14_BLAKE2_256: &str = "13e56d09d4452ef6a65c74a2786308c9fe0887c71f90d0f09cfd51a5085bd500";
+const V14_BLAKE2_256: &str = "30faa5c512612dad26ca5eb094f403d5ee69346a6eb79e17dfbdd3bd509b146b";
 
 #[test]
 fn v14_bytes_are_unchanged() {
@@ -268,6 +269,33 @@ fn poe_storage_calls_events_errors_and_constants_are_described() {
     for (i, name) in expected_calls.iter().enumerate() {
         assert_eq!(calls[i], (name.to_string(), i as u8));
     }
+    let TypeDef::Variant(call_enum) = &md
+        .types
+        .resolve(poe.calls.as_ref().unwrap().ty.id)
+        .unwrap()
+        .type_def
+    else {
+        panic!("Poe's calls are not an enum")
+    };
+    let reveal = call_enum
+        .variants
+        .iter()
+        .find(|v| v.name == "reveal_receipt")
+        .unwrap();
+    let fields: Vec<_> = reveal.fields.iter().flat_map(|f| f.name.clone()).collect();
+    assert_eq!(fields, ["job_id", "receipt", "salt", "signature"]);
+    let receipts = storage
+        .entries
+        .iter()
+        .find(|e| e.name == "Receipts")
+        .unwrap();
+    let StorageEntryType::Map { value, .. } = &receipts.ty else {
+        panic!("Poe.Receipts is not a map")
+    };
+    assert_eq!(
+        md.types.resolve(value.id).unwrap().path.segments,
+        ["pallet_poe", "types", "SignedReceipt"]
+    );
     let events = variants(poe.event.as_ref().unwrap().ty.id);
     assert_eq!(events.len(), 18);
     for event in [
@@ -283,6 +311,10 @@ fn poe_storage_calls_events_errors_and_constants_are_described() {
     }
     let errors = variants(poe.error.as_ref().unwrap().ty.id);
     assert_eq!(errors[2], ("ForbiddenImport".to_string(), 2));
+    assert!(
+        errors.iter().any(|(e, _)| e == "BadReceiptSignature"),
+        "Poe.BadReceiptSignature"
+    );
     assert_eq!(
         entroos_runtime::metadata::error_name(6, 2).as_deref(),
         Some("ForbiddenImport")

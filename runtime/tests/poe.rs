@@ -152,16 +152,17 @@ fn a_job_is_verified_by_quorum_through_signed_extrinsics() {
         .as_slice()
         .iter()
         .map(|who| {
+            let pair = dev_pair(names[who]).unwrap();
             let reveal = Call::reveal_receipt {
                 job_id: 0,
                 receipt: r,
                 salt: salt(who),
+                signature: pair.sign(&receipt::receipt_signing_payload(&r, who)),
             };
             accounts.sign(&chain, names[who], reveal)
         })
         .collect();
     chain.build_block(&reveals).unwrap();
-    chain.build_block(&[]).unwrap();
     let events = poe_events(&chain);
     assert!(events.contains(&Event::JobVerified {
         job_id: 0,

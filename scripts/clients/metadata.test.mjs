@@ -91,7 +91,8 @@ test('the poe pallet: every call, storage item, event, error and constant', () =
     'RevealStarted', 'ReceiptRevealed', 'JobDisputed', 'JobReExecuted', 'JobVerified', 'JobReassigned',
     'JobFailed', 'ExecutorRewarded', 'ExecutorSlashed']);
   for (const error of ['ModuleTooLarge', 'MalformedModule', 'ForbiddenImport', 'BadImportSignature', 'FloatType',
-    'MissingStart', 'StartSection', 'CommitmentMismatch', 'InvalidProof', 'NoJobExecutor', 'JobExecutorFailed']) {
+    'MissingStart', 'StartSection', 'CommitmentMismatch', 'InvalidProof', 'NoJobExecutor', 'JobExecutorFailed',
+    'BadReceiptSignature']) {
     assert.ok(decorated.errors.poe[error], `poe.${error}`);
   }
   assert.equal(decorated.errors.poe.ForbiddenImport.meta.index.toNumber(), 2);
@@ -110,9 +111,10 @@ test('the poe pallet: every call, storage item, event, error and constant', () =
     jobId: 7, outputHash: `0x${'11'.repeat(32)}`, logHash: `0x${'22'.repeat(32)}`,
     exit: { Trapped: 'Unreachable' }, fuelUsed: 1234, proof: `0x${'33'.repeat(32)}`,
   };
-  const reveal = decorated.tx.poe.revealReceipt(7, receipt, `0x${'44'.repeat(32)}`);
+  const reveal = decorated.tx.poe.revealReceipt(7, receipt, `0x${'44'.repeat(32)}`, `0x${'66'.repeat(64)}`);
   const again = registry.createType('Call', reveal.toU8a());
   assert.equal(again.method, 'revealReceipt');
+  assert.equal(again.args[3].toHex(), `0x${'66'.repeat(64)}`);
   assert.equal(again.args[1].exit.asTrapped.toString(), 'Unreachable');
   assert.equal(again.args[1].fuelUsed.toNumber(), 1234);
   const submit = decorated.tx.poe.submitJob(`0x${'55'.repeat(32)}`, '0x0102', 1000, 16, 3, 900, 50);

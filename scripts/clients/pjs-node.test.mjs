@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiPromise, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
-import { blake2AsU8a, cryptoWaitReady, decodeAddress } from '@polkadot/util-crypto';
+import { blake2AsU8a, cryptoWaitReady, decodeAddress, signatureVerify } from '@polkadot/util-crypto';
 import { stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { readFileSync } from 'node:fs';
 import { startNode, waitFor } from './node-process.mjs';
@@ -283,10 +283,23 @@ test('the poe pallet: polkadot.js drives a job whose dispute the node settles by
     });
     const salt = blake2AsU8a(stringToU8a(`salt ${address}`));
     const commitment = blake2AsU8a(u8aConcat(receipt.toU8a(), decodeAddress(address), salt));
-    return { address, receipt, salt, commitment };
+    // The receipt signature: sr25519 (Substrate's signing context) over
+    // "entroos/poe-receipt" ++ SCALE(receipt) ++ executor.
+    const signingPayload = u8aConcat(stringToU8a('entroos/poe-receipt'), receipt.toU8a(), decodeAddress(address));
+    const signature = signer.get(address).sign(signingPayload);
+    return { address, receipt, salt, commitment, signingPayload, signature };
   });
   await Promise.all(answers.map((a) => sendAndFinalize(api.tx.poe.commitReceipt(jobId, a.commitment), signer.get(a.address))));
-  await Promise.all(answers.map((a) => sendAndFinalize(api.tx.poe.revealReceipt(jobId, a.receipt, a.salt), signer.get(a.address))));
+  // A receipt signed by another executor is refused.
+  const [first, second] = answers;
+  const forged = api.tx.poe.revealReceipt(jobId, first.receipt, first.salt, second.signature);
+  assert.equal(await dispatchErrorOf(forged, signer.get(first.address)), 'poe.BadReceiptSignature');
+  await Promise.all(answers.map((a) => sendAndFinalize(api.tx.poe.revealReceipt(jobId, a.receipt, a.salt, a.signature), signer.get(a.address))));
+  for (const a of answers) {
+    const stored = (await api.query.poe.receipts(jobId, a.address)).unwrap();
+    assert.equal(stored.receipt.toHex(), a.receipt.toHex());
+    assert.ok(signatureVerify(a.signingPayload, stored.signature, a.address).isValid, 'the stored receipt verifies offline');
+  }
 
   const record = await waitFor('the proof record', async () => {
     const found = await api.query.poe.proofRecords(jobId);

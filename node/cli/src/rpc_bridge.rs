@@ -8,8 +8,7 @@ use entroos_db::NodeSource;
 use entroos_primitives::version::RuntimeVersion;
 use entroos_primitives::{BlockNumber, Header, OpaqueExtrinsic, H256};
 use entroos_rpc::api::{
-    ChainApi, Pairs, PinError, PoolApi, ReadError, StateApi, SubmitError,
-    TxStatus,
+    ChainApi, Pairs, PinError, PoolApi, ReadError, StateApi, SubmitError, TxStatus,
 };
 use entroos_support::state::Backend;
 use entroos_txpool::{PoolError, TxPool};

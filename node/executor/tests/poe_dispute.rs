@@ -208,10 +208,12 @@ fn two_liars_lose_to_re_execution_by_the_real_engine() {
         .iter()
         .zip(&receipts)
         .map(|(who, r)| {
+            let signature = signers.pairs[who].sign(&receipt::receipt_signing_payload(r, who));
             let reveal = Call::reveal_receipt {
                 job_id: 0,
                 receipt: *r,
                 salt: salt(who),
+                signature,
             };
             signers.sign(&chain, who, reveal)
         })

@@ -106,7 +106,10 @@ mod tests {
 
     #[test]
     fn the_executor_key_type_is_the_ledgers() {
-        assert_eq!(EXECUTOR_KEY_TYPE.0, pallet_poe::local::EXECUTOR_KEY_TYPE);
+        assert_eq!(
+            EXECUTOR_KEY_TYPE.0,
+            entroos_poe_primitives::local::EXECUTOR_KEY_TYPE
+        );
     }
 
     #[test]

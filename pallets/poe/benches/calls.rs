@@ -12,6 +12,7 @@
 //! `cargo bench -p pallet-poe --bench calls`
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use entroos_primitives::crypto::sr25519;
 use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::version::RuntimeVersion;
 use entroos_primitives::weights::RuntimeDbWeight;
@@ -26,6 +27,8 @@ use pallet_poe::{
 };
 use pallet_system::{BlockLength, BlockWeights};
 use scale_info::TypeInfo;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode, TypeInfo)]
 enum BenchEvent {
@@ -103,11 +106,31 @@ type Poe = pallet_poe::Pallet<Bench>;
 const BOND: Balance = 1_000_000_000_000;
 const OWNER: u16 = 0;
 
+thread_local! {
+    static PAIRS: RefCell<BTreeMap<u16, sr25519::Pair>> = Default::default();
+    static INDICES: RefCell<BTreeMap<AccountId32, u16>> = Default::default();
+}
+
+/// Bench account `n`'s sr25519 key.
+fn pair(n: u16) -> sr25519::Pair {
+    PAIRS.with(|pairs| {
+        pairs
+            .borrow_mut()
+            .entry(n)
+            .or_insert_with(|| {
+                let mut seed = [0u8; 32];
+                seed[..2].copy_from_slice(&n.to_le_bytes());
+                seed[31] = 1;
+                let pair = sr25519::Pair::from_seed(&seed).unwrap();
+                INDICES.with(|i| i.borrow_mut().insert(AccountId32(pair.public()), n));
+                pair
+            })
+            .clone()
+    })
+}
+
 fn account(n: u16) -> AccountId32 {
-    let mut id = [0u8; 32];
-    id[..2].copy_from_slice(&n.to_le_bytes());
-    id[31] = 1;
-    AccountId32(id)
+    AccountId32(pair(n).public())
 }
 
 fn dispatch(ext: &mut dyn Externalities, who: u16, call: Call) {
@@ -217,7 +240,7 @@ fn assigned() -> (TestExternalities, Vec<AccountId32>) {
 }
 
 fn n_of(who: &AccountId32) -> u16 {
-    u16::from_le_bytes([who.0[0], who.0[1]])
+    INDICES.with(|i| i.borrow()[who])
 }
 
 fn commits(ext: &mut dyn Externalities, executors: &[AccountId32], count: usize) {
@@ -236,16 +259,33 @@ fn commits(ext: &mut dyn Externalities, executors: &[AccountId32], count: usize)
     }
 }
 
-fn reveals(ext: &mut dyn Externalities, executors: &[AccountId32], count: usize) {
+/// The reveals of the first `count` executors, signed.
+fn reveal_calls(
+    ext: &dyn Externalities,
+    executors: &[AccountId32],
+    count: usize,
+) -> Vec<(u16, Call)> {
     let seed = pallet_poe::Jobs::get(ext, &0).unwrap().entropy_seed;
     let r = receipt::receipt_of(0, &seed, &outcome());
-    for who in executors.iter().take(count) {
-        let call = Call::reveal_receipt {
-            job_id: 0,
-            receipt: r,
-            salt: [1; 32],
-        };
-        dispatch(ext, n_of(who), call);
+    executors
+        .iter()
+        .take(count)
+        .map(|who| {
+            let signature = pair(n_of(who)).sign(&receipt::receipt_signing_payload(&r, who));
+            let call = Call::reveal_receipt {
+                job_id: 0,
+                receipt: r,
+                salt: [1; 32],
+                signature,
+            };
+            (n_of(who), call)
+        })
+        .collect()
+}
+
+fn reveals(ext: &mut dyn Externalities, executors: &[AccountId32], count: usize) {
+    for (n, call) in reveal_calls(ext, executors, count) {
+        dispatch(ext, n, call);
     }
 }
 
@@ -352,12 +392,17 @@ fn calls(c: &mut Criterion) {
             commits(ext, &executors, 16);
             reveals(ext, &executors, 15);
         });
+        let last = t.execute_with(|ext| reveal_calls(ext, &executors[15..], 1));
         let ready = t.backend;
         b.iter_batched(
-            || ready.clone(),
-            |backend| {
+            || (ready.clone(), last.clone()),
+            |(backend, last)| {
                 let mut t = TestExternalities { backend };
-                t.execute_with(|ext| reveals(ext, &executors[15..], 1))
+                t.execute_with(|ext| {
+                    for (n, call) in last {
+                        dispatch(ext, n, call);
+                    }
+                })
             },
             BatchSize::LargeInput,
         )

@@ -1,6 +1,7 @@
 //! Dispatching the pallet's calls.
 
 use crate::jobs::JobRequest;
+use crate::types::SignedReceipt;
 use crate::{weights, Call, Config, Pallet};
 use entroos_primitives::dispatch::DispatchError;
 use entroos_primitives::dispatch::{DispatchClass, DispatchInfo, DispatchResult, Pays};
@@ -84,7 +85,11 @@ impl<T: Config> Pallet<T> {
                 job_id,
                 receipt,
                 salt,
-            } => Self::reveal_receipt(ext, &who, job_id, receipt, salt),
+                signature,
+            } => {
+                let signed = SignedReceipt { receipt, signature };
+                Self::reveal_receipt(ext, &who, job_id, signed, salt)
+            }
             Call::heartbeat { .. } => Err(DispatchError::BadOrigin),
         }
     }

@@ -30,7 +30,12 @@
 //!   committed (or the commit phase ends) they reveal. A receipt is job id,
 //!   output hash, log hash, exit, fuel used `R_u` and
 //!   `P = blake2_256(job_id ‖ E_s ‖ R_u ‖ output_hash)`; the runtime checks
-//!   the commitment (binding the receipt to its signer), `P` and the fuel.
+//!   the commitment (binding the receipt to its signer), `P`, the fuel
+//!   and the executor's signature of the receipt, stored with it.
+//! - **Off-chain worker** ([`offchain`]): each executor node runs its
+//!   assigned jobs on its job engine, keeps the run in its local storage
+//!   ([`local`]) and hands the runtime the commit and reveal calls to sign
+//!   and submit with its executor keys.
 //! - **Settlement** ([`settlement`]): at least two thirds of `k` agreeing
 //!   on `(output_hash, exit, fuel_used)` ⇒ Verified, the agreeing executors
 //!   share the reward, the others are slashed (dissent or no-show) and lose
@@ -101,18 +106,16 @@ mod genesis;
 pub mod heartbeat;
 mod hooks;
 pub mod jobs;
-pub mod local;
 mod metadata;
 mod modules;
+pub mod offchain;
 pub mod pallet;
 mod params;
 mod phases;
 mod providers;
-pub mod receipt;
 pub mod selection;
 pub mod settlement;
 mod storage;
-pub mod types;
 pub mod wasm;
 pub mod weights;
 
@@ -121,6 +124,7 @@ mod mock;
 #[cfg(test)]
 mod tests;
 
+pub use entroos_poe_primitives::{local, receipt, types};
 pub use genesis::GenesisConfig;
 pub use heartbeat::{LastHeartbeat, ProviderHeartbeat};
 pub use jobs::JobRequest;
@@ -138,7 +142,7 @@ use std::marker::PhantomData;
 pub use entroos_support::jobs::JobExecutor;
 
 /// The pallet's storage prefix.
-pub const PALLET: &str = "Poe";
+pub use entroos_poe_primitives::PALLET;
 
 /// What the runtime provides to the ledger: Entropy (scores and epoch
 /// randomness, and through it Balances and System).

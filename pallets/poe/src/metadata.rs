@@ -35,7 +35,9 @@ fn storage_entries() -> Vec<StorageEntryMetadata<MetaForm>> {
         ]),
         JobInputs::metadata(vec!["Every job's input."]),
         Commitments::metadata(vec!["Each executor's commitment to its receipt, by job."]),
-        Receipts::metadata(vec!["Each executor's revealed receipt, by job."]),
+        Receipts::metadata(vec![
+            "Each executor's revealed receipt with its signature, by job.",
+        ]),
         ProofRecords::metadata(vec![
             "The evidence of each verified job: verdict, P, settlement, agreeing executors.",
         ]),

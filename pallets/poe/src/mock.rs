@@ -3,11 +3,12 @@
 //! node's executor in them (the real engine settles disputes in
 //! `node/executor/tests/poe_dispute.rs`).
 
-use crate::receipt::{commitment, receipt_of};
+use crate::receipt::{commitment, receipt_of, receipt_signing_payload};
 use crate::types::{Capacity, Declared, ProviderInfo, Receipt};
 use crate::{Call, Event, JobInput, Jobs, ModuleCode, Params};
 use codec::{Decode, Encode};
 use entroos_arithmetic::FixedU128;
+use entroos_primitives::crypto::sr25519;
 use entroos_primitives::dispatch::DispatchError;
 use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::version::RuntimeVersion;
@@ -108,8 +109,29 @@ impl crate::Config for Test {
 pub type Poe = crate::Pallet<Test>;
 pub type Balances = pallet_balances::Pallet<Test>;
 
+thread_local! {
+    static PAIRS: std::cell::RefCell<BTreeMap<u8, sr25519::Pair>> = Default::default();
+}
+
+/// Test account `n`'s sr25519 key (from the seed `[n; 32]`).
+pub fn pair(n: u8) -> sr25519::Pair {
+    PAIRS.with(|pairs| {
+        pairs
+            .borrow_mut()
+            .entry(n)
+            .or_insert_with(|| sr25519::Pair::from_seed(&[n; 32]).unwrap())
+            .clone()
+    })
+}
+
+/// Test account `n`: the public key of [`pair`]`(n)`.
 pub fn account(n: u8) -> AccountId32 {
-    AccountId32([n; 32])
+    AccountId32(pair(n).public())
+}
+
+/// The `n` of test account `who`.
+pub fn index_of(who: &AccountId32) -> u8 {
+    (0..=u8::MAX).find(|n| account(*n) == *who).unwrap()
 }
 
 /// What every test account is endowed with.
@@ -359,7 +381,7 @@ pub fn commit(
     let commitment = commitment(receipt, who, &salt(who));
     call(
         ext,
-        who.0[0],
+        index_of(who),
         Call::commit_receipt {
             job_id: receipt.job_id,
             commitment,
@@ -367,7 +389,12 @@ pub fn commit(
     )
 }
 
-/// Account `who` reveals `receipt`.
+/// Account `who`'s signature of `receipt`.
+pub fn sign_receipt(who: &AccountId32, receipt: &Receipt) -> [u8; 64] {
+    pair(index_of(who)).sign(&receipt_signing_payload(receipt, who))
+}
+
+/// Account `who` reveals `receipt`, signed.
 pub fn reveal(
     ext: &mut dyn Externalities,
     who: &AccountId32,
@@ -377,8 +404,9 @@ pub fn reveal(
         job_id: receipt.job_id,
         receipt: *receipt,
         salt: salt(who),
+        signature: sign_receipt(who, receipt),
     };
-    call(ext, who.0[0], call_)
+    call(ext, index_of(who), call_)
 }
 
 /// The executors of `job_id`'s current round.

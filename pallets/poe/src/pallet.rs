@@ -76,7 +76,8 @@ pub enum Call {
         /// The commitment.
         commitment: H256,
     },
-    /// An executor that committed reveals its receipt and salt.
+    /// An executor that committed reveals its receipt and salt, with its
+    /// signature of the receipt (kept on chain with it).
     #[codec(index = 7)]
     reveal_receipt {
         /// The job.
@@ -85,6 +86,9 @@ pub enum Call {
         receipt: Receipt,
         /// The salt committed with.
         salt: [u8; 32],
+        /// The executor's sr25519 signature of
+        /// `receipt_signing_payload(receipt, executor)`.
+        signature: [u8; 64],
     },
     /// A registered provider states that its node is up this epoch
     /// (unsigned, once per provider per epoch): liveness evidence for
@@ -377,6 +381,8 @@ pallet_error! {
         JobExecutorFailed,
         /// An amount overflowed.
         Overflow,
+        /// The receipt's signature is not the executor's.
+        BadReceiptSignature,
         /// The heartbeat is not for the current epoch.
         StaleHeartbeat,
         /// The heartbeat names a block after the one being built.

@@ -8,12 +8,15 @@
 //!   the job is `Revealing`, once: the receipt must name the job, hash
 //!   with the executor and salt to its commitment (so it is bound to its
 //!   signer and was fixed before any receipt was public), carry a valid
-//!   `P` for the job's `E_s`, and claim no more fuel than the limit. When
-//!   every committed executor has revealed, the job settles in the next
-//!   block's hook.
+//!   `P` for the job's `E_s`, claim no more fuel than the limit, and come
+//!   with the executor's signature of the receipt, which is stored with it
+//!   (anyone can check a stored receipt offline against the account). When
+//!   every committed executor has revealed, a round whose receipts hold a
+//!   quorum is Verified at once, in that extrinsic; any other settles in
+//!   the next block's hook (dispute, re-execution or reassignment).
 
-use crate::receipt::{commitment, proof_is_valid};
-use crate::types::{Job, JobStatus, Receipt};
+use crate::receipt::{commitment, proof_is_valid, receipt_signature_is_valid};
+use crate::types::{Job, JobStatus, SignedReceipt};
 use crate::{Commitments, Config, Error, Event, Jobs, Pallet, Receipts};
 use entroos_primitives::dispatch::DispatchResult;
 use entroos_primitives::{AccountId32, BlockNumber, H256};
@@ -103,9 +106,10 @@ impl<T: Config> Pallet<T> {
         ext: &dyn Externalities,
         who: &AccountId32,
         job_id: u64,
-        receipt: &Receipt,
+        signed: &SignedReceipt,
         salt: &[u8; 32],
     ) -> Result<Job, Error> {
+        let receipt = &signed.receipt;
         let job = Self::assigned_job(ext, job_id, who)?;
         if !matches!(job.status, JobStatus::Revealing { .. }) {
             return Err(Error::NotRevealing);
@@ -126,20 +130,24 @@ impl<T: Config> Pallet<T> {
         if receipt.fuel_used > job.fuel {
             return Err(Error::FuelAboveLimit);
         }
+        if !receipt_signature_is_valid(signed, who) {
+            return Err(Error::BadReceiptSignature);
+        }
         Ok(job)
     }
 
-    /// Records `who`'s receipt for `job_id` after checking it against its
-    /// commitment and `P`.
+    /// Records `who`'s signed receipt for `job_id` after checking it
+    /// against its commitment, `P` and the signature.
     pub fn reveal_receipt(
         ext: &mut dyn Externalities,
         who: &AccountId32,
         job_id: u64,
-        receipt: Receipt,
+        signed: SignedReceipt,
         salt: [u8; 32],
     ) -> DispatchResult {
-        let mut job = Self::check_reveal(ext, who, job_id, &receipt, &salt).map_err(Self::error)?;
-        Receipts::insert(ext, &job_id, who, &receipt);
+        let mut job = Self::check_reveal(ext, who, job_id, &signed, &salt).map_err(Self::error)?;
+        Receipts::insert(ext, &job_id, who, &signed);
+        let receipt = signed.receipt;
         Self::deposit_event(
             ext,
             Event::ReceiptRevealed {
@@ -151,7 +159,11 @@ impl<T: Config> Pallet<T> {
             },
         );
         if Self::revealed(ext, job_id, &job) == Self::committed(ext, job_id, &job) {
-            let next = pallet_system::Number::get(ext).saturating_add(1);
+            let now = pallet_system::Number::get(ext);
+            if Self::settle_if_quorum(ext, job_id, &job, now) {
+                return Ok(());
+            }
+            let next = now.saturating_add(1);
             job.status = JobStatus::Settling;
             Jobs::insert(ext, &job_id, &job);
             Self::schedule(ext, job_id, next).map_err(Self::error)?;

@@ -94,8 +94,35 @@ impl<T: Config> Pallet<T> {
         job.executors
             .as_slice()
             .iter()
-            .map(|who| Receipts::get(ext, &job_id, who))
+            .map(|who| Receipts::get(ext, &job_id, who).map(|signed| signed.receipt))
             .collect()
+    }
+
+    /// Settles `job`'s round at `now` if its receipts already hold a quorum
+    /// (the last reveal of a round calls it, so an agreeing round is
+    /// Verified in the block of its last reveal); whether it did.
+    pub(crate) fn settle_if_quorum(
+        ext: &mut dyn Externalities,
+        job_id: u64,
+        job: &Job,
+        now: BlockNumber,
+    ) -> bool {
+        let receipts = Self::round_receipts(ext, job_id, job);
+        let Some((verdict, log_hash)) = quorum(&receipts, u32::from(job.replicas)) else {
+            return false;
+        };
+        let found = Found { verdict, log_hash };
+        Self::unschedule(ext, job_id);
+        Self::verify(
+            ext,
+            job_id,
+            job.clone(),
+            &receipts,
+            found,
+            Settlement::Quorum,
+            now,
+        );
+        true
     }
 
     /// Settles `job`'s round at `now`; `budget` is the re-execution fuel the
@@ -182,41 +209,15 @@ impl<T: Config> Pallet<T> {
         Ok(())
     }
 
-    /// Runs `job` on the job engine lent to this call, within its limits.
+    /// Re-executes `job`, counting its code in `budget`.
     fn reexecute(
         ext: &dyn Externalities,
         job_id: u64,
         job: &Job,
         budget: &mut Budget,
     ) -> Result<JobOutcome, Error> {
-        let Some(code) = ModuleCodes::get(ext, &job.module) else {
-            return Ok(JobOutcome {
-                exit: JobExit::Refused,
-                output: Vec::new(),
-                log: Vec::new(),
-                fuel_used: 0,
-            });
-        };
-        let input = JobInputs::get(ext, &job_id).unwrap_or_default();
-        let code_bytes = u64::try_from(code.len()).unwrap_or(u64::MAX);
+        let (outcome, code_bytes) = run_job(ext, job_id, job)?;
         budget.code_bytes = budget.code_bytes.saturating_add(code_bytes);
-        let engine = ext.job_executor().ok_or(Error::NoJobExecutor)?;
-        let run = JobRun {
-            module: code.as_slice(),
-            input: input.as_slice(),
-            fuel: job.fuel,
-            memory_pages: job.memory_pages,
-            max_output: MAX_OUTPUT_BYTES,
-            max_log: MAX_LOG_BYTES,
-        };
-        let outcome = engine.execute(&run).map_err(|_| Error::JobExecutorFailed)?;
-        let within = |bytes: &[u8], max: u32| u32::try_from(bytes.len()).is_ok_and(|n| n <= max);
-        if !within(&outcome.output, MAX_OUTPUT_BYTES)
-            || !within(&outcome.log, MAX_LOG_BYTES)
-            || outcome.fuel_used > job.fuel
-        {
-            return Err(Error::JobExecutorFailed);
-        }
         Ok(outcome)
     }
 
@@ -402,4 +403,45 @@ impl<T: Config> Pallet<T> {
         Self::unschedule(ext, job_id);
         Self::note_module_use(ext, &job.module, false);
     }
+}
+
+/// Runs job `job_id` on the job engine lent to `ext` the way every run of
+/// a job is made, re-execution's and executors': the job's module, input,
+/// fuel and pages, the output and log bounds. Returns the outcome and the
+/// size of the module compiled (0 when the module is gone: the outcome is
+/// then `Refused`, the same everywhere).
+pub(crate) fn run_job(
+    ext: &dyn Externalities,
+    job_id: u64,
+    job: &Job,
+) -> Result<(JobOutcome, u64), Error> {
+    let Some(code) = ModuleCodes::get(ext, &job.module) else {
+        let refused = JobOutcome {
+            exit: JobExit::Refused,
+            output: Vec::new(),
+            log: Vec::new(),
+            fuel_used: 0,
+        };
+        return Ok((refused, 0));
+    };
+    let input = JobInputs::get(ext, &job_id).unwrap_or_default();
+    let code_bytes = u64::try_from(code.len()).unwrap_or(u64::MAX);
+    let engine = ext.job_executor().ok_or(Error::NoJobExecutor)?;
+    let run = JobRun {
+        module: code.as_slice(),
+        input: input.as_slice(),
+        fuel: job.fuel,
+        memory_pages: job.memory_pages,
+        max_output: MAX_OUTPUT_BYTES,
+        max_log: MAX_LOG_BYTES,
+    };
+    let outcome = engine.execute(&run).map_err(|_| Error::JobExecutorFailed)?;
+    let within = |bytes: &[u8], max: u32| u32::try_from(bytes.len()).is_ok_and(|n| n <= max);
+    if !within(&outcome.output, MAX_OUTPUT_BYTES)
+        || !within(&outcome.log, MAX_LOG_BYTES)
+        || outcome.fuel_used > job.fuel
+    {
+        return Err(Error::JobExecutorFailed);
+    }
+    Ok((outcome, code_bytes))
 }

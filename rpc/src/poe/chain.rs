@@ -1,5 +1,5 @@
-//! The ledger's storage read at a block, keyed by pallet-poe's own storage
-//! types, and the executor runs this node keeps in its off-chain storage.
+//! The ledger's storage read at a block, keyed by its storage types
+//! (`entroos-poe-primitives`), and the executor runs this node keeps in its off-chain storage.
 //!
 //! A value that does not decode is an error ([`PoeError::Undecodable`]),
 //! never read as missing: a client must not be told a job or receipt is
@@ -8,12 +8,12 @@
 use crate::error::PoeError;
 use crate::server::Deps;
 use codec::{Decode, DecodeLimit};
-use entroos_primitives::{AccountId32, H256, MAX_DECODE_DEPTH};
-use entroos_support::storage::StorageDoubleMap;
-use pallet_poe::local::{run_key, LocalRun};
-use pallet_poe::{
+use entroos_poe_primitives::local::{run_key, LocalRun};
+use entroos_poe_primitives::{
     Commitments, Job, Jobs, NextJobId, ProofRecord, ProofRecords, Receipt, Receipts, SignedReceipt,
 };
+use entroos_primitives::{AccountId32, H256, MAX_DECODE_DEPTH};
+use entroos_support::storage::StorageDoubleMap;
 
 /// Decodes all of `bytes` as `T`, naming `what` if it does not decode.
 fn decode<T: Decode>(bytes: &[u8], what: impl FnOnce() -> String) -> Result<T, PoeError> {
@@ -190,7 +190,7 @@ mod tests {
             executors: BoundedVec::try_from(vec![AccountId32([1; 32]), AccountId32([2; 32])])
                 .unwrap(),
             previous: BoundedVec::try_from(vec![AccountId32([3; 32])]).unwrap(),
-            status: pallet_poe::JobStatus::Pending,
+            status: entroos_poe_primitives::JobStatus::Pending,
         };
         assert_eq!(
             assignments(&job),

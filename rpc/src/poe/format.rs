@@ -3,9 +3,11 @@
 //! chain's format beside their hex, statuses and exits as objects tagged
 //! by `kind`.
 
+use entroos_poe_primitives::{
+    FailReason, Job, JobStatus, ProofRecord, Receipt, Settlement, Verdict,
+};
 use entroos_primitives::AccountId32;
 use entroos_support::jobs::{JobExit, JobTrap};
-use pallet_poe::{FailReason, Job, JobStatus, ProofRecord, Receipt, Settlement, Verdict};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 

@@ -12,8 +12,8 @@ use super::format::{job_json, status_kind, STATUS_KINDS};
 use crate::entropy::ss58_format;
 use crate::error::PoeError;
 use crate::server::Deps;
+use entroos_poe_primitives::{Job, JobStatus};
 use entroos_primitives::{AccountId32, H256};
-use pallet_poe::{Job, JobStatus};
 use serde::Deserialize;
 use serde_json::{json, Value};
 

@@ -19,11 +19,11 @@ use crate::entropy::ss58_format;
 use crate::error::PoeError;
 use crate::params::to_hex;
 use crate::server::Deps;
+use entroos_poe_primitives::local::LocalRun;
+use entroos_poe_primitives::receipt::commitment as commitment_of;
+use entroos_poe_primitives::{ProofRecord, Receipt};
 use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::{AccountId32, H256};
-use pallet_poe::local::LocalRun;
-use pallet_poe::receipt::commitment as commitment_of;
-use pallet_poe::{ProofRecord, Receipt};
 use serde_json::{json, Value};
 
 /// What of a run is asked for.

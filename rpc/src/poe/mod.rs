@@ -10,11 +10,11 @@
 //! | `poe_verifyReceipt({executor, receipt, signature, entropySeed?, salt?})` | the receipt's signature, `P` and agreement with the chain ([`verify`]) |
 //! | `poe_subscribeJob(jobId)` | the job's status, then each change at a new best block, until a final one ([`subscribe`]) |
 //!
-//! Chain reads go through [`StateApi`](crate::StateApi) with pallet-poe's
+//! Chain reads go through [`StateApi`](crate::StateApi) with the ledger's
 //! own storage keys, at `at` (the best block by default); the outputs and
 //! logs come from the node's persistent off-chain storage
 //! ([`OffchainStorageApi`](crate::api::OffchainStorageApi)), where the
-//! executor's off-chain worker keeps its runs (`pallet_poe::local`). Every
+//! executor's off-chain worker keeps its runs (`entroos_poe_primitives::local`). Every
 //! method is safe. JSON: camelCase fields, hashes and bytes as `0x` hex,
 //! `u128` amounts as decimal strings, accounts as SS58 in the chain's
 //! format beside their hex (`owner`/`ownerHex`), statuses and exits as

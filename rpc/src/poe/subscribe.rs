@@ -12,10 +12,10 @@ use crate::error::PoeError;
 use crate::params::Args;
 use crate::server::Deps;
 use crate::tasks::{blocking, next_header, send};
+use entroos_poe_primitives::JobStatus;
 use entroos_primitives::{BlockNumber, H256};
 use jsonrpsee::types::ErrorObjectOwned;
 use jsonrpsee::{PendingSubscriptionSink, RpcModule};
-use pallet_poe::JobStatus;
 use serde_json::{json, Value};
 use std::sync::Arc;
 

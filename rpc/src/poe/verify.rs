@@ -3,7 +3,7 @@
 //!
 //! - `signature`: the executor's sr25519 signature of
 //!   `b"entroos/poe-receipt" ‖ SCALE(receipt) ‖ executor`
-//!   (`pallet_poe::receipt::receipt_signature_is_valid`), needing nothing
+//!   (`entroos_poe_primitives::receipt::receipt_signature_is_valid`), needing nothing
 //!   but the request.
 //! - `proof`: `P` against `entropySeed` if given, else against the job's
 //!   seed on chain (the seed of the round drawn last; `null` when the job
@@ -24,10 +24,10 @@ use super::format::{receipt_json, status_json, ExitJson};
 use crate::error::PoeError;
 use crate::params::hex_bytes;
 use crate::server::Deps;
+use entroos_poe_primitives::receipt::receipt_signature_is_valid;
+use entroos_poe_primitives::receipt::{commitment as commitment_of, proof_is_valid};
+use entroos_poe_primitives::{Job, JobStatus, Receipt, SignedReceipt};
 use entroos_primitives::{AccountId32, H256};
-use pallet_poe::receipt::receipt_signature_is_valid;
-use pallet_poe::receipt::{commitment as commitment_of, proof_is_valid};
-use pallet_poe::{Job, JobStatus, Receipt, SignedReceipt};
 use serde::Deserialize;
 use serde_json::{json, Value};
 

@@ -1,7 +1,7 @@
 //! `poe_*` against the in-memory node: ledger state written with
-//! pallet-poe's own storage types, receipts signed with dev sr25519 keys,
+//! the ledger's storage types (`entroos-poe-primitives`), receipts signed with dev sr25519 keys,
 //! executor runs in the node's persistent off-chain storage under
-//! `pallet_poe::local::run_key`.
+//! `entroos_poe_primitives::local::run_key`.
 
 mod ledger;
 
@@ -10,15 +10,15 @@ pub use ledger::{ledger_with_kept_run, open_job_moved_on, verify_request, OPEN_J
 use crate::support::events::{call, subscribe, subscribe_with};
 use crate::support::{deps, error_code, module, Memory};
 use codec::Encode;
+use entroos_poe_primitives::local::run_key;
+use entroos_poe_primitives::receipt::{commitment, receipt_signature_is_valid};
+use entroos_poe_primitives::{JobStatus, Jobs, SignedReceipt};
 use entroos_primitives::H256;
 use entroos_rpc::api::OffchainStorageApi;
 use entroos_rpc::Deps;
 use entroos_support::state::TestExternalities;
 use jsonrpsee::RpcModule;
 use ledger::*;
-use pallet_poe::local::run_key;
-use pallet_poe::receipt::commitment;
-use pallet_poe::{JobStatus, Jobs};
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -209,10 +209,16 @@ async fn receipts_show_every_executor_of_both_rounds_and_agreement() {
             "proof": honest.receipt.proof,
         })
     );
-    assert_eq!(
-        bob["signature"],
-        shown_signature(sign("//Bob", honest.receipt))
-    );
+    let shown = bob["signature"].as_str().expect("the kept signature is shown");
+    let signature: [u8; 64] = hex::decode(shown.trim_start_matches("0x"))
+        .expect("hex")
+        .try_into()
+        .expect("64 bytes");
+    let kept = SignedReceipt {
+        receipt: honest.receipt,
+        signature,
+    };
+    assert!(receipt_signature_is_valid(&kept, &account("//Bob")));
     assert_eq!(bob["agrees"], json!(true));
     assert_eq!(
         entries[2]["receipt"]["outputHash"],

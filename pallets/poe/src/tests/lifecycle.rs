@@ -84,9 +84,11 @@ fn an_honest_quorum_verifies_the_job_and_shares_the_reward() {
                 .any(|e| matches!(e, Event::RevealStarted { committed: 3, .. })),
             "all committed: reveal at once"
         );
-        assert_eq!(Jobs::get(ext, &job).unwrap().status, JobStatus::Settling);
-        next_block(ext, Some(&engine)).unwrap();
-        let events = poe_events(ext);
+        assert_eq!(
+            Jobs::get(ext, &job).unwrap().status,
+            JobStatus::Verified,
+            "the last reveal settles a quorum at once"
+        );
         let verdict = honest_outcome(b"in");
         assert!(events.contains(&Event::JobVerified {
             job_id: job,
@@ -133,7 +135,6 @@ fn one_liar_is_outvoted_by_a_quorum_and_slashed() {
                 honest_outcome(b"in")
             })
         });
-        next_block(ext, Some(&engine)).unwrap();
         let events = poe_events(ext);
         assert!(events.iter().any(|e| matches!(
             e,
@@ -149,7 +150,7 @@ fn one_liar_is_outvoted_by_a_quorum_and_slashed() {
             fixed("0.45")
         );
         assert_eq!(
-            reserved(ext, liar.0[0]),
+            reserved(ext, index_of(&liar)),
             BOND - 1_000,
             "the slash is burned from the reserve"
         );
@@ -176,7 +177,6 @@ fn one_liar_of_three_is_outvoted_by_a_quorum_of_two_and_slashed() {
                 honest_outcome(b"in")
             })
         });
-        next_block(ext, Some(&engine)).unwrap();
         let events = poe_events(ext);
         assert!(events.iter().any(|e| matches!(
             e,
@@ -279,7 +279,6 @@ fn executors_that_never_commit_are_slashed_after_the_commit_phase() {
         for who in &executors[..3] {
             reveal(ext, who, &r).unwrap();
         }
-        next_block(ext, Some(&engine)).unwrap();
         let events = poe_events(ext);
         assert_eq!(slashed(&events, &executors[3]), Some(Offence::NoShow));
         assert!(events.iter().any(|e| matches!(

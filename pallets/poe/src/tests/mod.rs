@@ -6,6 +6,7 @@ mod genesis;
 mod heartbeat;
 mod lifecycle;
 mod modules;
+mod offchain;
 mod providers;
 mod reveal;
 mod wasm;

@@ -1,8 +1,8 @@
 //! What commit and reveal refuse.
 
 use crate::mock::*;
-use crate::receipt::execution_proof;
-use crate::{Call, Error};
+use crate::receipt::{execution_proof, receipt_signature_is_valid};
+use crate::{Call, Error, Receipts};
 use entroos_primitives::AccountId32;
 use entroos_primitives::H256;
 
@@ -33,7 +33,7 @@ fn commits_and_reveals_are_checked_against_the_assignment_commitment_and_proof()
             job_id: 99,
             commitment: H256::default(),
         };
-        assert_eq!(call(ext, a.0[0], unknown), err(Error::UnknownJob));
+        assert_eq!(call(ext, index_of(&a), unknown), err(Error::UnknownJob));
         assert_eq!(reveal(ext, &a, &good), err(Error::NotRevealing));
         commit(ext, &a, &good).unwrap();
         assert_eq!(commit(ext, &a, &good), err(Error::AlreadyCommitted));
@@ -47,9 +47,10 @@ fn commits_and_reveals_are_checked_against_the_assignment_commitment_and_proof()
             job_id: job,
             receipt: bad_proof,
             salt: [0; 32],
+            signature: sign_receipt(&b, &bad_proof),
         };
         assert_eq!(
-            call(ext, b.0[0], wrong_salt),
+            call(ext, index_of(&b), wrong_salt),
             err(Error::CommitmentMismatch)
         );
         assert_eq!(
@@ -63,11 +64,33 @@ fn commits_and_reveals_are_checked_against_the_assignment_commitment_and_proof()
             job_id: job,
             receipt: other_job,
             salt: salt(&b),
+            signature: sign_receipt(&b, &other_job),
         };
-        assert_eq!(call(ext, b.0[0], call_), err(Error::WrongJob));
+        assert_eq!(call(ext, index_of(&b), call_), err(Error::WrongJob));
         // `a`'s receipt revealed by `b` does not match `b`'s commitment: bound to its signer.
         assert_eq!(reveal(ext, &b, &good), err(Error::CommitmentMismatch));
+        // `a`'s receipt signed by `b`, or `a`'s signature of another
+        // receipt, is not `a`'s signature of it.
+        for signature in [sign_receipt(&b, &good), sign_receipt(&a, &bad_proof)] {
+            let forged = Call::reveal_receipt {
+                job_id: job,
+                receipt: good,
+                salt: salt(&a),
+                signature,
+            };
+            assert_eq!(
+                call(ext, index_of(&a), forged),
+                err(Error::BadReceiptSignature)
+            );
+        }
         reveal(ext, &a, &good).unwrap();
+        let stored = Receipts::get(ext, &job, &a).unwrap();
+        assert_eq!(stored.receipt, good);
+        assert!(
+            receipt_signature_is_valid(&stored, &a),
+            "kept with its signature"
+        );
+        assert!(!receipt_signature_is_valid(&stored, &b));
         assert_eq!(reveal(ext, &a, &good), err(Error::AlreadyRevealed));
         assert_eq!(commit(ext, &b, &good), err(Error::NotCommitting));
     });

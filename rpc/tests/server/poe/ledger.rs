@@ -1,9 +1,15 @@
 //! The ledger the `poe_*` tests read: jobs at every stage, written with
-//! pallet-poe's own storage types, receipts signed with dev sr25519 keys,
+//! the ledger's storage types (`entroos-poe-primitives`), receipts signed with dev sr25519 keys,
 //! and executor runs as the off-chain worker keeps them.
 
 use crate::support::Memory;
 use codec::Encode;
+use entroos_poe_primitives::local::{run_key, LocalRun};
+use entroos_poe_primitives::receipt::{commitment, receipt_of, receipt_signing_payload};
+use entroos_poe_primitives::{
+    Commitments, Executors, FailReason, Job, JobStatus, Jobs, NextJobId, ProofRecord, ProofRecords,
+    Receipt, Receipts, Settlement, SignedReceipt,
+};
 use entroos_primitives::crypto::sr25519;
 use entroos_primitives::{AccountId32, H256};
 use entroos_rpc::api::OffchainStorageApi;
@@ -11,12 +17,6 @@ use entroos_support::bounded::BoundedVec;
 use entroos_support::jobs::{JobExit, JobOutcome};
 use entroos_support::state::TestExternalities;
 use entroos_support::storage::StorageDoubleMap;
-use pallet_poe::local::{run_key, LocalRun};
-use pallet_poe::receipt::{commitment, receipt_of, receipt_signing_payload};
-use pallet_poe::{
-    Commitments, Executors, FailReason, Job, JobStatus, Jobs, NextJobId, ProofRecord, ProofRecords,
-    Receipt, Receipts, Settlement, SignedReceipt,
-};
 use serde_json::{json, Value};
 use std::sync::{Arc, OnceLock};
 
@@ -100,12 +100,6 @@ impl StoredForm for SignedReceipt {
 }
 
 /// What the chain would show as `executor`'s signature of `signed`.
-pub(crate) fn shown_signature(signed: SignedReceipt) -> Value {
-    json!(Stored::from_signed(signed)
-        .kept_signature()
-        .map(|s| hex(&s)))
-}
-
 pub(crate) fn sign(uri: &str, receipt: Receipt) -> SignedReceipt {
     let signature = pair(uri).sign(&receipt_signing_payload(&receipt, &account(uri)));
     SignedReceipt { receipt, signature }
@@ -152,7 +146,7 @@ pub(crate) fn job(owner: &str, status: JobStatus, round: u8) -> Job {
     }
 }
 
-/// The ledger's state, written by pallet-poe's storage types.
+/// The ledger's state, written by the ledger's storage types.
 pub(crate) struct Ledger(pub(crate) TestExternalities);
 
 impl Ledger {

@@ -706,4 +706,3 @@ impl FinalityStatusApi for Memory {
         lock(&self.round).clone()
     }
 }
-

@@ -44,6 +44,7 @@ pub type Executors = BoundedVec<AccountId32, ConstU32<MAX_REPLICAS>>;
 
 /// A stored module: who paid for it and how much is reserved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[scale_info(replace_segment("entroos_poe_primitives", "pallet_poe"))]
 pub struct ModuleInfo {
     /// Who uploaded it (and gets the deposit back on removal).
     pub owner: AccountId32,
@@ -57,6 +58,7 @@ pub struct ModuleInfo {
 
 /// What a compute provider offers.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[scale_info(replace_segment("entroos_poe_primitives", "pallet_poe"))]
 pub struct Capacity {
     /// CPU, in thousandths of a core.
     pub cpu_millis: u32,
@@ -68,6 +70,7 @@ pub struct Capacity {
 /// What a provider declares about itself: used to spread replicas over
 /// failure domains, never trusted for weight.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[scale_info(replace_segment("entroos_poe_primitives", "pallet_poe"))]
 pub struct ProviderInfo {
     /// The operator it says runs it.
     pub operator: Declared,
@@ -81,6 +84,7 @@ pub struct ProviderInfo {
 
 /// Whether a provider takes new jobs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[scale_info(replace_segment("entroos_poe_primitives", "pallet_poe"))]
 pub enum ProviderStatus {
     /// Registered and eligible for assignment.
     Active,
@@ -94,6 +98,7 @@ pub enum ProviderStatus {
 
 /// A registered compute provider.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[scale_info(replace_segment("entroos_poe_primitives", "pallet_poe"))]
 pub struct Provider {
     /// Its bond, reserved in Balances (less what was slashed).
     pub bond: Balance,
@@ -111,6 +116,7 @@ pub struct Provider {
 
 /// A receipt: what an executor says a job's run produced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[scale_info(replace_segment("entroos_poe_primitives", "pallet_poe"))]
 pub struct Receipt {
     /// The job.
     pub job_id: u64,
@@ -141,6 +147,7 @@ impl Receipt {
 /// A revealed receipt with its executor's signature (see
 /// [`crate::receipt::receipt_signing_payload`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[scale_info(replace_segment("entroos_poe_primitives", "pallet_poe"))]
 pub struct SignedReceipt {
     /// The receipt.
     pub receipt: Receipt,
@@ -150,6 +157,7 @@ pub struct SignedReceipt {
 
 /// The part of a receipt replicas must agree on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[scale_info(replace_segment("entroos_poe_primitives", "pallet_poe"))]
 pub struct Verdict {
     /// blake2-256 of the output.
     pub output_hash: H256,
@@ -161,6 +169,7 @@ pub struct Verdict {
 
 /// Where a job is in its lifecycle (see the crate docs' diagram).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[scale_info(replace_segment("entroos_poe_primitives", "pallet_poe"))]
 pub enum JobStatus {
     /// Submitted; executors are drawn in the next block's hook.
     Pending,
@@ -193,6 +202,7 @@ impl JobStatus {
 
 /// Why a job failed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[scale_info(replace_segment("entroos_poe_primitives", "pallet_poe"))]
 pub enum FailReason {
     /// Fewer eligible providers than `k`.
     NotEnoughExecutors,
@@ -204,6 +214,7 @@ pub enum FailReason {
 
 /// How a verdict was reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[scale_info(replace_segment("entroos_poe_primitives", "pallet_poe"))]
 pub enum Settlement {
     /// At least two thirds of the `k` executors agreed.
     Quorum,
@@ -213,6 +224,7 @@ pub enum Settlement {
 
 /// Why an executor was slashed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[scale_info(replace_segment("entroos_poe_primitives", "pallet_poe"))]
 pub enum Offence {
     /// Its receipt disagreed with the verdict.
     Dissent,
@@ -222,6 +234,7 @@ pub enum Offence {
 
 /// A job: what was asked, by whom, for how much, and where it stands.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[scale_info(replace_segment("entroos_poe_primitives", "pallet_poe"))]
 pub struct Job {
     /// Who submitted it (and reserved the reward).
     pub owner: AccountId32,
@@ -256,6 +269,7 @@ pub struct Job {
 
 /// The kept evidence of a verified job.
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
+#[scale_info(replace_segment("entroos_poe_primitives", "pallet_poe"))]
 pub struct ProofRecord {
     /// The module run.
     pub module: H256,

@@ -5,6 +5,9 @@
 //! - `poe/run/ ‖ SCALE(job_id: u64) ‖ SCALE(round: u8) ‖ executor (32)`
 //!   → SCALE([`LocalRun`]): one executor's run of one round of a job, with
 //!   the output and log the chain only holds the hashes of.
+//! - with the `fault-injection` feature only (test builds):
+//!   `poe/fault/ ‖ executor (32)` → SCALE([`Fault`]): how the worker
+//!   misbehaves for that executor.
 
 use crate::types::Receipt;
 use codec::{Decode, Encode};
@@ -41,4 +44,50 @@ pub struct LocalRun {
     pub committed_at: Option<BlockNumber>,
     /// The block whose worker last submitted the reveal, if any.
     pub revealed_at: Option<BlockNumber>,
+}
+
+/// The prefix of fault-injection settings.
+#[cfg(feature = "fault-injection")]
+pub const FAULT_PREFIX: &[u8] = b"poe/fault/";
+
+/// The storage key of `executor`'s fault-injection setting.
+#[cfg(feature = "fault-injection")]
+pub fn fault_key(executor: &AccountId32) -> Vec<u8> {
+    let mut key = FAULT_PREFIX.to_vec();
+    key.extend_from_slice(&executor.0);
+    key
+}
+
+/// How the worker of a test build misbehaves for one executor.
+#[cfg(feature = "fault-injection")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub enum Fault {
+    /// Commits to and reveals a receipt of a tampered output (the real
+    /// output followed by the executor's account), so two liars never agree.
+    #[codec(index = 0)]
+    Lie,
+    /// Commits, never reveals.
+    #[codec(index = 1)]
+    WithholdReveal,
+    /// Never commits.
+    #[codec(index = 2)]
+    WithholdCommit,
+}
+
+#[cfg(all(test, feature = "fault-injection"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_are_set_by_executor_as_one_byte() {
+        let who = AccountId32([9; 32]);
+        assert_eq!(fault_key(&who), [&b"poe/fault/"[..], &[9; 32]].concat());
+        let encoded: Vec<Vec<u8>> = [Fault::Lie, Fault::WithholdReveal, Fault::WithholdCommit]
+            .iter()
+            .map(Encode::encode)
+            .collect();
+        assert_eq!(encoded, [[0], [1], [2]]);
+        assert_eq!(Fault::decode(&mut &[1u8][..]), Ok(Fault::WithholdReveal));
+        assert!(Fault::decode(&mut &[3u8][..]).is_err());
+    }
 }

@@ -1,0 +1,237 @@
+//! The runtime's side of the off-chain workers: what runs for each block
+//! the node imports as its best, and how the proof-of-execution worker's
+//! calls become signed transactions in the node's pool.
+//!
+//! The ledger's worker ([`pallet_poe::offchain::work`]) returns calls with
+//! their signers (executor keys, whose public key is the provider account);
+//! each becomes a signed v4 extrinsic as a wallet would make it:
+//!
+//! - nonce: the larger of the on-chain `System.Account` nonce and the
+//!   pool's next index for the account (`ctx.account_next_index`), then
+//!   one more for each further call of the same signer in this run;
+//! - era: mortal, period 64, born at the block the worker runs for (its
+//!   hash is the header's; the genesis hash is System's block hash of 0);
+//! - tip 0, the runtime's spec and transaction versions;
+//! - the signing payload (blake2-256 of it when longer than 256 bytes)
+//!   signed by the keystore (`ctx.sr25519_sign` with the `exec` key type).
+//!
+//! A call that cannot be signed or that the pool refuses is reported in
+//! the [`Report`] (the runtime has no log; the node's entry point drops
+//! it) and never panics: the worker's kept run makes it submit the call
+//! again a few blocks later if it is still not on chain.
+
+use crate::{RuntimeCall, System, UncheckedExtrinsic};
+use codec::Encode;
+use entroos_primitives::generic::extensions::AdditionalSigned;
+use entroos_primitives::generic::{signing_payload, SignedExtra};
+use entroos_primitives::{AccountId32, Era, Header, MultiAddress, MultiSignature};
+use entroos_support::hooks::{Hooks, OffchainContext, OffchainError};
+use entroos_support::state::Externalities;
+use pallet_poe::local::EXECUTOR_KEY_TYPE;
+use pallet_poe::offchain::Submission;
+use std::collections::BTreeMap;
+
+/// The era period of the workers' transactions, in blocks.
+pub const ERA_PERIOD: u64 = 64;
+
+/// What one run of the workers submitted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// The extrinsics the pool accepted, encoded.
+    pub submitted: Vec<Vec<u8>>,
+    /// The calls that could not be signed or that the pool refused.
+    pub refused: Vec<(AccountId32, OffchainError)>,
+}
+
+/// Runs every pallet's off-chain worker for the imported block `header`.
+pub fn run(ext: &dyn Externalities, header: &Header, ctx: &mut dyn OffchainContext) -> Report {
+    let n = header.number;
+    crate::System::offchain_worker(ext, n, ctx);
+    crate::Timestamp::offchain_worker(ext, n, ctx);
+    crate::Entropy::offchain_worker(ext, n, ctx);
+    crate::Balances::offchain_worker(ext, n, ctx);
+    crate::TransactionPayment::offchain_worker(ext, n, ctx);
+    crate::Poe::offchain_worker(ext, n, ctx);
+    let submissions = pallet_poe::offchain::work(ext, n, ctx);
+    submit_signed(ext, header, ctx, submissions)
+}
+
+/// Signs each submission with its signer's executor key and submits it.
+pub fn submit_signed(
+    ext: &dyn Externalities,
+    header: &Header,
+    ctx: &mut dyn OffchainContext,
+    submissions: Vec<Submission>,
+) -> Report {
+    let mut report = Report::default();
+    let mut nonces: BTreeMap<AccountId32, u32> = BTreeMap::new();
+    let additional = AdditionalSigned {
+        spec_version: crate::SPEC_VERSION,
+        transaction_version: crate::TRANSACTION_VERSION,
+        genesis_hash: pallet_system::BlockHash::get(ext, &0),
+        birth_hash: header.hash(),
+    };
+    let era = Era::mortal(ERA_PERIOD, u64::from(header.number));
+    for Submission { signer, call } in submissions {
+        let nonce = *nonces
+            .entry(signer)
+            .or_insert_with(|| next_nonce(ext, &*ctx, &signer));
+        let extra = SignedExtra { era, nonce, tip: 0 };
+        let call = RuntimeCall::Poe(call);
+        let result = sign(&*ctx, &signer, &call, &extra, &additional).and_then(|signature| {
+            let xt = UncheckedExtrinsic::new_signed(
+                call,
+                MultiAddress::Id(signer),
+                MultiSignature::Sr25519(signature),
+                extra,
+            )
+            .encode();
+            ctx.submit_transaction(xt.clone()).map(|()| xt)
+        });
+        match result {
+            Ok(xt) => {
+                report.submitted.push(xt);
+                nonces.insert(signer, nonce.saturating_add(1));
+            }
+            Err(error) => report.refused.push((signer, error)),
+        }
+    }
+    report
+}
+
+/// The nonce `who`'s next transaction needs: past the chain's and the pool's.
+fn next_nonce(ext: &dyn Externalities, ctx: &dyn OffchainContext, who: &AccountId32) -> u32 {
+    let on_chain = System::account_nonce(ext, who);
+    ctx.account_next_index(&who.0)
+        .map_or(on_chain, |pooled| pooled.max(on_chain))
+}
+
+/// `signer`'s executor key's signature of the extrinsic's signing payload.
+fn sign(
+    ctx: &dyn OffchainContext,
+    signer: &AccountId32,
+    call: &RuntimeCall,
+    extra: &SignedExtra,
+    additional: &AdditionalSigned,
+) -> Result<[u8; 64], OffchainError> {
+    let payload = signing_payload(&call.encode(), extra, additional);
+    ctx.sr25519_sign(EXECUTOR_KEY_TYPE, &signer.0, &payload)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::genesis::DEV_PRESET;
+    use crate::testing::{dev_pair, TestChain};
+    use codec::Decode;
+    use entroos_primitives::crypto::sr25519;
+    use entroos_primitives::H256;
+    use std::collections::BTreeSet;
+
+    /// A keystore of dev keys and a pool that refuses what it is told to.
+    struct Node {
+        keys: Vec<sr25519::Pair>,
+        next_index: BTreeMap<[u8; 32], u32>,
+        refuse: BTreeSet<usize>,
+        offered: usize,
+        pool: Vec<Vec<u8>>,
+    }
+
+    impl OffchainContext for Node {
+        fn submit_transaction(&mut self, xt: Vec<u8>) -> Result<(), OffchainError> {
+            self.offered += 1;
+            if self.refuse.contains(&(self.offered - 1)) {
+                return Err(OffchainError::Rejected("full".into()));
+            }
+            self.pool.push(xt);
+            Ok(())
+        }
+        fn account_next_index(&self, account: &[u8; 32]) -> Option<u32> {
+            self.next_index.get(account).copied()
+        }
+        fn local_storage_get(&self, _key: &[u8]) -> Option<Vec<u8>> {
+            None
+        }
+        fn local_storage_set(&mut self, _key: &[u8], _value: &[u8]) {}
+        fn sr25519_public_keys(&self, _key_type: [u8; 4]) -> Vec<[u8; 32]> {
+            self.keys.iter().map(|p| p.public()).collect()
+        }
+        fn sr25519_sign(
+            &self,
+            key_type: [u8; 4],
+            public: &[u8; 32],
+            message: &[u8],
+        ) -> Result<[u8; 64], OffchainError> {
+            assert_eq!(key_type, EXECUTOR_KEY_TYPE);
+            let pair = self.keys.iter().find(|p| p.public() == *public);
+            pair.map(|p| p.sign(message))
+                .ok_or(OffchainError::MissingKey)
+        }
+    }
+
+    fn who(name: &str) -> AccountId32 {
+        AccountId32(dev_pair(name).unwrap().public())
+    }
+
+    fn commit(signer: AccountId32, job_id: u64) -> Submission {
+        let call = pallet_poe::Call::commit_receipt {
+            job_id,
+            commitment: H256([7; 32]),
+        };
+        Submission { signer, call }
+    }
+
+    #[test]
+    fn calls_become_mortal_signed_extrinsics_with_consecutive_nonces() {
+        let mut chain = TestChain::new(DEV_PRESET).unwrap();
+        chain.build_block(&[]).unwrap();
+        let mut node = Node {
+            keys: vec![dev_pair("Bob").unwrap(), dev_pair("Charlie").unwrap()],
+            next_index: BTreeMap::from([(who("Bob").0, 3)]),
+            refuse: BTreeSet::from([1]),
+            offered: 0,
+            pool: Vec::new(),
+        };
+        let submissions = vec![
+            commit(who("Bob"), 0),
+            commit(who("Bob"), 1),
+            commit(who("Bob"), 2),
+            commit(who("Charlie"), 0),
+            commit(who("Dave"), 0),
+        ];
+        let head = chain.head.clone();
+        let report = chain.read(|ext| submit_signed(ext, &head, &mut node, submissions));
+        assert_eq!(
+            report.refused,
+            vec![
+                (who("Bob"), OffchainError::Rejected("full".into())),
+                (who("Dave"), OffchainError::MissingKey),
+            ]
+        );
+        assert_eq!(report.submitted, node.pool);
+        let decoded: Vec<UncheckedExtrinsic> = node
+            .pool
+            .iter()
+            .map(|xt| UncheckedExtrinsic::decode(&mut &xt[..]).unwrap())
+            .collect();
+        let nonces: Vec<(AccountId32, u32)> = decoded
+            .iter()
+            .map(|xt| {
+                let (address, _, extra) = xt.signature.clone().unwrap();
+                assert_eq!(extra.era, Era::mortal(ERA_PERIOD, u64::from(head.number)));
+                assert_eq!(extra.tip, 0);
+                (*address.account().unwrap(), extra.nonce)
+            })
+            .collect();
+        // Past the pool's index; a refused call's nonce is used again.
+        assert_eq!(
+            nonces,
+            vec![(who("Bob"), 3), (who("Bob"), 4), (who("Charlie"), 0)]
+        );
+        // The chain takes Charlie's (signature, era, genesis and nonce
+        // check; the call itself fails: Charlie is assigned nothing).
+        let charlie = node.pool[2].clone();
+        let (_, results) = chain.build_block(&[charlie]).unwrap();
+        assert!(matches!(results.as_slice(), [Ok(Err(_))]), "{results:?}");
+    }
+}
