@@ -47,6 +47,7 @@ ensure_python_clients "$target_dir/py-clients"
 mkdir -p target
 cargo run -q --locked -p entroos-runtime "${runtime_features[@]}" --example chain-info -- target/chain-info.json
 cargo build -q --locked -p entroos-node "${node_features[@]}"
+cargo build -q --locked -p entroos-executor-wasm --example native-workload
 cargo build -q --locked --manifest-path scripts/clients/subxt/Cargo.toml --target-dir "$target_dir"
 logs="$target_dir/client-logs"
 mkdir -p "$logs"
@@ -55,6 +56,7 @@ trap stop_throwaway_postgres EXIT
 trap 'exit 130' INT TERM
 (cd scripts/clients && ENTROOS_CHAIN_INFO=../../target/chain-info.json \
   ENTROOS_NODE_BIN="$target_dir/debug/entroos-node" \
+  ENTROOS_NATIVE_WORKLOAD_BIN="$target_dir/debug/examples/native-workload" \
   ENTROOS_CLIENT_LOGS="$logs" \
   ENTROOS_PYTHON="$target_dir/py-clients/bin/python" \
   ENTROOS_SUBXT_BIN="$target_dir/debug/entroos-subxt-test" \

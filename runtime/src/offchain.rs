@@ -9,8 +9,9 @@
 //! - nonce: the larger of the on-chain `System.Account` nonce and the
 //!   pool's next index for the account (`ctx.account_next_index`), then
 //!   one more for each further call of the same signer in this run;
-//! - era: mortal, period 64, born at the block the worker runs for (its
-//!   hash is the header's; the genesis hash is System's block hash of 0);
+//! - era: mortal, period 64, born at the parent of the block the worker
+//!   runs for (see [`era_of`]; the genesis hash is System's block hash of
+//!   0);
 //! - tip 0, the runtime's spec and transaction versions;
 //! - the signing payload (blake2-256 of it when longer than 256 bytes)
 //!   signed by the keystore (`ctx.sr25519_sign` with the `exec` key type).
@@ -56,6 +57,22 @@ pub fn run(ext: &dyn Externalities, header: &Header, ctx: &mut dyn OffchainConte
     submit_signed(ext, header, ctx, submissions)
 }
 
+/// The era of transactions made for block `header`, and the hash of the
+/// block it is born at: mortal, born at the parent. Peers validate a
+/// gossiped transaction against their own best block, which may not be
+/// `header` yet when the transaction reaches them, but is its parent or
+/// later; a transaction born at `header` itself would be refused there
+/// and lost. Immortal for genesis, which has no parent.
+pub fn era_of(header: &Header) -> (Era, entroos_primitives::H256) {
+    match header.number.checked_sub(1) {
+        Some(parent) => (
+            Era::mortal(ERA_PERIOD, u64::from(parent)),
+            header.parent_hash,
+        ),
+        None => (Era::Immortal, header.hash()),
+    }
+}
+
 /// Signs each submission with its signer's executor key and submits it.
 pub fn submit_signed(
     ext: &dyn Externalities,
@@ -65,13 +82,13 @@ pub fn submit_signed(
 ) -> Report {
     let mut report = Report::default();
     let mut nonces: BTreeMap<AccountId32, u32> = BTreeMap::new();
+    let (era, birth_hash) = era_of(header);
     let additional = AdditionalSigned {
         spec_version: crate::SPEC_VERSION,
         transaction_version: crate::TRANSACTION_VERSION,
         genesis_hash: pallet_system::BlockHash::get(ext, &0),
-        birth_hash: header.hash(),
+        birth_hash,
     };
-    let era = Era::mortal(ERA_PERIOD, u64::from(header.number));
     for Submission { signer, call } in submissions {
         let nonce = *nonces
             .entry(signer)
@@ -218,7 +235,10 @@ mod tests {
             .iter()
             .map(|xt| {
                 let (address, _, extra) = xt.signature.clone().unwrap();
-                assert_eq!(extra.era, Era::mortal(ERA_PERIOD, u64::from(head.number)));
+                assert_eq!(
+                    extra.era,
+                    Era::mortal(ERA_PERIOD, u64::from(head.number) - 1)
+                );
                 assert_eq!(extra.tip, 0);
                 (*address.account().unwrap(), extra.nonce)
             })

@@ -40,7 +40,8 @@ export function nativeRun(name, input) {
 }
 
 // Sends `tx` signed by `pair`; resolves with the events once it is in a
-// block, rejects if it fails.
+// block (or finalized: a single authority may report only that), rejects
+// if it fails.
 export function sendInBlock(api, tx, pair) {
   return new Promise((resolve, reject) => {
     tx.signAndSend(pair, (result) => {
@@ -49,8 +50,9 @@ export function sendInBlock(api, tx, pair) {
           ? (({ section, name }) => `${section}.${name}`)(api.registry.findMetaError(result.dispatchError.asModule))
           : result.dispatchError.toString();
         reject(new Error(`dispatch failed: ${error}`));
-      } else if (result.status.isInBlock) {
-        resolve({ blockHash: result.status.asInBlock.toHex(), events: result.events });
+      } else if (result.status.isInBlock || result.status.isFinalized) {
+        const hash = result.status.isInBlock ? result.status.asInBlock : result.status.asFinalized;
+        resolve({ blockHash: hash.toHex(), events: result.events });
       } else if (result.status.isInvalid || result.status.isDropped || result.status.isUsurped) {
         reject(new Error(`transaction ${result.status.type}`));
       }

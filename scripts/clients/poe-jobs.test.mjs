@@ -23,6 +23,7 @@ import {
 
 let node;
 let api;
+let provider;
 let keyring;
 let alice;
 let executors;
@@ -31,7 +32,8 @@ let supplyChain;
 before(async () => {
   await cryptoWaitReady();
   node = await startNode();
-  api = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
+  provider = new WsProvider(node.wsUrl);
+  api = await ApiPromise.create({ provider, noInitWarn: true });
   keyring = new Keyring({ type: 'sr25519', ss58Format: 42 });
   alice = keyring.addFromUri('//Alice');
   executors = ['Bob', 'Charlie', 'Dave'].map((name) => ({ name, suri: `//${name}`, pair: keyring.addFromUri(`//${name}`) }));
@@ -67,8 +69,18 @@ const slashed = (events) => Object.fromEntries(poeEvents(events.map((event) => (
 test('three executor keys on one node bring a supply-chain job to Verified', async () => {
   const input = shipment(8, 5);
   const { jobId, included } = await submitJob(api, alice, { module: supplyChain, input });
+  const statuses = [];
+  const ended = new Promise((resolve) => {
+    provider.subscribe('poe_jobStatus', 'poe_subscribeJob', [jobId], (error, update) => {
+      if (error) return;
+      statuses.push(update.status.kind);
+      if (update.status.kind === 'verified' || update.status.kind === 'failed') resolve();
+    });
+  });
   const job = await finalStatus(api, jobId);
   assert.equal(job.status.type, 'Verified');
+  await ended;
+  assert.equal(statuses.at(-1), 'verified', `poe_subscribeJob sent ${statuses}`);
   const record = (await api.query.poe.proofRecords(jobId)).unwrap();
   assert.ok(record.settlement.isQuorum);
   assert.equal(record.agreeing.length, 3);
@@ -78,7 +90,8 @@ test('three executor keys on one node bring a supply-chain job to Verified', asy
   const native = nativeRun('supply_chain', input);
   assert.match(native.output.toString(), /^VIOLATION product=PX-4711 step=5 location=site-5 reason=custody-break/);
   const served = await poe('poe_output', [jobId]);
-  assert.equal(Buffer.from(hexToU8a(served.output)).toString(), native.output.toString());
+  assert.equal(Buffer.from(hexToU8a(served.bytes)).toString(), native.output.toString());
+  assert.equal(served.checkedAgainst, 'verdict');
   assert.equal(record.verdict.outputHash.toHex(), u8aToHex(blake2AsU8a(native.output)));
   assert.deepEqual(record.verdict.exit.toJSON(), { exited: native.exit });
 
@@ -99,10 +112,10 @@ test('three executor keys on one node bring a supply-chain job to Verified', asy
   }
 
   const [first] = (await poe('poe_receipts', [jobId])).executors.filter((e) => e.receipt);
-  const checked = await poe('poe_verifyReceipt', [{ executor: first.executor.ss58 ?? first.executor, receipt: first.receipt, signature: first.signature }]);
+  const checked = await poe('poe_verifyReceipt', [{ executor: first.executor, receipt: first.receipt, signature: first.signature }]);
   assert.equal(checked.valid, true, JSON.stringify(checked));
   const tampered = { ...first.receipt, outputHash: u8aToHex(blake2AsU8a(stringToU8a('tampered'))) };
-  const refused = await poe('poe_verifyReceipt', [{ executor: first.executor.ss58 ?? first.executor, receipt: tampered, signature: first.signature }]);
+  const refused = await poe('poe_verifyReceipt', [{ executor: first.executor, receipt: tampered, signature: first.signature }]);
   assert.equal(refused.valid, false, JSON.stringify(refused));
 });
 

@@ -67,7 +67,7 @@ test('executors on three different nodes bring a job to Verified', async () => {
   for (const { name, node } of executors) {
     const answer = await rpc(node.httpUrl, 'poe_output', [jobId]);
     assert.ok(answer.result, `${name}'s node serves the output: ${JSON.stringify(answer.error)}`);
-    assert.equal(Buffer.from(hexToU8a(answer.result.output)).toString(), native.output.toString(), name);
+    assert.equal(Buffer.from(hexToU8a(answer.result.bytes)).toString(), native.output.toString(), name);
   }
   const elsewhere = await rpc(nodes[0].httpUrl, 'poe_output', [jobId]);
   assert.ok(elsewhere.error, 'a node that ran no executor of the job has no copy to serve');

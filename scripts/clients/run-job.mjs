@@ -42,15 +42,15 @@ const module = await uploadModule(api, workload('supply_chain'), alice).catch(as
 });
 const { jobId, included } = await submitJob(api, alice, { module, input });
 console.log(`job ${jobId} submitted in block #${included}`);
-await provider.subscribe('poe_job', 'poe_subscribeJob', [jobId], (error, update) => {
-  if (!error) console.log(`job ${jobId}: ${JSON.stringify(update.status ?? update)}`);
+await provider.subscribe('poe_jobStatus', 'poe_subscribeJob', [jobId], (error, update) => {
+  if (!error) console.log(`job ${jobId} at #${update.block.number}: ${update.status.kind}`);
 });
 const job = await finalStatus(api, jobId);
 if (job.status.isVerified) {
   const record = (await api.query.poe.proofRecords(jobId)).unwrap();
   const served = await provider.send('poe_output', [jobId]);
   console.log(`verified by ${record.settlement.type} in block #${record.settledAt}: exit ${JSON.stringify(record.verdict.exit.toJSON())}`);
-  console.log(`output: ${u8aToString(hexToU8a(served.output)).trimEnd()}`);
+  console.log(`output: ${u8aToString(hexToU8a(served.bytes)).trimEnd()}`);
 } else {
   console.log(`job ${jobId} ended ${JSON.stringify(job.status.toJSON())}`);
 }

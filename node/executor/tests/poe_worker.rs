@@ -244,11 +244,7 @@ impl World {
     /// The signed extrinsics in the pool (commitments and reveals; the
     /// executors' heartbeats are unsigned).
     fn signed_in_pool(&self) -> Vec<&Vec<u8>> {
-        self.node
-            .pool
-            .iter()
-            .filter(|xt| is_signed(xt))
-            .collect()
+        self.node.pool.iter().filter(|xt| is_signed(xt)).collect()
     }
 
     /// One block: the pool's transactions included, then the worker.

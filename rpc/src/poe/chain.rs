@@ -13,7 +13,6 @@ use entroos_poe_primitives::{
     Commitments, Job, Jobs, NextJobId, ProofRecord, ProofRecords, Receipt, Receipts, SignedReceipt,
 };
 use entroos_primitives::{AccountId32, H256, MAX_DECODE_DEPTH};
-use entroos_support::storage::StorageDoubleMap;
 
 /// Decodes all of `bytes` as `T`, naming `what` if it does not decode.
 fn decode<T: Decode>(bytes: &[u8], what: impl FnOnce() -> String) -> Result<T, PoeError> {
@@ -72,18 +71,6 @@ pub fn commitment(
     })
 }
 
-/// The value type of a double map.
-trait DoubleMapValue {
-    type Value;
-}
-
-impl<P, H1, K1, H2, K2, V, Q> DoubleMapValue for StorageDoubleMap<P, H1, K1, H2, K2, V, Q> {
-    type Value = V;
-}
-
-/// What `Poe.Receipts` stores for a revealed receipt.
-type StoredReceipt = <Receipts as DoubleMapValue>::Value;
-
 /// A revealed receipt as the chain keeps it: with its executor's
 /// signature when the chain stores one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,29 +81,6 @@ pub struct Revealed {
     pub signature: Option<[u8; 64]>,
 }
 
-/// The stored forms of a revealed receipt.
-trait IntoRevealed {
-    fn into_revealed(self) -> Revealed;
-}
-
-impl IntoRevealed for Receipt {
-    fn into_revealed(self) -> Revealed {
-        Revealed {
-            receipt: self,
-            signature: None,
-        }
-    }
-}
-
-impl IntoRevealed for SignedReceipt {
-    fn into_revealed(self) -> Revealed {
-        Revealed {
-            receipt: self.receipt,
-            signature: Some(self.signature),
-        }
-    }
-}
-
 /// `executor`'s revealed receipt for job `id`, if it revealed one.
 pub fn revealed(
     deps: &Deps,
@@ -124,10 +88,13 @@ pub fn revealed(
     id: u64,
     executor: &AccountId32,
 ) -> Result<Option<Revealed>, PoeError> {
-    let stored: Option<StoredReceipt> = read(deps, at, &Receipts::key(&id, executor), || {
+    let stored: Option<SignedReceipt> = read(deps, at, &Receipts::key(&id, executor), || {
         format!("the receipt of {executor} for job {id}")
     })?;
-    Ok(stored.map(IntoRevealed::into_revealed))
+    Ok(stored.map(|signed| Revealed {
+        receipt: signed.receipt,
+        signature: Some(signed.signature),
+    }))
 }
 
 /// The job's executors with their round: this round's, then the

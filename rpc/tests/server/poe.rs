@@ -209,7 +209,9 @@ async fn receipts_show_every_executor_of_both_rounds_and_agreement() {
             "proof": honest.receipt.proof,
         })
     );
-    let shown = bob["signature"].as_str().expect("the kept signature is shown");
+    let shown = bob["signature"]
+        .as_str()
+        .expect("the kept signature is shown");
     let signature: [u8; 64] = hex::decode(shown.trim_start_matches("0x"))
         .expect("hex")
         .try_into()

@@ -16,7 +16,6 @@ use entroos_rpc::api::OffchainStorageApi;
 use entroos_support::bounded::BoundedVec;
 use entroos_support::jobs::{JobExit, JobOutcome};
 use entroos_support::state::TestExternalities;
-use entroos_support::storage::StorageDoubleMap;
 use serde_json::{json, Value};
 use std::sync::{Arc, OnceLock};
 
@@ -68,38 +67,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     format!("0x{}", ::hex::encode(bytes))
 }
 
-/// The value type `Poe.Receipts` stores (a receipt, with its signature
-/// where the chain keeps one).
-pub(crate) trait DoubleMapValue {
-    type Value;
-}
-impl<P, H1, K1, H2, K2, V, Q> DoubleMapValue for StorageDoubleMap<P, H1, K1, H2, K2, V, Q> {
-    type Value = V;
-}
-pub(crate) type Stored = <Receipts as DoubleMapValue>::Value;
-
-pub(crate) trait StoredForm: Encode {
-    fn from_signed(signed: SignedReceipt) -> Self;
-    fn kept_signature(&self) -> Option<[u8; 64]>;
-}
-impl StoredForm for Receipt {
-    fn from_signed(signed: SignedReceipt) -> Self {
-        signed.receipt
-    }
-    fn kept_signature(&self) -> Option<[u8; 64]> {
-        None
-    }
-}
-impl StoredForm for SignedReceipt {
-    fn from_signed(signed: SignedReceipt) -> Self {
-        signed
-    }
-    fn kept_signature(&self) -> Option<[u8; 64]> {
-        Some(self.signature)
-    }
-}
-
-/// What the chain would show as `executor`'s signature of `signed`.
+/// `receipt` signed by the executor `uri`, as it reveals it.
 pub(crate) fn sign(uri: &str, receipt: Receipt) -> SignedReceipt {
     let signature = pair(uri).sign(&receipt_signing_payload(&receipt, &account(uri)));
     SignedReceipt { receipt, signature }
@@ -170,7 +138,7 @@ impl Ledger {
 
     pub(crate) fn reveal(&mut self, id: u64, uri: &str, run: &LocalRun) {
         self.commit(id, uri, run);
-        let stored = Stored::from_signed(sign(uri, run.receipt));
+        let stored = sign(uri, run.receipt);
         let who = account(uri);
         self.0
             .execute_with(|ext| Receipts::insert(ext, &id, &who, &stored));
