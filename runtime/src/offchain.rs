@@ -141,50 +141,8 @@ mod tests {
     use crate::genesis::DEV_PRESET;
     use crate::testing::{dev_pair, TestChain};
     use codec::Decode;
-    use entroos_primitives::crypto::sr25519;
     use entroos_primitives::H256;
-    use std::collections::BTreeSet;
-
-    /// A keystore of dev keys and a pool that refuses what it is told to.
-    struct Node {
-        keys: Vec<sr25519::Pair>,
-        next_index: BTreeMap<[u8; 32], u32>,
-        refuse: BTreeSet<usize>,
-        offered: usize,
-        pool: Vec<Vec<u8>>,
-    }
-
-    impl OffchainContext for Node {
-        fn submit_transaction(&mut self, xt: Vec<u8>) -> Result<(), OffchainError> {
-            self.offered += 1;
-            if self.refuse.contains(&(self.offered - 1)) {
-                return Err(OffchainError::Rejected("full".into()));
-            }
-            self.pool.push(xt);
-            Ok(())
-        }
-        fn account_next_index(&self, account: &[u8; 32]) -> Option<u32> {
-            self.next_index.get(account).copied()
-        }
-        fn local_storage_get(&self, _key: &[u8]) -> Option<Vec<u8>> {
-            None
-        }
-        fn local_storage_set(&mut self, _key: &[u8], _value: &[u8]) {}
-        fn sr25519_public_keys(&self, _key_type: [u8; 4]) -> Vec<[u8; 32]> {
-            self.keys.iter().map(|p| p.public()).collect()
-        }
-        fn sr25519_sign(
-            &self,
-            key_type: [u8; 4],
-            public: &[u8; 32],
-            message: &[u8],
-        ) -> Result<[u8; 64], OffchainError> {
-            assert_eq!(key_type, EXECUTOR_KEY_TYPE);
-            let pair = self.keys.iter().find(|p| p.public() == *public);
-            pair.map(|p| p.sign(message))
-                .ok_or(OffchainError::MissingKey)
-        }
-    }
+    use entroos_support::offchain::testing::TestOffchain;
 
     fn who(name: &str) -> AccountId32 {
         AccountId32(dev_pair(name).unwrap().public())
@@ -202,13 +160,12 @@ mod tests {
     fn calls_become_mortal_signed_extrinsics_with_consecutive_nonces() {
         let mut chain = TestChain::new(DEV_PRESET).unwrap();
         chain.build_block(&[]).unwrap();
-        let mut node = Node {
-            keys: vec![dev_pair("Bob").unwrap(), dev_pair("Charlie").unwrap()],
-            next_index: BTreeMap::from([(who("Bob").0, 3)]),
-            refuse: BTreeSet::from([1]),
-            offered: 0,
-            pool: Vec::new(),
-        };
+        let mut node = TestOffchain::with_keys(
+            EXECUTOR_KEY_TYPE,
+            [dev_pair("Bob").unwrap(), dev_pair("Charlie").unwrap()],
+        );
+        node.next_index.insert(who("Bob").0, 3);
+        node.refuse.insert(1);
         let submissions = vec![
             commit(who("Bob"), 0),
             commit(who("Bob"), 1),
@@ -221,13 +178,16 @@ mod tests {
         assert_eq!(
             report.refused,
             vec![
-                (who("Bob"), OffchainError::Rejected("full".into())),
+                (
+                    who("Bob"),
+                    OffchainError::Rejected("refused by the test".into())
+                ),
                 (who("Dave"), OffchainError::MissingKey),
             ]
         );
-        assert_eq!(report.submitted, node.pool);
+        assert_eq!(report.submitted, node.submitted);
         let decoded: Vec<UncheckedExtrinsic> = node
-            .pool
+            .submitted
             .iter()
             .map(|xt| UncheckedExtrinsic::decode(&mut &xt[..]).unwrap())
             .collect();
@@ -250,7 +210,7 @@ mod tests {
         );
         // The chain takes Charlie's (signature, era, genesis and nonce
         // check; the call itself fails: Charlie is assigned nothing).
-        let charlie = node.pool[2].clone();
+        let charlie = node.submitted[2].clone();
         let (_, results) = chain.build_block(&[charlie]).unwrap();
         assert!(matches!(results.as_slice(), [Ok(Err(_))]), "{results:?}");
     }

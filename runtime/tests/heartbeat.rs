@@ -14,78 +14,34 @@ use entroos_primitives::validity::{
 use entroos_runtime::testing::{account, dev_pair, sign, SigningContext, TestChain};
 use entroos_runtime::unsigned::{HEARTBEAT_PRIORITY, HEARTBEAT_TAG, PROVIDER_HEARTBEAT_TAG};
 use entroos_runtime::{api, genesis, Runtime, RuntimeCall, RuntimeEvent, UncheckedExtrinsic};
-use entroos_support::hooks::{OffchainContext, OffchainError};
+use entroos_support::offchain::testing::TestOffchain;
 use pallet_poe::{Capacity, ProviderInfo};
-use std::collections::BTreeMap;
 
-/// The node side of the off-chain worker: a keystore of dev keys by key
-/// type, a persistent local storage and the transactions submitted.
-#[derive(Default)]
-struct DevNode {
-    keys: Vec<([u8; 4], sr25519::Pair)>,
-    storage: BTreeMap<Vec<u8>, Vec<u8>>,
-    submitted: Vec<Vec<u8>>,
+/// A node side holding dev keys: `(key type, secret URI)`.
+fn dev_node(keys: &[([u8; 4], &str)]) -> TestOffchain {
+    let mut node = TestOffchain::default();
+    for (key_type, uri) in keys {
+        node.add_key(*key_type, sr25519::Pair::from_uri(uri).unwrap());
+    }
+    node
 }
 
-impl DevNode {
-    fn with_key(mut self, key_type: [u8; 4], uri: &str) -> Self {
-        let pair = sr25519::Pair::from_uri(uri).unwrap();
-        self.keys.push((key_type, pair));
-        self
-    }
-
-    /// Runs the runtime's off-chain worker on the head of `chain`; returns
-    /// what it submitted.
-    fn run_worker(&mut self, chain: &TestChain) -> Vec<Vec<u8>> {
-        let header = chain.head.encode();
-        let out = chain
-            .read(|ext| {
-                api::call(
-                    ext,
-                    "OffchainWorkerApi_offchain_worker",
-                    &header,
-                    Some(self),
-                )
-            })
-            .unwrap();
-        assert!(out.is_empty());
-        std::mem::take(&mut self.submitted)
-    }
-}
-
-impl OffchainContext for DevNode {
-    fn submit_transaction(&mut self, extrinsic: Vec<u8>) -> Result<(), OffchainError> {
-        self.submitted.push(extrinsic);
-        Ok(())
-    }
-    fn account_next_index(&self, _account: &[u8; 32]) -> Option<u32> {
-        None
-    }
-    fn local_storage_get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.storage.get(key).cloned()
-    }
-    fn local_storage_set(&mut self, key: &[u8], value: &[u8]) {
-        self.storage.insert(key.to_vec(), value.to_vec());
-    }
-    fn sr25519_public_keys(&self, key_type: [u8; 4]) -> Vec<[u8; 32]> {
-        self.keys
-            .iter()
-            .filter(|(kind, _)| *kind == key_type)
-            .map(|(_, pair)| pair.public())
-            .collect()
-    }
-    fn sr25519_sign(
-        &self,
-        key_type: [u8; 4],
-        public: &[u8; 32],
-        message: &[u8],
-    ) -> Result<[u8; 64], OffchainError> {
-        self.keys
-            .iter()
-            .find(|(kind, pair)| *kind == key_type && pair.public() == *public)
-            .map(|(_, pair)| pair.sign(message))
-            .ok_or(OffchainError::MissingKey)
-    }
+/// Runs the runtime's off-chain worker on the head of `chain` with `node`;
+/// returns what it submitted.
+fn run_worker(node: &mut TestOffchain, chain: &TestChain) -> Vec<Vec<u8>> {
+    let header = chain.head.encode();
+    let out = chain
+        .read(|ext| {
+            api::call(
+                ext,
+                "OffchainWorkerApi_offchain_worker",
+                &header,
+                Some(&mut *node),
+            )
+        })
+        .unwrap();
+    assert!(out.is_empty());
+    node.take_submitted()
 }
 
 fn validate(chain: &TestChain, xt: &[u8]) -> TransactionValidity {
@@ -135,12 +91,13 @@ fn chain_with_bob_providing() -> TestChain {
 #[test]
 fn the_offchain_worker_sends_both_heartbeats_and_the_next_block_includes_them() {
     let mut chain = chain_with_bob_providing();
-    let mut node = DevNode::default()
-        .with_key(*b"babe", "//Alice")
-        .with_key(pallet_poe::local::EXECUTOR_KEY_TYPE, "//Bob")
-        // Charlie's executor key is no provider's: nothing is sent for it.
-        .with_key(pallet_poe::local::EXECUTOR_KEY_TYPE, "//Charlie");
-    let submitted = node.run_worker(&chain);
+    // Charlie's executor key is no provider's: nothing is sent for it.
+    let mut node = dev_node(&[
+        (*b"babe", "//Alice"),
+        (pallet_poe::local::EXECUTOR_KEY_TYPE, "//Bob"),
+        (pallet_poe::local::EXECUTOR_KEY_TYPE, "//Charlie"),
+    ]);
+    let submitted = run_worker(&mut node, &chain);
     assert_eq!(
         submitted.len(),
         2,
@@ -196,7 +153,7 @@ fn the_offchain_worker_sends_both_heartbeats_and_the_next_block_includes_them() 
     assert!(chain.read(|ext| pallet_poe::Pallet::<Runtime>::heard_recently(ext, &bob)));
 
     // Heard from: the worker sends nothing more, and a replay is stale.
-    assert!(node.run_worker(&chain).is_empty());
+    assert!(run_worker(&mut node, &chain).is_empty());
     for xt in &submitted {
         assert_eq!(
             validate(&chain, xt),
@@ -213,10 +170,11 @@ fn the_offchain_worker_sends_both_heartbeats_and_the_next_block_includes_them() 
 fn a_node_without_the_keys_sends_nothing_and_forged_heartbeats_are_refused() {
     let chain = chain_with_bob_providing();
     // Keys that are neither a member's slot key nor a provider's.
-    let mut stranger = DevNode::default()
-        .with_key(*b"babe", "//Eve")
-        .with_key(pallet_poe::local::EXECUTOR_KEY_TYPE, "//Eve");
-    assert!(stranger.run_worker(&chain).is_empty());
+    let mut stranger = dev_node(&[
+        (*b"babe", "//Eve"),
+        (pallet_poe::local::EXECUTOR_KEY_TYPE, "//Eve"),
+    ]);
+    assert!(run_worker(&mut stranger, &chain).is_empty());
     assert!(stranger.storage.is_empty());
 
     // Alice's heartbeat signed by Eve, and Bob's signed by Eve.

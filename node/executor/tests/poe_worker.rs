@@ -16,19 +16,17 @@ use codec::{Decode, Encode};
 use entroos_executor::jobs::{job_executor, job_outcome};
 use entroos_executor::testing::{account, dev_pair, sign, SigningContext, TestChain};
 use entroos_executor_wasm::{Backend, Executor, ExecutorConfig, Limits};
-use entroos_primitives::crypto::sr25519;
 use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::{AccountId32, BlockNumber, H256};
 use entroos_runtime::api::{self, Extensions};
 use entroos_runtime::{genesis, Runtime, RuntimeCall, RuntimeEvent, System};
-use entroos_support::hooks::{OffchainContext, OffchainError};
 use entroos_support::jobs::{JobExecutor, JobExecutorError, JobExit, JobOutcome, JobRun};
+use entroos_support::offchain::testing::TestOffchain;
 use entroos_support::state::Overlay;
 use pallet_poe::local::{run_key, LocalRun, EXECUTOR_KEY_TYPE};
 use pallet_poe::receipt::receipt_signature_is_valid;
 use pallet_poe::{Call, Event, Job, JobStatus, Settlement, MAX_LOG_BYTES, MAX_OUTPUT_BYTES};
 use std::cell::Cell;
-use std::collections::{BTreeMap, HashMap};
 
 const BOND: u128 = 1_000_000_000_000;
 const REWARD: u128 = 3_000_000_000;
@@ -39,69 +37,22 @@ const SMALL_FUEL: u64 = 20_000_000;
 const MAX_BLOCKS: u32 = 80;
 
 /// The node holding the executor keys: its persistent local storage, its
-/// keystore and the transactions it submitted since the last block.
-struct TestNode {
-    keys: BTreeMap<[u8; 32], sr25519::Pair>,
-    storage: HashMap<Vec<u8>, Vec<u8>>,
-    pool: Vec<Vec<u8>>,
+/// keystore and the transactions it submitted since the last block (what
+/// it asks of the pool's index is nothing: everything submitted goes into
+/// the next block, so the chain's nonce is the next one).
+type TestNode = TestOffchain;
+
+fn with_keys(names: &[&str]) -> TestNode {
+    TestOffchain::with_keys(
+        EXECUTOR_KEY_TYPE,
+        names.iter().map(|name| dev_pair(name).unwrap()),
+    )
 }
 
-impl TestNode {
-    fn with_keys(names: &[&str]) -> Self {
-        let keys = names
-            .iter()
-            .map(|name| {
-                let pair = dev_pair(name).unwrap();
-                (pair.public(), pair)
-            })
-            .collect();
-        TestNode {
-            keys,
-            storage: HashMap::new(),
-            pool: Vec::new(),
-        }
-    }
-
-    fn run(&self, job_id: u64, round: u8, who: &AccountId32) -> Option<LocalRun> {
-        let bytes = self.storage.get(&run_key(job_id, round, who))?;
-        Some(codec::Decode::decode(&mut &bytes[..]).unwrap())
-    }
-}
-
-impl OffchainContext for TestNode {
-    fn submit_transaction(&mut self, extrinsic: Vec<u8>) -> Result<(), OffchainError> {
-        self.pool.push(extrinsic);
-        Ok(())
-    }
-    fn account_next_index(&self, _account: &[u8; 32]) -> Option<u32> {
-        // Everything submitted goes into the next block: the chain's nonce.
-        None
-    }
-    fn local_storage_get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.storage.get(key).cloned()
-    }
-    fn local_storage_set(&mut self, key: &[u8], value: &[u8]) {
-        self.storage.insert(key.to_vec(), value.to_vec());
-    }
-    fn sr25519_public_keys(&self, key_type: [u8; 4]) -> Vec<[u8; 32]> {
-        match key_type == EXECUTOR_KEY_TYPE {
-            true => self.keys.keys().copied().collect(),
-            false => Vec::new(),
-        }
-    }
-    fn sr25519_sign(
-        &self,
-        key_type: [u8; 4],
-        public: &[u8; 32],
-        message: &[u8],
-    ) -> Result<[u8; 64], OffchainError> {
-        let pair = self
-            .keys
-            .get(public)
-            .filter(|_| key_type == EXECUTOR_KEY_TYPE)
-            .ok_or(OffchainError::MissingKey)?;
-        Ok(pair.sign(message))
-    }
+/// `who`'s kept run of round `round` of job `job_id`, if any.
+fn kept_run(node: &TestNode, job_id: u64, round: u8, who: &AccountId32) -> Option<LocalRun> {
+    let bytes = node.storage.get(&run_key(job_id, round, who))?;
+    Some(codec::Decode::decode(&mut &bytes[..]).unwrap())
 }
 
 /// The node's job engine, counting the runs the worker asks of it.
@@ -162,7 +113,7 @@ impl World {
         let code = workload("supply_chain");
         let mut world = World {
             chain,
-            node: TestNode::with_keys(providers),
+            node: with_keys(providers),
             engine: CountingEngine { runs: Cell::new(0) },
             module: H256(blake2_256(&code)),
             code: code.clone(),
@@ -244,12 +195,16 @@ impl World {
     /// The signed extrinsics in the pool (commitments and reveals; the
     /// executors' heartbeats are unsigned).
     fn signed_in_pool(&self) -> Vec<&Vec<u8>> {
-        self.node.pool.iter().filter(|xt| is_signed(xt)).collect()
+        self.node
+            .submitted
+            .iter()
+            .filter(|xt| is_signed(xt))
+            .collect()
     }
 
     /// One block: the pool's transactions included, then the worker.
     fn step(&mut self) {
-        let xts = std::mem::take(&mut self.node.pool);
+        let xts = self.node.take_submitted();
         self.include(xts);
         self.run_worker();
     }
@@ -292,7 +247,7 @@ impl World {
             }
             before_worker(&job, &mut self.node);
             self.run_worker();
-            let xts = std::mem::take(&mut self.node.pool);
+            let xts = self.node.take_submitted();
             self.include(xts);
         }
         panic!("job {job_id} still {:?}", self.job(job_id).status);
@@ -379,7 +334,7 @@ fn honest_executors_take_a_job_from_inclusion_to_verified() {
             .read(|ext| pallet_poe::Receipts::get(ext, &job_id, who))
             .unwrap();
         assert!(receipt_signature_is_valid(&signed, who), "signed by {who}");
-        let run = world.node.run(job_id, 0, who).unwrap();
+        let run = kept_run(&world.node, job_id, 0, who).unwrap();
         assert_eq!(run.output, real.output, "the node kept the real output");
         assert_eq!(run.log, real.log);
         assert_eq!(run.receipt, signed.receipt);
@@ -402,6 +357,7 @@ fn honest_executors_take_a_job_from_inclusion_to_verified() {
 #[cfg(feature = "fault-injection")]
 mod faults {
     use super::*;
+    use entroos_support::hooks::OffchainContext;
     use pallet_poe::local::{fault_key, Fault};
     use pallet_poe::{FailReason, Offence};
 
@@ -460,7 +416,7 @@ mod faults {
         assert_eq!(slashed(&events, &liar), Some(Offence::Dissent));
         assert_eq!(rewarded(&events, &a), Some(REWARD / 2));
         assert_eq!(rewarded(&events, &b), Some(REWARD / 2));
-        let lie = world.node.run(job_id, 0, &liar).unwrap();
+        let lie = kept_run(&world.node, job_id, 0, &liar).unwrap();
         assert_eq!(lie.output, [&real.output[..], &liar.0[..]].concat());
         let revealed = world
             .chain
@@ -533,10 +489,7 @@ mod faults {
             .read(|ext| pallet_poe::Receipts::get(ext, &job_id, &job.executors.as_slice()[0]))
             .is_none());
         assert!(
-            world
-                .node
-                .run(job_id, 0, &job.executors.as_slice()[0])
-                .is_some(),
+            kept_run(&world.node, job_id, 0, &job.executors.as_slice()[0]).is_some(),
             "it ran"
         );
     }

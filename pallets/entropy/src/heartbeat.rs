@@ -31,6 +31,7 @@ use entroos_primitives::crypto::sr25519;
 use entroos_primitives::dispatch::DispatchResult;
 use entroos_primitives::{BlockNumber, UncheckedExtrinsic};
 use entroos_support::hooks::OffchainContext;
+use entroos_support::offchain::{sign_and_submit, SignedSubmission};
 use entroos_support::state::Externalities;
 use scale_info::TypeInfo;
 
@@ -80,10 +81,6 @@ pub fn unsigned_extrinsic<C: Encode>(pallet_index: u8, call: &C) -> Vec<u8> {
 }
 
 /// Whether a submission made at `last` still waits for inclusion at `now`.
-fn still_pending(last: BlockNumber, now: BlockNumber) -> bool {
-    last <= now && now < last.saturating_add(RESUBMIT_AFTER)
-}
-
 impl<T: Config> Pallet<T> {
     /// Whether the state accepts `heartbeat` with `signature` (see the
     /// module docs).
@@ -168,32 +165,28 @@ impl<T: Config> Pallet<T> {
                 continue;
             }
             let key = local_key(epoch, index);
-            let last = ctx
-                .local_storage_get(&key)
-                .and_then(|raw| BlockNumber::decode(&mut &raw[..]).ok());
-            if last.is_some_and(|last| still_pending(last, now)) {
-                continue;
-            }
             let heartbeat = Heartbeat {
                 epoch,
                 validator_index: index,
                 block_number: now,
             };
             let payload = heartbeat_payload(&heartbeat);
-            let Ok(signature) = ctx.sr25519_sign(HEARTBEAT_KEY_TYPE, &member.keys.vrf, &payload)
-            else {
-                continue;
+            let submission = SignedSubmission {
+                key: (HEARTBEAT_KEY_TYPE, member.keys.vrf),
+                payload: &payload,
+                record_key: &key,
+                now,
+                resubmit_after: RESUBMIT_AFTER,
             };
-            let call = Call::heartbeat {
-                heartbeat,
-                signature,
-            };
-            if ctx
-                .submit_transaction(unsigned_extrinsic(T::INDEX, &call))
-                .is_ok()
-            {
-                ctx.local_storage_set(&key, &now.encode());
-            }
+            sign_and_submit(ctx, &submission, |signature| {
+                unsigned_extrinsic(
+                    T::INDEX,
+                    &Call::heartbeat {
+                        heartbeat,
+                        signature,
+                    },
+                )
+            });
         }
     }
 }
@@ -201,18 +194,6 @@ impl<T: Config> Pallet<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_submission_waits_a_few_blocks_before_the_next() {
-        assert!(still_pending(10, 10));
-        assert!(still_pending(10, 10 + RESUBMIT_AFTER - 1));
-        assert!(!still_pending(10, 10 + RESUBMIT_AFTER));
-        assert!(
-            !still_pending(10, 9),
-            "a record from a later block is stale"
-        );
-        assert!(!still_pending(BlockNumber::MAX, 3));
-    }
 
     #[test]
     fn the_local_key_and_payload_are_domain_separated() {

@@ -32,6 +32,7 @@ use entroos_primitives::dispatch::DispatchResult;
 use entroos_primitives::hashing::Blake2_128Concat;
 use entroos_primitives::{AccountId32, BlockNumber};
 use entroos_support::hooks::OffchainContext;
+use entroos_support::offchain::{sign_and_submit, SignedSubmission};
 use entroos_support::state::Externalities;
 use entroos_support::storage::{OptionQuery, StorageMap};
 use entroos_support::storage_instance;
@@ -81,10 +82,6 @@ pub fn local_key(epoch: u64, provider: &AccountId32) -> Vec<u8> {
 }
 
 /// Whether a submission made at `last` still waits for inclusion at `now`.
-fn still_pending(last: BlockNumber, now: BlockNumber) -> bool {
-    last <= now && now < last.saturating_add(RESUBMIT_AFTER)
-}
-
 impl<T: Config> Pallet<T> {
     /// Whether the state accepts `heartbeat` with `signature` (see the
     /// module docs).
@@ -154,31 +151,28 @@ impl<T: Config> Pallet<T> {
                 continue;
             }
             let key = local_key(epoch, &provider);
-            let last = ctx
-                .local_storage_get(&key)
-                .and_then(|raw| BlockNumber::decode(&mut &raw[..]).ok());
-            if last.is_some_and(|last| still_pending(last, now)) {
-                continue;
-            }
             let heartbeat = ProviderHeartbeat {
                 epoch,
                 provider,
                 block_number: now,
             };
             let payload = heartbeat_payload(&heartbeat);
-            let Ok(signature) = ctx.sr25519_sign(EXECUTOR_KEY_TYPE, &public, &payload) else {
-                continue;
+            let submission = SignedSubmission {
+                key: (EXECUTOR_KEY_TYPE, public),
+                payload: &payload,
+                record_key: &key,
+                now,
+                resubmit_after: RESUBMIT_AFTER,
             };
-            let call = Call::heartbeat {
-                heartbeat,
-                signature,
-            };
-            if ctx
-                .submit_transaction(unsigned_extrinsic(T::POE_INDEX, &call))
-                .is_ok()
-            {
-                ctx.local_storage_set(&key, &now.encode());
-            }
+            sign_and_submit(ctx, &submission, |signature| {
+                unsigned_extrinsic(
+                    T::POE_INDEX,
+                    &Call::heartbeat {
+                        heartbeat,
+                        signature,
+                    },
+                )
+            });
         }
     }
 }
@@ -186,13 +180,6 @@ impl<T: Config> Pallet<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_submission_waits_a_few_blocks_before_the_next() {
-        assert!(still_pending(7, 7 + RESUBMIT_AFTER - 1));
-        assert!(!still_pending(7, 7 + RESUBMIT_AFTER));
-        assert!(!still_pending(8, 7));
-    }
 
     #[test]
     fn the_local_key_and_payload_are_domain_separated() {

@@ -39,6 +39,7 @@ pub mod dispatch;
 pub mod hooks;
 pub mod jobs;
 pub mod metadata;
+pub mod offchain;
 pub mod state;
 pub mod storage;
 pub mod trie;

@@ -5,13 +5,12 @@ use crate::heartbeat::{heartbeat_payload, local_key, Heartbeat, RESUBMIT_AFTER};
 use crate::mock::*;
 use crate::{AuthorClaim, Call, ClaimKind, CurrentEpoch, Error, Event, Scores};
 use codec::{Decode, Encode};
-use entroos_primitives::crypto::sr25519;
 use entroos_primitives::dispatch::DispatchError;
 use entroos_primitives::UncheckedExtrinsic;
 use entroos_support::dispatch::RawOrigin;
-use entroos_support::hooks::{Hooks, OffchainContext, OffchainError};
+use entroos_support::hooks::Hooks;
+use entroos_support::offchain::testing::TestOffchain;
 use entroos_support::state::{Externalities, TestExternalities};
-use std::collections::BTreeMap;
 
 fn four_validators() -> TestExternalities {
     new_test_ext(&[(1, BOND), (2, BOND), (3, BOND), (4, BOND)], test_params())
@@ -230,67 +229,23 @@ fn a_member_without_a_heartbeat_loses_reliability_and_one_with_it_does_not() {
 }
 
 /// A node's off-chain context holding some slot keys.
-#[derive(Default)]
-struct LocalNode {
-    keys: Vec<sr25519::Pair>,
-    storage: BTreeMap<Vec<u8>, Vec<u8>>,
-    submitted: Vec<Vec<u8>>,
+type LocalNode = TestOffchain;
+
+fn holding(validators: &[u8]) -> LocalNode {
+    TestOffchain::with_keys(*b"babe", validators.iter().map(|n| Validator::new(*n).vrf))
 }
 
-impl LocalNode {
-    fn holding(validators: &[u8]) -> Self {
-        LocalNode {
-            keys: validators.iter().map(|n| Validator::new(*n).vrf).collect(),
-            ..Default::default()
-        }
-    }
-
-    /// The heartbeat calls submitted since the last call, decoded.
-    fn take_calls(&mut self) -> Vec<Call> {
-        std::mem::take(&mut self.submitted)
-            .into_iter()
-            .map(|xt| {
-                let xt = UncheckedExtrinsic::<(u8, Call)>::decode(&mut &xt[..]).unwrap();
-                assert!(xt.signature.is_none(), "unsigned");
-                assert_eq!(xt.function.0, INDEX, "the pallet's index");
-                xt.function.1
-            })
-            .collect()
-    }
-}
-
-impl OffchainContext for LocalNode {
-    fn submit_transaction(&mut self, extrinsic: Vec<u8>) -> Result<(), OffchainError> {
-        self.submitted.push(extrinsic);
-        Ok(())
-    }
-    fn account_next_index(&self, _account: &[u8; 32]) -> Option<u32> {
-        None
-    }
-    fn local_storage_get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.storage.get(key).cloned()
-    }
-    fn local_storage_set(&mut self, key: &[u8], value: &[u8]) {
-        self.storage.insert(key.to_vec(), value.to_vec());
-    }
-    fn sr25519_public_keys(&self, key_type: [u8; 4]) -> Vec<[u8; 32]> {
-        if key_type != *b"babe" {
-            return Vec::new();
-        }
-        self.keys.iter().map(|pair| pair.public()).collect()
-    }
-    fn sr25519_sign(
-        &self,
-        key_type: [u8; 4],
-        public: &[u8; 32],
-        message: &[u8],
-    ) -> Result<[u8; 64], OffchainError> {
-        self.keys
-            .iter()
-            .find(|pair| key_type == *b"babe" && pair.public() == *public)
-            .map(|pair| pair.sign(message))
-            .ok_or(OffchainError::MissingKey)
-    }
+/// The heartbeat calls submitted since the last call, decoded.
+fn take_calls(node: &mut LocalNode) -> Vec<Call> {
+    node.take_submitted()
+        .into_iter()
+        .map(|xt| {
+            let xt = UncheckedExtrinsic::<(u8, Call)>::decode(&mut &xt[..]).unwrap();
+            assert!(xt.signature.is_none(), "unsigned");
+            assert_eq!(xt.function.0, INDEX, "the pallet's index");
+            xt.function.1
+        })
+        .collect()
 }
 
 #[test]
@@ -299,9 +254,9 @@ fn the_worker_sends_each_local_members_heartbeat_and_waits_before_resending() {
     t.execute_with(|ext| {
         next_block(ext, GENESIS_SLOT, None).unwrap();
         // Validators 1 and 2 run here; 9 holds no seat.
-        let mut node = LocalNode::holding(&[1, 2, 9]);
+        let mut node = holding(&[1, 2, 9]);
         Entropy::offchain_worker(ext, 1, &mut node);
-        let calls = node.take_calls();
+        let calls = take_calls(&mut node);
         let mut heard: Vec<u32> = calls
             .iter()
             .map(|call| match call {
@@ -326,12 +281,12 @@ fn the_worker_sends_each_local_members_heartbeat_and_waits_before_resending() {
         for n in 2..=RESUBMIT_AFTER {
             next_block(ext, GENESIS_SLOT + u64::from(n), None).unwrap();
             Entropy::offchain_worker(ext, n, &mut node);
-            assert!(node.take_calls().is_empty(), "block {n}");
+            assert!(take_calls(&mut node).is_empty(), "block {n}");
         }
         let resend_at = 1 + RESUBMIT_AFTER;
         next_block(ext, GENESIS_SLOT + u64::from(resend_at), None).unwrap();
         Entropy::offchain_worker(ext, resend_at, &mut node);
-        let resent = node.take_calls();
+        let resent = take_calls(&mut node);
         assert_eq!(resent.len(), 2);
         // Included: never again this epoch.
         for call in resent {
@@ -339,7 +294,7 @@ fn the_worker_sends_each_local_members_heartbeat_and_waits_before_resending() {
         }
         next_block(ext, GENESIS_SLOT + u64::from(2 * resend_at), None).unwrap();
         Entropy::offchain_worker(ext, resend_at + 1, &mut node);
-        assert!(node.take_calls().is_empty());
+        assert!(take_calls(&mut node).is_empty());
         assert_eq!(CurrentEpoch::get(ext), 0);
         // A node without slot keys sends nothing.
         let mut empty = LocalNode::default();

@@ -11,9 +11,9 @@ use entroos_primitives::crypto::sr25519;
 use entroos_primitives::dispatch::DispatchError;
 use entroos_primitives::{AccountId32, UncheckedExtrinsic};
 use entroos_support::dispatch::RawOrigin;
-use entroos_support::hooks::{Hooks, OffchainContext, OffchainError};
+use entroos_support::hooks::Hooks;
+use entroos_support::offchain::testing::TestOffchain;
 use entroos_support::state::Externalities;
-use std::collections::BTreeMap;
 
 /// Executor `n`'s key: an sr25519 pair from the seed `[n; 32]`.
 fn executor(n: u8) -> sr25519::Pair {
@@ -166,61 +166,17 @@ fn the_record_goes_with_the_provider() {
     });
 }
 
-/// A node's off-chain context holding some executor keys.
-#[derive(Default)]
-struct LocalNode {
-    keys: Vec<sr25519::Pair>,
-    storage: BTreeMap<Vec<u8>, Vec<u8>>,
-    submitted: Vec<Vec<u8>>,
-}
-
-impl LocalNode {
-    /// The calls submitted since the last call, decoded.
-    fn take_calls(&mut self) -> Vec<Call> {
-        std::mem::take(&mut self.submitted)
-            .into_iter()
-            .map(|xt| {
-                let xt = UncheckedExtrinsic::<(u8, Call)>::decode(&mut &xt[..]).unwrap();
-                assert!(xt.signature.is_none(), "unsigned");
-                assert_eq!(xt.function.0, INDEX, "the pallet's index");
-                xt.function.1
-            })
-            .collect()
-    }
-}
-
-impl OffchainContext for LocalNode {
-    fn submit_transaction(&mut self, extrinsic: Vec<u8>) -> Result<(), OffchainError> {
-        self.submitted.push(extrinsic);
-        Ok(())
-    }
-    fn account_next_index(&self, _account: &[u8; 32]) -> Option<u32> {
-        None
-    }
-    fn local_storage_get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.storage.get(key).cloned()
-    }
-    fn local_storage_set(&mut self, key: &[u8], value: &[u8]) {
-        self.storage.insert(key.to_vec(), value.to_vec());
-    }
-    fn sr25519_public_keys(&self, key_type: [u8; 4]) -> Vec<[u8; 32]> {
-        if key_type != EXECUTOR_KEY_TYPE {
-            return Vec::new();
-        }
-        self.keys.iter().map(|pair| pair.public()).collect()
-    }
-    fn sr25519_sign(
-        &self,
-        key_type: [u8; 4],
-        public: &[u8; 32],
-        message: &[u8],
-    ) -> Result<[u8; 64], OffchainError> {
-        self.keys
-            .iter()
-            .find(|pair| key_type == EXECUTOR_KEY_TYPE && pair.public() == *public)
-            .map(|pair| pair.sign(message))
-            .ok_or(OffchainError::MissingKey)
-    }
+/// The calls a node's off-chain context took since the last call, decoded.
+fn take_calls(node: &mut TestOffchain) -> Vec<Call> {
+    node.take_submitted()
+        .into_iter()
+        .map(|xt| {
+            let xt = UncheckedExtrinsic::<(u8, Call)>::decode(&mut &xt[..]).unwrap();
+            assert!(xt.signature.is_none(), "unsigned");
+            assert_eq!(xt.function.0, INDEX, "the pallet's index");
+            xt.function.1
+        })
+        .collect()
 }
 
 #[test]
@@ -230,12 +186,9 @@ fn the_worker_sends_each_local_providers_heartbeat_and_waits_before_resending() 
         register_executor(ext, 41);
         register_executor(ext, 42);
         // 41 runs here, and 44, which is no provider; 42 runs elsewhere.
-        let mut node = LocalNode {
-            keys: vec![executor(41), executor(44)],
-            ..Default::default()
-        };
+        let mut node = TestOffchain::with_keys(EXECUTOR_KEY_TYPE, [executor(41), executor(44)]);
         Poe::offchain_worker(ext, 1, &mut node);
-        let calls = node.take_calls();
+        let calls = take_calls(&mut node);
         assert_eq!(calls.len(), 1);
         let Call::heartbeat { heartbeat, .. } = &calls[0] else {
             panic!("unexpected {:?}", calls[0]);
@@ -248,19 +201,19 @@ fn the_worker_sends_each_local_providers_heartbeat_and_waits_before_resending() 
         for n in 2..=RESUBMIT_AFTER {
             next_block(ext, None).unwrap();
             Poe::offchain_worker(ext, n, &mut node);
-            assert!(node.take_calls().is_empty(), "block {n}");
+            assert!(take_calls(&mut node).is_empty(), "block {n}");
         }
         next_block(ext, None).unwrap();
         Poe::offchain_worker(ext, 1 + RESUBMIT_AFTER, &mut node);
-        let resent = node.take_calls();
+        let resent = take_calls(&mut node);
         assert_eq!(resent.len(), 1);
         send(ext, resent[0].clone()).unwrap();
         next_block(ext, None).unwrap();
         Poe::offchain_worker(ext, 2 + RESUBMIT_AFTER, &mut node);
-        assert!(node.take_calls().is_empty(), "heard from this epoch");
+        assert!(take_calls(&mut node).is_empty(), "heard from this epoch");
         // A new epoch: a new heartbeat.
         set_epoch(ext, 1);
         Poe::offchain_worker(ext, 2 + RESUBMIT_AFTER, &mut node);
-        assert_eq!(node.take_calls().len(), 1);
+        assert_eq!(take_calls(&mut node).len(), 1);
     });
 }

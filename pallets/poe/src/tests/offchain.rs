@@ -10,65 +10,21 @@ use crate::types::{JobStatus, SignedReceipt};
 use crate::{Call, Commitments, Jobs};
 use codec::Decode;
 use entroos_primitives::AccountId32;
-use entroos_support::hooks::{OffchainContext, OffchainError};
 use entroos_support::jobs::WithJobExecutor;
+use entroos_support::offchain::testing::TestOffchain;
 use entroos_support::state::Externalities;
-use std::collections::BTreeMap;
 
-/// A node's off-chain context holding the executor keys of some accounts.
-#[derive(Default)]
-struct TestContext {
-    keys: Vec<u8>,
-    storage: BTreeMap<Vec<u8>, Vec<u8>>,
+type TestContext = TestOffchain;
+
+/// A node holding the executor keys of accounts `keys`.
+fn with_keys(keys: &[u8]) -> TestContext {
+    TestOffchain::with_keys(EXECUTOR_KEY_TYPE, keys.iter().map(|n| pair(*n)))
 }
 
-impl TestContext {
-    fn with_keys(keys: &[u8]) -> Self {
-        TestContext {
-            keys: keys.to_vec(),
-            storage: BTreeMap::new(),
-        }
-    }
-
-    fn run(&self, job_id: u64, round: u8, who: &AccountId32) -> Option<LocalRun> {
-        let bytes = self.storage.get(&run_key(job_id, round, who))?;
-        Some(LocalRun::decode(&mut &bytes[..]).unwrap())
-    }
-}
-
-impl OffchainContext for TestContext {
-    fn submit_transaction(&mut self, _extrinsic: Vec<u8>) -> Result<(), OffchainError> {
-        unreachable!("the pallet's worker returns calls, the runtime submits them")
-    }
-    fn account_next_index(&self, _account: &[u8; 32]) -> Option<u32> {
-        None
-    }
-    fn local_storage_get(&self, key: &[u8]) -> Option<Vec<u8>> {
-        self.storage.get(key).cloned()
-    }
-    fn local_storage_set(&mut self, key: &[u8], value: &[u8]) {
-        self.storage.insert(key.to_vec(), value.to_vec());
-    }
-    fn sr25519_public_keys(&self, key_type: [u8; 4]) -> Vec<[u8; 32]> {
-        if key_type != EXECUTOR_KEY_TYPE {
-            return Vec::new();
-        }
-        self.keys.iter().map(|n| account(*n).0).collect()
-    }
-    fn sr25519_sign(
-        &self,
-        key_type: [u8; 4],
-        public: &[u8; 32],
-        message: &[u8],
-    ) -> Result<[u8; 64], OffchainError> {
-        let n = self
-            .keys
-            .iter()
-            .find(|n| account(**n).0 == *public)
-            .filter(|_| key_type == EXECUTOR_KEY_TYPE)
-            .ok_or(OffchainError::MissingKey)?;
-        Ok(pair(*n).sign(message))
-    }
+/// `who`'s kept run of round `round` of job `job_id`, if any.
+fn kept_run(ctx: &TestContext, job_id: u64, round: u8, who: &AccountId32) -> Option<LocalRun> {
+    let bytes = ctx.storage.get(&run_key(job_id, round, who))?;
+    Some(LocalRun::decode(&mut &bytes[..]).unwrap())
 }
 
 /// The worker of the current block, with `engine` lent.
@@ -109,15 +65,15 @@ fn the_worker_commits_then_reveals_a_signed_receipt_of_its_run() {
         let n = index_of(&who);
         let others: Vec<u8> = (10..13).filter(|m| *m != n).collect();
         assert!(
-            worker(ext, &mut TestContext::with_keys(&others), &engine).is_empty(),
+            worker(ext, &mut with_keys(&others), &engine).is_empty(),
             "keys not assigned do nothing"
         );
         assert_eq!(engine.runs.get(), 0);
 
-        let mut ctx = TestContext::with_keys(&[n]);
+        let mut ctx = with_keys(&[n]);
         let commits = worker(ext, &mut ctx, &engine);
         assert_eq!(engine.runs.get(), 1);
-        let run = ctx.run(job, 0, &who).unwrap();
+        let run = kept_run(&ctx, job, 0, &who).unwrap();
         let seed = Jobs::get(ext, &job).unwrap().entropy_seed;
         assert_eq!(run.receipt, receipt_of(job, &seed, &honest_outcome(b"in")));
         assert_eq!(run.output, honest_outcome(b"in").output);
@@ -164,7 +120,7 @@ fn the_worker_commits_then_reveals_a_signed_receipt_of_its_run() {
             signature: *signature,
         };
         assert!(receipt_signature_is_valid(&signed, &who));
-        assert_eq!(ctx.run(job, 0, &who).unwrap().revealed_at, Some(2));
+        assert_eq!(kept_run(&ctx, job, 0, &who).unwrap().revealed_at, Some(2));
         dispatch(ext, &reveals);
         next_block(ext, Some(&engine)).unwrap();
         assert_eq!(Jobs::get(ext, &job).unwrap().status, JobStatus::Verified);
@@ -179,13 +135,13 @@ fn one_node_runs_a_job_once_for_all_its_assigned_keys() {
     t.execute_with(|ext| {
         let engine = ScriptedEngine::honest(&[b"in"]);
         let job = assigned(ext, 3, &engine);
-        let mut ctx = TestContext::with_keys(&[10, 11, 12]);
+        let mut ctx = with_keys(&[10, 11, 12]);
         let commits = worker(ext, &mut ctx, &engine);
         assert_eq!(engine.runs.get(), 1);
         assert_eq!(commits.len(), 3);
         let salts: Vec<_> = executors(ext, job)
             .iter()
-            .map(|who| ctx.run(job, 0, who).unwrap().salt)
+            .map(|who| kept_run(&ctx, job, 0, who).unwrap().salt)
             .collect();
         assert!(salts[0] != salts[1] && salts[1] != salts[2] && salts[0] != salts[2]);
         dispatch(ext, &commits);
@@ -206,7 +162,7 @@ fn a_commitment_not_seen_on_chain_is_submitted_again_after_a_few_blocks() {
         let engine = ScriptedEngine::honest(&[b"in"]);
         let job = assigned(ext, 1, &engine);
         let who = executors(ext, job)[0];
-        let mut ctx = TestContext::with_keys(&[index_of(&who)]);
+        let mut ctx = with_keys(&[index_of(&who)]);
         let first = worker(ext, &mut ctx, &engine);
         assert_eq!(first.len(), 1);
         // The pool drops it: nothing for the next blocks, then again.
@@ -219,7 +175,7 @@ fn a_commitment_not_seen_on_chain_is_submitted_again_after_a_few_blocks() {
         assert_eq!(again, first, "the same commitment, made again");
         assert_eq!(engine.runs.get(), 1, "from the kept run");
         assert_eq!(
-            ctx.run(job, 0, &who).unwrap().committed_at,
+            kept_run(&ctx, job, 0, &who).unwrap().committed_at,
             Some(2 + RESUBMIT_AFTER)
         );
         dispatch(ext, &again);
@@ -234,13 +190,13 @@ fn a_node_without_an_engine_or_keys_submits_nothing() {
     t.execute_with(|ext| {
         let engine = ScriptedEngine::honest(&[b"in"]);
         let job = assigned(ext, 3, &engine);
-        let mut ctx = TestContext::with_keys(&[10, 11, 12]);
+        let mut ctx = with_keys(&[10, 11, 12]);
         let now = pallet_system::Number::get(ext);
         assert!(work(ext, now, &mut ctx).is_empty(), "no engine lent");
         assert!(ctx.storage.is_empty());
         assert!(worker(ext, &mut TestContext::default(), &engine).is_empty());
         // Keys of accounts that are not providers are ignored.
-        let unregistered = TestContext::with_keys(&[30, 31]);
+        let unregistered = with_keys(&[30, 31]);
         assert!(worker(ext, &mut { unregistered }, &engine).is_empty());
         assert!(!Commitments::contains_key(ext, &job, &account(10)));
     });
@@ -252,6 +208,7 @@ mod faults {
     use crate::local::{fault_key, Fault};
     use crate::Receipts;
     use codec::Encode;
+    use entroos_support::hooks::OffchainContext;
 
     #[test]
     fn faults_make_the_worker_lie_or_withhold() {
@@ -260,7 +217,7 @@ mod faults {
             let engine = ScriptedEngine::honest(&[b"in"]);
             let job = assigned(ext, 3, &engine);
             let [liar, mute, absent]: [AccountId32; 3] = executors(ext, job).try_into().unwrap();
-            let mut ctx = TestContext::with_keys(&[10, 11, 12]);
+            let mut ctx = with_keys(&[10, 11, 12]);
             for (who, fault) in [
                 (liar, Fault::Lie),
                 (mute, Fault::WithholdReveal),
@@ -274,11 +231,11 @@ mod faults {
             let mut expected = vec![liar, mute];
             expected.sort();
             assert_eq!(signers, expected, "keys in account order");
-            let lie = ctx.run(job, 0, &liar).unwrap();
+            let lie = kept_run(&ctx, job, 0, &liar).unwrap();
             let honest = honest_outcome(b"in").output;
             assert_eq!(lie.output, [&honest[..], &liar.0[..]].concat());
-            assert_eq!(ctx.run(job, 0, &mute).unwrap().output, honest);
-            assert!(ctx.run(job, 0, &absent).is_none());
+            assert_eq!(kept_run(&ctx, job, 0, &mute).unwrap().output, honest);
+            assert!(kept_run(&ctx, job, 0, &absent).is_none());
             dispatch(ext, &commits);
             run_to(ext, 6, Some(&engine));
             let reveals = worker(ext, &mut ctx, &engine);
