@@ -80,7 +80,9 @@ mod tests {
 /// indices, and submissions to refuse.
 pub mod testing {
     use crate::hooks::{OffchainContext, OffchainError};
+    use codec::Decode;
     use entroos_primitives::crypto::sr25519::Pair;
+    use entroos_primitives::UncheckedExtrinsic;
     use std::collections::{BTreeMap, BTreeSet};
 
     /// The node's side; see the module docs.
@@ -116,6 +118,30 @@ pub mod testing {
         /// The extrinsics submitted since the last take.
         pub fn take_submitted(&mut self) -> Vec<Vec<u8>> {
             std::mem::take(&mut self.submitted)
+        }
+
+        /// The calls submitted since the last take, each an unsigned
+        /// extrinsic of the pallet at `pallet_index` with a call `C`.
+        ///
+        /// # Panics
+        ///
+        /// If one is signed, of another pallet, or does not decode (a test
+        /// failure).
+        #[allow(
+            clippy::panic,
+            reason = "a test double: a bad submission fails the test"
+        )]
+        pub fn take_unsigned_calls<C: Decode>(&mut self, pallet_index: u8) -> Vec<C> {
+            self.take_submitted()
+                .into_iter()
+                .map(|xt| {
+                    let xt = UncheckedExtrinsic::<(u8, C)>::decode(&mut &xt[..])
+                        .unwrap_or_else(|e| panic!("a submitted extrinsic does not decode: {e}"));
+                    assert!(xt.signature.is_none(), "unsigned");
+                    assert_eq!(xt.function.0, pallet_index, "the pallet's index");
+                    xt.function.1
+                })
+                .collect()
         }
     }
 

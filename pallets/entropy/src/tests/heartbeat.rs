@@ -4,9 +4,8 @@
 use crate::heartbeat::{heartbeat_payload, local_key, Heartbeat, RESUBMIT_AFTER};
 use crate::mock::*;
 use crate::{AuthorClaim, Call, ClaimKind, CurrentEpoch, Error, Event, Scores};
-use codec::{Decode, Encode};
+use codec::Encode;
 use entroos_primitives::dispatch::DispatchError;
-use entroos_primitives::UncheckedExtrinsic;
 use entroos_support::dispatch::RawOrigin;
 use entroos_support::hooks::Hooks;
 use entroos_support::offchain::testing::TestOffchain;
@@ -235,19 +234,6 @@ fn holding(validators: &[u8]) -> LocalNode {
     TestOffchain::with_keys(*b"babe", validators.iter().map(|n| Validator::new(*n).vrf))
 }
 
-/// The heartbeat calls submitted since the last call, decoded.
-fn take_calls(node: &mut LocalNode) -> Vec<Call> {
-    node.take_submitted()
-        .into_iter()
-        .map(|xt| {
-            let xt = UncheckedExtrinsic::<(u8, Call)>::decode(&mut &xt[..]).unwrap();
-            assert!(xt.signature.is_none(), "unsigned");
-            assert_eq!(xt.function.0, INDEX, "the pallet's index");
-            xt.function.1
-        })
-        .collect()
-}
-
 #[test]
 fn the_worker_sends_each_local_members_heartbeat_and_waits_before_resending() {
     let mut t = four_validators();
@@ -256,7 +242,7 @@ fn the_worker_sends_each_local_members_heartbeat_and_waits_before_resending() {
         // Validators 1 and 2 run here; 9 holds no seat.
         let mut node = holding(&[1, 2, 9]);
         Entropy::offchain_worker(ext, 1, &mut node);
-        let calls = take_calls(&mut node);
+        let calls = node.take_unsigned_calls::<Call>(INDEX);
         let mut heard: Vec<u32> = calls
             .iter()
             .map(|call| match call {
@@ -281,12 +267,15 @@ fn the_worker_sends_each_local_members_heartbeat_and_waits_before_resending() {
         for n in 2..=RESUBMIT_AFTER {
             next_block(ext, GENESIS_SLOT + u64::from(n), None).unwrap();
             Entropy::offchain_worker(ext, n, &mut node);
-            assert!(take_calls(&mut node).is_empty(), "block {n}");
+            assert!(
+                node.take_unsigned_calls::<Call>(INDEX).is_empty(),
+                "block {n}"
+            );
         }
         let resend_at = 1 + RESUBMIT_AFTER;
         next_block(ext, GENESIS_SLOT + u64::from(resend_at), None).unwrap();
         Entropy::offchain_worker(ext, resend_at, &mut node);
-        let resent = take_calls(&mut node);
+        let resent = node.take_unsigned_calls::<Call>(INDEX);
         assert_eq!(resent.len(), 2);
         // Included: never again this epoch.
         for call in resent {
@@ -294,7 +283,7 @@ fn the_worker_sends_each_local_members_heartbeat_and_waits_before_resending() {
         }
         next_block(ext, GENESIS_SLOT + u64::from(2 * resend_at), None).unwrap();
         Entropy::offchain_worker(ext, resend_at + 1, &mut node);
-        assert!(take_calls(&mut node).is_empty());
+        assert!(node.take_unsigned_calls::<Call>(INDEX).is_empty());
         assert_eq!(CurrentEpoch::get(ext), 0);
         // A node without slot keys sends nothing.
         let mut empty = LocalNode::default();

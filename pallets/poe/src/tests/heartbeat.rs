@@ -6,10 +6,10 @@ use crate::local::EXECUTOR_KEY_TYPE;
 use crate::mock::*;
 use crate::types::{Capacity, ProviderInfo};
 use crate::{Call, Error, Event, LastHeartbeat};
-use codec::{Decode, Encode};
+use codec::Encode;
 use entroos_primitives::crypto::sr25519;
 use entroos_primitives::dispatch::DispatchError;
-use entroos_primitives::{AccountId32, UncheckedExtrinsic};
+use entroos_primitives::AccountId32;
 use entroos_support::dispatch::RawOrigin;
 use entroos_support::hooks::Hooks;
 use entroos_support::offchain::testing::TestOffchain;
@@ -166,19 +166,6 @@ fn the_record_goes_with_the_provider() {
     });
 }
 
-/// The calls a node's off-chain context took since the last call, decoded.
-fn take_calls(node: &mut TestOffchain) -> Vec<Call> {
-    node.take_submitted()
-        .into_iter()
-        .map(|xt| {
-            let xt = UncheckedExtrinsic::<(u8, Call)>::decode(&mut &xt[..]).unwrap();
-            assert!(xt.signature.is_none(), "unsigned");
-            assert_eq!(xt.function.0, INDEX, "the pallet's index");
-            xt.function.1
-        })
-        .collect()
-}
-
 #[test]
 fn the_worker_sends_each_local_providers_heartbeat_and_waits_before_resending() {
     let mut t = new_test_ext(test_params());
@@ -188,7 +175,7 @@ fn the_worker_sends_each_local_providers_heartbeat_and_waits_before_resending() 
         // 41 runs here, and 44, which is no provider; 42 runs elsewhere.
         let mut node = TestOffchain::with_keys(EXECUTOR_KEY_TYPE, [executor(41), executor(44)]);
         Poe::offchain_worker(ext, 1, &mut node);
-        let calls = take_calls(&mut node);
+        let calls = node.take_unsigned_calls::<Call>(INDEX);
         assert_eq!(calls.len(), 1);
         let Call::heartbeat { heartbeat, .. } = &calls[0] else {
             panic!("unexpected {:?}", calls[0]);
@@ -201,19 +188,25 @@ fn the_worker_sends_each_local_providers_heartbeat_and_waits_before_resending() 
         for n in 2..=RESUBMIT_AFTER {
             next_block(ext, None).unwrap();
             Poe::offchain_worker(ext, n, &mut node);
-            assert!(take_calls(&mut node).is_empty(), "block {n}");
+            assert!(
+                node.take_unsigned_calls::<Call>(INDEX).is_empty(),
+                "block {n}"
+            );
         }
         next_block(ext, None).unwrap();
         Poe::offchain_worker(ext, 1 + RESUBMIT_AFTER, &mut node);
-        let resent = take_calls(&mut node);
+        let resent = node.take_unsigned_calls::<Call>(INDEX);
         assert_eq!(resent.len(), 1);
         send(ext, resent[0].clone()).unwrap();
         next_block(ext, None).unwrap();
         Poe::offchain_worker(ext, 2 + RESUBMIT_AFTER, &mut node);
-        assert!(take_calls(&mut node).is_empty(), "heard from this epoch");
+        assert!(
+            node.take_unsigned_calls::<Call>(INDEX).is_empty(),
+            "heard from this epoch"
+        );
         // A new epoch: a new heartbeat.
         set_epoch(ext, 1);
         Poe::offchain_worker(ext, 2 + RESUBMIT_AFTER, &mut node);
-        assert_eq!(take_calls(&mut node).len(), 1);
+        assert_eq!(node.take_unsigned_calls::<Call>(INDEX).len(), 1);
     });
 }
