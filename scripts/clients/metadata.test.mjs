@@ -76,7 +76,7 @@ test('the entropy pallet: calls, storage, events, errors and constants', () => {
 
 test('the poe pallet: every call, storage item, event, error and constant', () => {
   const calls = ['uploadModule', 'removeModule', 'registerProvider', 'unregisterProvider', 'withdrawBond',
-    'submitJob', 'commitReceipt', 'revealReceipt'];
+    'submitJob', 'commitReceipt', 'revealReceipt', 'heartbeat'];
   assert.deepEqual(Object.keys(decorated.tx.poe), calls);
   calls.forEach((call, index) => {
     assert.equal(decorated.tx.poe[call].callIndex[0], 6);
@@ -85,14 +85,14 @@ test('the poe pallet: every call, storage item, event, error and constant', () =
   // polkadot.js adds `palletVersion` to every pallet's storage.
   const storage = Object.keys(decorated.query.poe).filter((item) => item !== 'palletVersion');
   assert.deepEqual(storage, ['parameters', 'modules', 'moduleCode', 'providers',
-    'providerCount', 'nextJobId', 'jobs', 'jobInputs', 'commitments', 'receipts', 'proofRecords', 'dueJobs']);
+    'providerCount', 'nextJobId', 'jobs', 'jobInputs', 'commitments', 'receipts', 'proofRecords', 'dueJobs', 'lastHeartbeat']);
   assert.deepEqual(Object.keys(decorated.events.poe), ['ModuleStored', 'ModuleRemoved', 'ProviderRegistered',
     'ProviderUnregistered', 'ProviderBondReleased', 'JobSubmitted', 'JobAssigned', 'ReceiptCommitted',
     'RevealStarted', 'ReceiptRevealed', 'JobDisputed', 'JobReExecuted', 'JobVerified', 'JobReassigned',
-    'JobFailed', 'ExecutorRewarded', 'ExecutorSlashed']);
+    'JobFailed', 'ExecutorRewarded', 'ExecutorSlashed', 'ProviderHeartbeat']);
   for (const error of ['ModuleTooLarge', 'MalformedModule', 'ForbiddenImport', 'BadImportSignature', 'FloatType',
     'MissingStart', 'StartSection', 'CommitmentMismatch', 'InvalidProof', 'NoJobExecutor', 'JobExecutorFailed',
-    'BadReceiptSignature']) {
+    'BadReceiptSignature', 'StaleHeartbeat', 'DuplicateHeartbeat', 'InvalidHeartbeatSignature']) {
     assert.ok(decorated.errors.poe[error], `poe.${error}`);
   }
   assert.equal(decorated.errors.poe.ForbiddenImport.meta.index.toNumber(), 2);

@@ -39,10 +39,10 @@ export function nativeRun(name, input) {
   }
 }
 
-// Sends `tx` signed by `pair`; resolves with the events once it is in a
-// block (or finalized: a single authority may report only that), rejects
-// if it fails.
-export function sendInBlock(api, tx, pair) {
+// Sends `tx` signed by `pair`; resolves with the block hash and the
+// events once the block that includes it is finalized (on a network a
+// block reported in-block may still lose its fork), rejects if it fails.
+export function sendFinalized(api, tx, pair) {
   return new Promise((resolve, reject) => {
     tx.signAndSend(pair, (result) => {
       if (result.dispatchError) {
@@ -50,9 +50,8 @@ export function sendInBlock(api, tx, pair) {
           ? (({ section, name }) => `${section}.${name}`)(api.registry.findMetaError(result.dispatchError.asModule))
           : result.dispatchError.toString();
         reject(new Error(`dispatch failed: ${error}`));
-      } else if (result.status.isInBlock || result.status.isFinalized) {
-        const hash = result.status.isInBlock ? result.status.asInBlock : result.status.asFinalized;
-        resolve({ blockHash: hash.toHex(), events: result.events });
+      } else if (result.status.isFinalized) {
+        resolve({ blockHash: result.status.asFinalized.toHex(), events: result.events });
       } else if (result.status.isInvalid || result.status.isDropped || result.status.isUsurped) {
         reject(new Error(`transaction ${result.status.type}`));
       }
@@ -70,13 +69,13 @@ export async function insertExecutorKey(node, suri, pair) {
 }
 
 export async function registerProviders(api, pairs) {
-  await Promise.all(pairs.map((pair, i) => sendInBlock(api, api.tx.poe.registerProvider(BOND, {
+  await Promise.all(pairs.map((pair, i) => sendFinalized(api, api.tx.poe.registerProvider(BOND, {
     operator: `operator-${i}`, zone: `zone-${i % 3}`, capacity: { cpuMillis: 1000, memoryMib: 64 }, labels: ['wasm'],
   }), pair)));
 }
 
 export async function uploadModule(api, code, owner) {
-  const stored = await sendInBlock(api, api.tx.poe.uploadModule(u8aToHex(code)), owner);
+  const stored = await sendFinalized(api, api.tx.poe.uploadModule(u8aToHex(code)), owner);
   return poeEvents(stored.events, 'ModuleStored')[0].data.module.toHex();
 }
 
@@ -85,7 +84,7 @@ export async function uploadModule(api, code, owner) {
 export async function submitJob(api, owner, { module, input, fuel = 20_000_000, pages = 64, replicas = 3, deadline = 200 }) {
   const now = (await api.rpc.chain.getHeader()).number.toNumber();
   const tx = api.tx.poe.submitJob(module, u8aToHex(input), fuel, pages, replicas, REWARD, now + deadline);
-  const { blockHash, events } = await sendInBlock(api, tx, owner);
+  const { blockHash, events } = await sendFinalized(api, tx, owner);
   const included = (await api.rpc.chain.getHeader(blockHash)).number.toNumber();
   return { jobId: poeEvents(events, 'JobSubmitted')[0].data.jobId.toNumber(), included };
 }

@@ -18,7 +18,7 @@ import { hexToU8a, stringToU8a, u8aConcat, u8aToHex } from '@polkadot/util';
 import { rpc, startNode } from './node-process.mjs';
 import {
   REWARD, eventsBetween, finalStatus, insertExecutorKey, nativeRun, poeEvents, registerProviders,
-  sendInBlock, setFault, shipment, submitJob, uploadModule, workload,
+  sendFinalized, setFault, shipment, submitJob, uploadModule, workload,
 } from './poe-helpers.mjs';
 
 let node;
@@ -175,7 +175,7 @@ test('an executor that never reveals is slashed as a no-show after the reveal de
 test('a job beyond the re-execution bound without quorum is reassigned once, then fails and is refunded', async () => {
   const extra = ['Eve', 'Ferdie', 'Grace'].map((name) => ({ name, suri: `//${name}`, pair: keyring.addFromUri(`//${name}`) }));
   const grace = extra[2].pair;
-  await sendInBlock(api, api.tx.balances.transferKeepAlive(grace.address, 10_000_000_000_000n), alice);
+  await sendFinalized(api, api.tx.balances.transferKeepAlive(grace.address, 10_000_000_000_000n), alice);
   for (const { suri, pair } of extra) await insertExecutorKey(node, suri, pair);
   await registerProviders(api, extra.map(({ pair }) => pair));
   executors.push(...extra);
