@@ -6,7 +6,11 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 
-export function freePort() {
+// Ports handed out by this process: the OS may offer a port again as soon
+// as the probe closes it, so two calls could otherwise return the same one.
+const handedOut = new Set();
+
+function probePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -16,6 +20,17 @@ export function freePort() {
       server.close(() => resolve(port));
     });
   });
+}
+
+// A free 127.0.0.1 port, never one this process handed out before.
+export async function freePort() {
+  for (;;) {
+    const port = await probePort();
+    if (!handedOut.has(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
 }
 
 export async function rpc(httpUrl, method, params = []) {
