@@ -42,10 +42,24 @@ pub struct JobRun<'a> {
     pub max_log: u32,
 }
 
-/// Why a module trapped.
+/// Why a module trapped. In JSON (the `poe_*` RPC) a camelCase string:
+/// `"unreachable"`, `"memoryOutOfBounds"`, ….
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Encode, Decode, MaxEncodedLen, TypeInfo,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Encode,
+    Decode,
+    MaxEncodedLen,
+    TypeInfo,
+    serde::Serialize,
+    serde::Deserialize,
 )]
+#[serde(rename_all = "camelCase")]
 pub enum JobTrap {
     /// `unreachable` was executed.
     Unreachable,

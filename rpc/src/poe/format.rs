@@ -71,32 +71,6 @@ pub fn status_json(status: &JobStatus) -> Value {
     }
 }
 
-/// Why a module trapped, in JSON.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum TrapJson {
-    /// `unreachable`.
-    Unreachable,
-    /// A memory access out of bounds.
-    MemoryOutOfBounds,
-    /// Integer overflow.
-    IntegerOverflow,
-    /// Division by zero.
-    IntegerDivisionByZero,
-    /// `call_indirect` outside the table.
-    TableOutOfBounds,
-    /// `call_indirect` to an empty slot.
-    IndirectCallToNull,
-    /// `call_indirect` with the wrong signature.
-    BadSignature,
-    /// Too many nested calls.
-    CallDepthExceeded,
-    /// The native stack ran out.
-    StackOverflow,
-    /// Any other trap.
-    Other,
-}
-
 /// How a job ended, in JSON: `{ "kind": "exited", "code": 0 }`,
 /// `{ "kind": "trapped", "trap": "unreachable" }`, `{ "kind": "outOfFuel" }`,
 /// `{ "kind": "memoryExceeded" }`, `{ "kind": "outputTooLarge" }`,
@@ -112,7 +86,7 @@ pub enum ExitJson {
     /// The module trapped.
     Trapped {
         /// Why.
-        trap: TrapJson,
+        trap: JobTrap,
     },
     /// The fuel ran out.
     OutOfFuel,
@@ -124,45 +98,11 @@ pub enum ExitJson {
     Refused,
 }
 
-impl From<JobTrap> for TrapJson {
-    fn from(trap: JobTrap) -> Self {
-        match trap {
-            JobTrap::Unreachable => TrapJson::Unreachable,
-            JobTrap::MemoryOutOfBounds => TrapJson::MemoryOutOfBounds,
-            JobTrap::IntegerOverflow => TrapJson::IntegerOverflow,
-            JobTrap::IntegerDivisionByZero => TrapJson::IntegerDivisionByZero,
-            JobTrap::TableOutOfBounds => TrapJson::TableOutOfBounds,
-            JobTrap::IndirectCallToNull => TrapJson::IndirectCallToNull,
-            JobTrap::BadSignature => TrapJson::BadSignature,
-            JobTrap::CallDepthExceeded => TrapJson::CallDepthExceeded,
-            JobTrap::StackOverflow => TrapJson::StackOverflow,
-            JobTrap::Other => TrapJson::Other,
-        }
-    }
-}
-
-impl From<TrapJson> for JobTrap {
-    fn from(trap: TrapJson) -> Self {
-        match trap {
-            TrapJson::Unreachable => JobTrap::Unreachable,
-            TrapJson::MemoryOutOfBounds => JobTrap::MemoryOutOfBounds,
-            TrapJson::IntegerOverflow => JobTrap::IntegerOverflow,
-            TrapJson::IntegerDivisionByZero => JobTrap::IntegerDivisionByZero,
-            TrapJson::TableOutOfBounds => JobTrap::TableOutOfBounds,
-            TrapJson::IndirectCallToNull => JobTrap::IndirectCallToNull,
-            TrapJson::BadSignature => JobTrap::BadSignature,
-            TrapJson::CallDepthExceeded => JobTrap::CallDepthExceeded,
-            TrapJson::StackOverflow => JobTrap::StackOverflow,
-            TrapJson::Other => JobTrap::Other,
-        }
-    }
-}
-
 impl From<JobExit> for ExitJson {
     fn from(exit: JobExit) -> Self {
         match exit {
             JobExit::Exited(code) => ExitJson::Exited { code },
-            JobExit::Trapped(trap) => ExitJson::Trapped { trap: trap.into() },
+            JobExit::Trapped(trap) => ExitJson::Trapped { trap },
             JobExit::OutOfFuel => ExitJson::OutOfFuel,
             JobExit::MemoryExceeded => ExitJson::MemoryExceeded,
             JobExit::OutputTooLarge => ExitJson::OutputTooLarge,
@@ -175,7 +115,7 @@ impl From<ExitJson> for JobExit {
     fn from(exit: ExitJson) -> Self {
         match exit {
             ExitJson::Exited { code } => JobExit::Exited(code),
-            ExitJson::Trapped { trap } => JobExit::Trapped(trap.into()),
+            ExitJson::Trapped { trap } => JobExit::Trapped(trap),
             ExitJson::OutOfFuel => JobExit::OutOfFuel,
             ExitJson::MemoryExceeded => JobExit::MemoryExceeded,
             ExitJson::OutputTooLarge => JobExit::OutputTooLarge,

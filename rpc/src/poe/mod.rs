@@ -30,7 +30,7 @@ mod receipts;
 mod subscribe;
 mod verify;
 
-pub use format::{ExitJson, TrapJson, STATUS_KINDS};
+pub use format::{ExitJson, STATUS_KINDS};
 pub use jobs::{DEFAULT_JOBS_PAGE, MAX_JOBS_PAGE, MAX_JOBS_SCANNED};
 
 use crate::chain::at_or_best;
