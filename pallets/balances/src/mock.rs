@@ -1,61 +1,17 @@
 //! A minimal runtime for Balances' unit tests.
 
 use crate::AccountData;
-use codec::{Decode, Encode};
-use entroos_primitives::version::RuntimeVersion;
-use entroos_primitives::weights::RuntimeDbWeight;
 use entroos_primitives::{AccountId32, Balance};
 use entroos_support::state::{Externalities, TestExternalities};
-use pallet_system::{BlockLength, BlockWeights};
-use scale_info::TypeInfo;
 
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-pub enum TestEvent {
+pallet_system::test_events!(pub TestEvent {
     System(pallet_system::Event),
     Balances(crate::Event),
-}
-
-impl From<pallet_system::Event> for TestEvent {
-    fn from(e: pallet_system::Event) -> Self {
-        TestEvent::System(e)
-    }
-}
-
-impl From<crate::Event> for TestEvent {
-    fn from(e: crate::Event) -> Self {
-        TestEvent::Balances(e)
-    }
-}
+});
 
 pub struct Test;
 
-impl pallet_system::Config for Test {
-    type RuntimeEvent = TestEvent;
-    type AccountData = AccountData;
-    const BLOCK_HASH_COUNT: u32 = 250;
-    const SS58_PREFIX: u16 = 42;
-    fn version() -> RuntimeVersion {
-        RuntimeVersion {
-            spec_name: "test".into(),
-            impl_name: "test".into(),
-            authoring_version: 1,
-            spec_version: 1,
-            impl_version: 1,
-            apis: vec![],
-            transaction_version: 1,
-            system_version: 1,
-        }
-    }
-    fn block_weights() -> BlockWeights {
-        BlockWeights::default()
-    }
-    fn block_length() -> BlockLength {
-        BlockLength::default()
-    }
-    fn db_weight() -> RuntimeDbWeight {
-        RuntimeDbWeight { read: 1, write: 1 }
-    }
-}
+pallet_system::impl_test_system_config!(Test, TestEvent, AccountData, "test");
 
 pub const ED: Balance = 10;
 

@@ -16,8 +16,6 @@
 use codec::Encode;
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use entroos_primitives::crypto::{ed25519, sr25519};
-use entroos_primitives::version::RuntimeVersion;
-use entroos_primitives::weights::RuntimeDbWeight;
 use entroos_primitives::{AccountId32, Balance, DigestItem, Header, H256};
 use entroos_support::dispatch::RawOrigin;
 use entroos_support::state::{Externalities, TestExternalities};
@@ -26,62 +24,17 @@ use pallet_entropy::{
     GenesisValidator, Params, SessionConfig, SessionKeys, SignedVote, ValidatorPrefs,
     VoteEquivocationProof, VoteKind,
 };
-use pallet_system::{BlockLength, BlockWeights};
-use scale_info::TypeInfo;
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, PartialEq, Eq, codec::Encode, codec::Decode, TypeInfo)]
-enum BenchEvent {
+pallet_system::test_events!(BenchEvent {
     System(pallet_system::Event),
     Balances(pallet_balances::Event),
     Entropy(pallet_entropy::Event),
-}
-
-impl From<pallet_system::Event> for BenchEvent {
-    fn from(e: pallet_system::Event) -> Self {
-        BenchEvent::System(e)
-    }
-}
-impl From<pallet_balances::Event> for BenchEvent {
-    fn from(e: pallet_balances::Event) -> Self {
-        BenchEvent::Balances(e)
-    }
-}
-impl From<pallet_entropy::Event> for BenchEvent {
-    fn from(e: pallet_entropy::Event) -> Self {
-        BenchEvent::Entropy(e)
-    }
-}
+});
 
 struct Bench;
 
-impl pallet_system::Config for Bench {
-    type RuntimeEvent = BenchEvent;
-    type AccountData = pallet_balances::AccountData;
-    const BLOCK_HASH_COUNT: u32 = 250;
-    const SS58_PREFIX: u16 = 42;
-    fn version() -> RuntimeVersion {
-        RuntimeVersion {
-            spec_name: "bench".into(),
-            impl_name: "bench".into(),
-            authoring_version: 1,
-            spec_version: 1,
-            impl_version: 1,
-            apis: vec![],
-            transaction_version: 1,
-            system_version: 1,
-        }
-    }
-    fn block_weights() -> BlockWeights {
-        BlockWeights::default()
-    }
-    fn block_length() -> BlockLength {
-        BlockLength::default()
-    }
-    fn db_weight() -> RuntimeDbWeight {
-        RuntimeDbWeight { read: 1, write: 1 }
-    }
-}
+pallet_system::impl_test_system_config!(Bench, BenchEvent, pallet_balances::AccountData, "bench");
 
 impl pallet_balances::Config for Bench {
     const PALLET_INDEX: u8 = 4;

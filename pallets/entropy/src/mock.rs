@@ -9,69 +9,20 @@ use codec::{Decode, Encode};
 use entroos_arithmetic::FixedU128;
 use entroos_consensus_primitives::PreDigest;
 use entroos_primitives::crypto::{ed25519, sr25519};
-use entroos_primitives::version::RuntimeVersion;
-use entroos_primitives::weights::RuntimeDbWeight;
 use entroos_primitives::{AccountId32, Balance, Digest, DigestItem, Header, H256};
 use entroos_support::hooks::Hooks;
 use entroos_support::state::{Externalities, TestExternalities};
-use pallet_system::{BlockLength, BlockWeights};
-use scale_info::TypeInfo;
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-pub enum TestEvent {
+pallet_system::test_events!(pub TestEvent {
     System(pallet_system::Event),
     Balances(pallet_balances::Event),
     Entropy(crate::Event),
-}
-
-impl From<pallet_system::Event> for TestEvent {
-    fn from(e: pallet_system::Event) -> Self {
-        TestEvent::System(e)
-    }
-}
-
-impl From<pallet_balances::Event> for TestEvent {
-    fn from(e: pallet_balances::Event) -> Self {
-        TestEvent::Balances(e)
-    }
-}
-
-impl From<crate::Event> for TestEvent {
-    fn from(e: crate::Event) -> Self {
-        TestEvent::Entropy(e)
-    }
-}
+});
 
 pub struct Test;
 
-impl pallet_system::Config for Test {
-    type RuntimeEvent = TestEvent;
-    type AccountData = pallet_balances::AccountData;
-    const BLOCK_HASH_COUNT: u32 = 250;
-    const SS58_PREFIX: u16 = 42;
-    fn version() -> RuntimeVersion {
-        RuntimeVersion {
-            spec_name: "test".into(),
-            impl_name: "test".into(),
-            authoring_version: 1,
-            spec_version: 1,
-            impl_version: 1,
-            apis: vec![],
-            transaction_version: 1,
-            system_version: 1,
-        }
-    }
-    fn block_weights() -> BlockWeights {
-        BlockWeights::default()
-    }
-    fn block_length() -> BlockLength {
-        BlockLength::default()
-    }
-    fn db_weight() -> RuntimeDbWeight {
-        RuntimeDbWeight { read: 1, write: 1 }
-    }
-}
+pallet_system::impl_test_system_config!(Test, TestEvent, pallet_balances::AccountData, "test");
 
 impl pallet_balances::Config for Test {
     const PALLET_INDEX: u8 = 4;

@@ -6,13 +6,11 @@
 use crate::receipt::{commitment, receipt_of, receipt_signing_payload};
 use crate::types::{Capacity, Declared, ProviderInfo, Receipt};
 use crate::{Call, Event, JobInput, Jobs, ModuleCode, Params};
-use codec::{Decode, Encode};
+use codec::Encode;
 use entroos_arithmetic::FixedU128;
 use entroos_primitives::crypto::sr25519;
 use entroos_primitives::dispatch::DispatchError;
 use entroos_primitives::hashing::blake2_256;
-use entroos_primitives::version::RuntimeVersion;
-use entroos_primitives::weights::RuntimeDbWeight;
 use entroos_primitives::{AccountId32, Balance, BlockNumber, Digest, H256};
 use entroos_support::dispatch::RawOrigin;
 use entroos_support::hooks::Hooks;
@@ -20,72 +18,19 @@ use entroos_support::jobs::{
     JobExecutor, JobExecutorError, JobExit, JobOutcome, JobRun, WithJobExecutor,
 };
 use entroos_support::state::{Externalities, TestExternalities};
-use pallet_system::{BlockLength, BlockWeights};
-use scale_info::TypeInfo;
 use std::cell::Cell;
 use std::collections::BTreeMap;
 
-#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode, TypeInfo)]
-pub enum TestEvent {
+pallet_system::test_events!(pub TestEvent {
     System(pallet_system::Event),
     Balances(pallet_balances::Event),
     Entropy(pallet_entropy::Event),
     Poe(crate::Event),
-}
-
-impl From<pallet_system::Event> for TestEvent {
-    fn from(e: pallet_system::Event) -> Self {
-        TestEvent::System(e)
-    }
-}
-
-impl From<pallet_balances::Event> for TestEvent {
-    fn from(e: pallet_balances::Event) -> Self {
-        TestEvent::Balances(e)
-    }
-}
-
-impl From<pallet_entropy::Event> for TestEvent {
-    fn from(e: pallet_entropy::Event) -> Self {
-        TestEvent::Entropy(e)
-    }
-}
-
-impl From<crate::Event> for TestEvent {
-    fn from(e: crate::Event) -> Self {
-        TestEvent::Poe(e)
-    }
-}
+});
 
 pub struct Test;
 
-impl pallet_system::Config for Test {
-    type RuntimeEvent = TestEvent;
-    type AccountData = pallet_balances::AccountData;
-    const BLOCK_HASH_COUNT: u32 = 250;
-    const SS58_PREFIX: u16 = 42;
-    fn version() -> RuntimeVersion {
-        RuntimeVersion {
-            spec_name: "test".into(),
-            impl_name: "test".into(),
-            authoring_version: 1,
-            spec_version: 1,
-            impl_version: 1,
-            apis: vec![],
-            transaction_version: 1,
-            system_version: 1,
-        }
-    }
-    fn block_weights() -> BlockWeights {
-        BlockWeights::default()
-    }
-    fn block_length() -> BlockLength {
-        BlockLength::default()
-    }
-    fn db_weight() -> RuntimeDbWeight {
-        RuntimeDbWeight { read: 1, write: 1 }
-    }
-}
+pallet_system::impl_test_system_config!(Test, TestEvent, pallet_balances::AccountData, "test");
 
 impl pallet_balances::Config for Test {
     const PALLET_INDEX: u8 = 4;

@@ -31,6 +31,7 @@
 mod accounts;
 mod calls;
 mod metadata;
+pub mod testing;
 mod types;
 pub mod weights;
 
