@@ -96,10 +96,7 @@ impl pallet_system::Config for Runtime {
     }
 
     fn db_weight() -> RuntimeDbWeight {
-        RuntimeDbWeight {
-            read: 25_000_000,
-            write: 100_000_000,
-        }
+        entroos_primitives::weights::REFERENCE_DB_WEIGHT
     }
 }
 

@@ -57,10 +57,6 @@ pub struct Params {
     pub initial_entropy: FixedU128,
 }
 
-const fn ratio(parts_per_thousand: u128) -> FixedU128 {
-    FixedU128::from_inner(parts_per_thousand.saturating_mul(1_000_000_000_000_000))
-}
-
 impl Default for Params {
     /// Two-second slots, epochs of 600 slots, ten duty periods per epoch,
     /// λ = 0.9, κ = 2, c = 1/4, 10% slashes, 28 epochs to unbond, a bond of
@@ -70,14 +66,14 @@ impl Default for Params {
             slot_duration: 2_000,
             epoch_length: 600,
             duty_period: 60,
-            decay: ratio(900),
-            kappa: ratio(2_000),
-            primary_probability: ratio(250),
-            slash_fraction: ratio(100),
+            decay: FixedU128::from_perthousand(900),
+            kappa: FixedU128::from_perthousand(2_000),
+            primary_probability: FixedU128::from_perthousand(250),
+            slash_fraction: FixedU128::from_perthousand(100),
             unbonding_epochs: 28,
             minimum_bond: 1_000_000_000_000,
-            initial_reliability: ratio(500),
-            initial_entropy: ratio(500),
+            initial_reliability: FixedU128::from_perthousand(500),
+            initial_entropy: FixedU128::from_perthousand(500),
         }
     }
 }

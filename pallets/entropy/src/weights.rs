@@ -3,19 +3,8 @@
 //! machine, rounded up, plus each call's storage reads and writes at the
 //! runtime's database weights (25 µs a read, 100 µs a write).
 
-use entroos_primitives::weights::RuntimeDbWeight;
+use entroos_primitives::weights::{reference_weight as weight, RuntimeDbWeight};
 use entroos_primitives::Weight;
-
-const READ: u64 = 25_000_000;
-const WRITE: u64 = 100_000_000;
-
-const fn weight(compute_us: u64, reads: u64, writes: u64) -> Weight {
-    let compute = compute_us.saturating_mul(1_000_000);
-    let db = reads
-        .saturating_mul(READ)
-        .saturating_add(writes.saturating_mul(WRITE));
-    Weight::from_parts(compute.saturating_add(db), 0)
-}
 
 // Measured (upper end of criterion's interval, 100 validators):
 // bond 85 µs, set_keys 375 µs, validate 85 µs, chill 91 µs, unbond 65 µs,

@@ -49,10 +49,6 @@ pub struct Params {
     pub initial_reliability: FixedU128,
 }
 
-const fn ratio(parts_per_thousand: u128) -> FixedU128 {
-    FixedU128::from_inner(parts_per_thousand.saturating_mul(1_000_000_000_000_000))
-}
-
 impl Default for Params {
     /// Deposits of 0.01 token plus 10^-6 per byte, modules up to 256 KiB,
     /// a provider bond of at least one token released 100 blocks after
@@ -71,9 +67,9 @@ impl Default for Params {
             max_fuel: 1_000_000_000,
             max_memory_pages: 256,
             reexecution_fuel_bound: 50_000_000,
-            slash_fraction: ratio(100),
-            score_decay: ratio(900),
-            initial_reliability: ratio(500),
+            slash_fraction: FixedU128::from_perthousand(100),
+            score_decay: FixedU128::from_perthousand(900),
+            initial_reliability: FixedU128::from_perthousand(500),
         }
     }
 }

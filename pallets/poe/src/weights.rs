@@ -5,19 +5,8 @@
 //! write); re-execution from `node/executor-wasm`'s benches.
 
 use crate::settlement::Budget;
-use entroos_primitives::weights::RuntimeDbWeight;
+use entroos_primitives::weights::{reference_weight as weight, RuntimeDbWeight};
 use entroos_primitives::Weight;
-
-const READ: u64 = 25_000_000;
-const WRITE: u64 = 100_000_000;
-
-const fn weight(compute_us: u64, reads: u64, writes: u64) -> Weight {
-    let compute = compute_us.saturating_mul(1_000_000);
-    let db = reads
-        .saturating_mul(READ)
-        .saturating_add(writes.saturating_mul(WRITE));
-    Weight::from_parts(compute.saturating_add(db), 0)
-}
 
 // Measured (upper end of criterion's interval; `benches/calls.rs`, 256
 // providers, k = 16): upload_module of 256 KiB 1.29 ms, register_provider

@@ -14,5 +14,8 @@ pub fn remark(len: u32) -> Weight {
 
 /// `set_storage`, `kill_storage`: per item.
 pub fn storage_items(items: u32) -> Weight {
-    Weight::from_parts(u64::from(items).saturating_mul(25_000_000), 0)
+    Weight::from_parts(
+        u64::from(items).saturating_mul(entroos_primitives::weights::REFERENCE_DB_WEIGHT.read),
+        0,
+    )
 }

@@ -68,6 +68,11 @@ impl FixedU128 {
         mul_div(numerator, Self::DIV, denominator).map(FixedU128)
     }
 
+    /// `parts / 1000` (exact), saturating: how parameters are written.
+    pub const fn from_perthousand(parts: u128) -> Self {
+        FixedU128(parts.saturating_mul(Self::DIV / 1_000))
+    }
+
     /// The same ratio as `ratio` (exact: 10^9 divides 10^18).
     pub const fn from_perbill(ratio: Perbill) -> Self {
         FixedU128((ratio.deconstruct() as u128).saturating_mul(1_000_000_000))

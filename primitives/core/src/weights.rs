@@ -74,6 +74,22 @@ impl Weight {
     }
 }
 
+/// The database weights calls are weighed with: 25 µs a read, 100 µs a
+/// write (RocksDB on the reference 2-core machine), in picoseconds.
+pub const REFERENCE_DB_WEIGHT: RuntimeDbWeight = RuntimeDbWeight {
+    read: 25_000_000,
+    write: 100_000_000,
+};
+
+/// `compute_us` microseconds of computation plus `reads` reads and
+/// `writes` writes at [`REFERENCE_DB_WEIGHT`]: how pallets write their
+/// call weights from their benches' figures.
+pub const fn reference_weight(compute_us: u64, reads: u64, writes: u64) -> Weight {
+    let compute = compute_us.saturating_mul(1_000_000);
+    let db = REFERENCE_DB_WEIGHT.reads_writes(reads, writes);
+    Weight::from_parts(compute.saturating_add(db.ref_time), 0)
+}
+
 impl RuntimeDbWeight {
     /// The weight of `reads` reads and `writes` writes.
     pub const fn reads_writes(&self, reads: u64, writes: u64) -> Weight {
