@@ -42,8 +42,10 @@ pub struct JobRun<'a> {
     pub max_log: u32,
 }
 
-/// Why a module trapped. In JSON (the `poe_*` RPC) a camelCase string:
-/// `"unreachable"`, `"memoryOutOfBounds"`, ….
+// In JSON (the `poe_*` RPC) a camelCase string: `"unreachable"`,
+// `"memoryOutOfBounds"`, … — not in the doc comment, which clients read
+// from the metadata.
+/// Why a module trapped.
 #[derive(
     Clone,
     Copy,
