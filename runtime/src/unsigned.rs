@@ -96,7 +96,7 @@ fn check_entropy(
         Call::heartbeat {
             heartbeat,
             signature,
-        } => Entropy::check_heartbeat(ext, heartbeat, signature).map(|()| {
+        } => Entropy::check_heartbeat(ext, heartbeat, signature).map(|_stash| {
             Unsigned::Heartbeat(tag(
                 HEARTBEAT_TAG,
                 &(heartbeat.epoch, heartbeat.validator_index),

@@ -29,7 +29,7 @@ use codec::{Decode, Encode};
 use entroos_primitives::crypto::key_types::known;
 use entroos_primitives::crypto::sr25519;
 use entroos_primitives::dispatch::DispatchResult;
-use entroos_primitives::{BlockNumber, UncheckedExtrinsic};
+use entroos_primitives::{AccountId32, BlockNumber, UncheckedExtrinsic};
 use entroos_support::hooks::OffchainContext;
 use entroos_support::offchain::{sign_and_submit, SignedSubmission};
 use entroos_support::state::Externalities;
@@ -83,12 +83,12 @@ pub fn unsigned_extrinsic<C: Encode>(pallet_index: u8, call: &C) -> Vec<u8> {
 /// Whether a submission made at `last` still waits for inclusion at `now`.
 impl<T: Config> Pallet<T> {
     /// Whether the state accepts `heartbeat` with `signature` (see the
-    /// module docs).
+    /// module docs); the sending member's stash if it does.
     pub fn check_heartbeat(
         ext: &dyn Externalities,
         heartbeat: &Heartbeat,
         signature: &[u8; 64],
-    ) -> Result<(), Error> {
+    ) -> Result<AccountId32, Error> {
         if heartbeat.epoch != CurrentEpoch::get(ext) {
             return Err(Error::StaleHeartbeat);
         }
@@ -105,7 +105,7 @@ impl<T: Config> Pallet<T> {
         if !sr25519::verify(signature, &heartbeat_payload(heartbeat), &member.keys.vrf) {
             return Err(Error::InvalidSignature);
         }
-        Ok(())
+        Ok(member.stash)
     }
 
     /// Records an accepted heartbeat.
@@ -114,13 +114,9 @@ impl<T: Config> Pallet<T> {
         heartbeat: &Heartbeat,
         signature: &[u8; 64],
     ) -> DispatchResult {
-        Self::check_heartbeat(ext, heartbeat, signature).map_err(Self::error)?;
+        let stash = Self::check_heartbeat(ext, heartbeat, signature).map_err(Self::error)?;
         let index = heartbeat.validator_index;
         ReceivedHeartbeats::insert(ext, &index, &heartbeat.block_number);
-        let stash = Self::current_set(ext)
-            .get(index)
-            .map(|member| member.stash)
-            .unwrap_or_default();
         let event = Event::HeartbeatReceived {
             epoch: heartbeat.epoch,
             validator_index: index,
