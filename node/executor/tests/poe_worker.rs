@@ -19,7 +19,7 @@ use entroos_executor_wasm::{Backend, Executor, ExecutorConfig, Limits};
 use entroos_primitives::hashing::blake2_256;
 use entroos_primitives::{AccountId32, BlockNumber, H256};
 use entroos_runtime::api::{self, Extensions};
-use entroos_runtime::{genesis, Runtime, RuntimeCall, RuntimeEvent, System};
+use entroos_runtime::{genesis, Runtime, RuntimeCall, RuntimeEvent, System, UncheckedExtrinsic};
 use entroos_support::jobs::{JobExecutor, JobExecutorError, JobExit, JobOutcome, JobRun};
 use entroos_support::offchain::testing::TestOffchain;
 use entroos_support::state::Overlay;
@@ -280,12 +280,9 @@ fn event_job(event: &Event) -> Option<u64> {
     }
 }
 
-/// Whether an encoded v4 extrinsic is signed (its version byte, after the
-/// compact length, has the top bit set).
+/// Whether an encoded extrinsic is signed.
 fn is_signed(extrinsic: &[u8]) -> bool {
-    let mut input = extrinsic;
-    codec::Compact::<u32>::decode(&mut input).is_ok()
-        && input.first().is_some_and(|version| version & 0x80 != 0)
+    UncheckedExtrinsic::decode(&mut &extrinsic[..]).is_ok_and(|xt| xt.signature.is_some())
 }
 
 fn rewarded(events: &[Event], who: &AccountId32) -> Option<u128> {
