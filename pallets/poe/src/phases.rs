@@ -69,15 +69,6 @@ impl<T: Config> Pallet<T> {
             .count()
     }
 
-    /// How many of the round's executors revealed.
-    fn revealed(ext: &dyn Externalities, job_id: u64, job: &Job) -> usize {
-        job.executors
-            .as_slice()
-            .iter()
-            .filter(|who| Receipts::contains_key(ext, &job_id, who))
-            .count()
-    }
-
     /// Closes the commit phase at `now`: the reveal phase runs until
     /// `now + reveal_period`.
     pub(crate) fn start_reveal(
@@ -158,9 +149,11 @@ impl<T: Config> Pallet<T> {
                 fuel_used: receipt.fuel_used,
             },
         );
-        if Self::revealed(ext, job_id, &job) == Self::committed(ext, job_id, &job) {
+        let receipts = Self::round_receipts(ext, job_id, &job);
+        let revealed = receipts.iter().flatten().count();
+        if revealed == Self::committed(ext, job_id, &job) {
             let now = pallet_system::Number::get(ext);
-            if Self::settle_if_quorum(ext, job_id, &job, now) {
+            if Self::settle_if_quorum(ext, job_id, &job, &receipts, now) {
                 return Ok(());
             }
             let next = now.saturating_add(1);

@@ -90,7 +90,11 @@ struct Found {
 
 impl<T: Config> Pallet<T> {
     /// The round's receipts, in executor order.
-    fn round_receipts(ext: &dyn Externalities, job_id: u64, job: &Job) -> Vec<Option<Receipt>> {
+    pub(crate) fn round_receipts(
+        ext: &dyn Externalities,
+        job_id: u64,
+        job: &Job,
+    ) -> Vec<Option<Receipt>> {
         job.executors
             .as_slice()
             .iter()
@@ -98,17 +102,17 @@ impl<T: Config> Pallet<T> {
             .collect()
     }
 
-    /// Settles `job`'s round at `now` if its receipts already hold a quorum
+    /// Settles `job`'s round at `now` if its `receipts` already hold a quorum
     /// (the last reveal of a round calls it, so an agreeing round is
     /// Verified in the block of its last reveal); whether it did.
     pub(crate) fn settle_if_quorum(
         ext: &mut dyn Externalities,
         job_id: u64,
         job: &Job,
+        receipts: &[Option<Receipt>],
         now: BlockNumber,
     ) -> bool {
-        let receipts = Self::round_receipts(ext, job_id, job);
-        let Some((verdict, log_hash)) = quorum(&receipts, u32::from(job.replicas)) else {
+        let Some((verdict, log_hash)) = quorum(receipts, u32::from(job.replicas)) else {
             return false;
         };
         let found = Found { verdict, log_hash };
@@ -117,7 +121,7 @@ impl<T: Config> Pallet<T> {
             ext,
             job_id,
             job.clone(),
-            &receipts,
+            receipts,
             found,
             Settlement::Quorum,
             now,
