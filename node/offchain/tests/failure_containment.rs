@@ -4,16 +4,16 @@
 //! worker recovers for later blocks, running only the latest of those that
 //! arrived meanwhile.
 
-use entroos_authorship::{AuthorStats, SlotOutcome, SlotWorker};
+use entroos_authorship::author_with_key;
 use entroos_client::testing::{dev_client, TEST_SLOT_MILLIS};
 use entroos_client::Client;
-use entroos_client_api::{Clock, ManualClock, Spawner, Task};
+use entroos_client_api::{Spawner, Task};
 use entroos_db::Pruning;
 use entroos_offchain::{Runner, StatsSnapshot, WorkerConfig, WorkerError, WorkerStats};
 use entroos_primitives::crypto::sr25519;
 use entroos_primitives::Header;
-use entroos_txpool::{graph::Limits, TxPool};
 use parking_lot::{Condvar, Mutex};
+use std::cell::Cell;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -93,42 +93,29 @@ impl Runner for ScriptedRunner {
     }
 }
 
+/// A dev chain whose blocks Alice authors, one slot after another.
 struct Chain {
     client: Arc<Client>,
-    clock: Arc<ManualClock>,
-    author: SlotWorker,
+    alice: sr25519::Pair,
+    slot: Cell<u64>,
 }
 
 impl Chain {
     fn new() -> Self {
-        let (client, clock) = dev_client(Pruning::Archive).unwrap();
-        let pool =
-            Arc::new(TxPool::new(client.clone(), Limits::default()).with_clock(clock.clone()));
-        let alice = sr25519::Pair::from_uri("//Alice").unwrap();
-        let author = SlotWorker::new(
-            client.clone(),
-            pool,
-            Arc::new(alice),
-            Arc::new(AuthorStats::default()),
-        );
+        let (client, _clock) = dev_client(Pruning::Archive).unwrap();
         Chain {
             client,
-            clock,
-            author,
+            alice: sr25519::Pair::from_uri("//Alice").unwrap(),
+            slot: Cell::new(0),
         }
     }
 
     /// Authors and imports the next block; returns its number.
     fn import_next(&self) -> u32 {
-        self.clock.advance(TEST_SLOT_MILLIS);
-        let slot = self.clock.now_millis() / TEST_SLOT_MILLIS;
-        let deadline = Instant::now() + Duration::from_secs(5);
-        let outcome = self.author.author_slot(slot, deadline).unwrap();
-        assert!(
-            matches!(outcome, SlotOutcome::Authored { .. }),
-            "{outcome:?}"
-        );
-        self.client.heads().best.0
+        self.slot.set(self.slot.get() + 1);
+        author_with_key(&self.client, &self.alice, self.slot.get(), TEST_SLOT_MILLIS)
+            .unwrap()
+            .number
     }
 }
 
