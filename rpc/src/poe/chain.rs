@@ -10,7 +10,7 @@ use crate::server::Deps;
 use codec::{Decode, DecodeLimit};
 use entroos_poe_primitives::local::{run_key, LocalRun};
 use entroos_poe_primitives::{
-    Commitments, Job, Jobs, NextJobId, ProofRecord, ProofRecords, Receipt, Receipts, SignedReceipt,
+    Commitments, Job, Jobs, NextJobId, ProofRecord, ProofRecords, Receipts, SignedReceipt,
 };
 use entroos_primitives::{AccountId32, H256, MAX_DECODE_DEPTH};
 
@@ -71,30 +71,16 @@ pub fn commitment(
     })
 }
 
-/// A revealed receipt as the chain keeps it: with its executor's
-/// signature when the chain stores one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Revealed {
-    /// The receipt.
-    pub receipt: Receipt,
-    /// The executor's signature of it, if kept on chain.
-    pub signature: Option<[u8; 64]>,
-}
-
 /// `executor`'s revealed receipt for job `id`, if it revealed one.
 pub fn revealed(
     deps: &Deps,
     at: H256,
     id: u64,
     executor: &AccountId32,
-) -> Result<Option<Revealed>, PoeError> {
-    let stored: Option<SignedReceipt> = read(deps, at, &Receipts::key(&id, executor), || {
+) -> Result<Option<SignedReceipt>, PoeError> {
+    read(deps, at, &Receipts::key(&id, executor), || {
         format!("the receipt of {executor} for job {id}")
-    })?;
-    Ok(stored.map(|signed| Revealed {
-        receipt: signed.receipt,
-        signature: Some(signed.signature),
-    }))
+    })
 }
 
 /// The job's executors with their round: this round's, then the

@@ -31,7 +31,7 @@ pub(super) fn receipts(deps: &Deps, at: H256, id: u64) -> Result<Value, PoeError
                 "round": round,
                 "commitment": committed,
                 "receipt": revealed.map(|r| receipt_json(&r.receipt)),
-                "signature": revealed.and_then(|r| r.signature).map(|s| to_hex(&s)),
+                "signature": revealed.map(|r| to_hex(&r.signature)),
                 "agrees": agrees,
             }))
         })

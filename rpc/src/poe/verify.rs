@@ -19,7 +19,7 @@
 //! `valid` is true when no check fails; otherwise `reason` names the first
 //! that did: `signature`, `proof`, `executor`, `receipt`, `commitment`.
 
-use super::chain::{commitment, job, proof_record, revealed, round_of, Revealed};
+use super::chain::{commitment, job, proof_record, revealed, round_of};
 use super::format::{receipt_json, status_json, ExitJson};
 use crate::error::PoeError;
 use crate::params::hex_bytes;
@@ -105,7 +105,7 @@ struct OnChain {
     seed: Option<H256>,
     committed: Option<H256>,
     commitment_matches: Option<bool>,
-    revealed: Option<Revealed>,
+    revealed: Option<SignedReceipt>,
     receipt_matches: Option<bool>,
     agrees: Option<bool>,
 }
