@@ -13,7 +13,7 @@ use codec::{Decode, Encode, MaxEncodedLen};
 use entroos_arithmetic::FixedU128;
 use entroos_primitives::Balance;
 use scale_info::TypeInfo;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 /// The longest epoch, in slots: it bounds the per-block work of accounting
 /// the slots a block skipped.
@@ -28,7 +28,20 @@ pub const MAX_KAPPA: u32 = 1_000;
 pub const MIN_UNBONDING_EPOCHS: u32 = 3;
 
 /// The entropy pallet's parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Encode,
+    Decode,
+    MaxEncodedLen,
+    TypeInfo,
+    Serialize,
+    Deserialize,
+)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct Params {
     /// The length of a slot in milliseconds (`1..=MAX_SLOT_DURATION`):
     /// slot `s` starts at `s × slot_duration` milliseconds of UNIX time.
@@ -39,12 +52,16 @@ pub struct Params {
     /// the same time" for the entropy score.
     pub duty_period: u64,
     /// λ ∈ [0, 1): the weight of the past in both scores.
+    #[serde(with = "entroos_support::decimal")]
     pub decay: FixedU128,
     /// κ ∈ [0, MAX_KAPPA]: how hard correlated misses hit the entropy score.
+    #[serde(with = "entroos_support::decimal")]
     pub kappa: FixedU128,
     /// c ∈ (0, 1]: the chance a slot has a primary author (Praos threshold).
+    #[serde(with = "entroos_support::decimal")]
     pub primary_probability: FixedU128,
     /// The share of bonded stake an offence burns, in [0, 1].
+    #[serde(with = "entroos_support::decimal")]
     pub slash_fraction: FixedU128,
     /// Epochs between unbonding and withdrawal (`≥ MIN_UNBONDING_EPOCHS`).
     pub unbonding_epochs: u32,
@@ -52,8 +69,10 @@ pub struct Params {
     pub minimum_bond: Balance,
     /// A new validator's reliability, in (0, 1]; also what an offence
     /// resets a higher reliability to.
+    #[serde(with = "entroos_support::decimal")]
     pub initial_reliability: FixedU128,
     /// A new validator's entropy score, in (0, 1].
+    #[serde(with = "entroos_support::decimal")]
     pub initial_entropy: FixedU128,
 }
 
@@ -119,70 +138,5 @@ impl Params {
     pub fn epoch_of(&self, genesis_slot: u64, slot: u64) -> Option<u64> {
         slot.checked_sub(genesis_slot)?
             .checked_div(self.epoch_length)
-    }
-}
-
-/// The JSON form of [`Params`]: ratios as decimal strings.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ParamsJson {
-    slot_duration: Option<u64>,
-    epoch_length: Option<u64>,
-    duty_period: Option<u64>,
-    decay: Option<String>,
-    kappa: Option<String>,
-    primary_probability: Option<String>,
-    slash_fraction: Option<String>,
-    unbonding_epochs: Option<u32>,
-    minimum_bond: Option<Balance>,
-    initial_reliability: Option<String>,
-    initial_entropy: Option<String>,
-}
-
-fn decimal<E: serde::de::Error>(text: Option<String>, default: FixedU128) -> Result<FixedU128, E> {
-    match text {
-        None => Ok(default),
-        Some(text) => text
-            .parse()
-            .map_err(|e| E::custom(format!("{text:?}: {e}"))),
-    }
-}
-
-impl<'de> Deserialize<'de> for Params {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let json = ParamsJson::deserialize(d)?;
-        let default = Params::default();
-        Ok(Params {
-            slot_duration: json.slot_duration.unwrap_or(default.slot_duration),
-            epoch_length: json.epoch_length.unwrap_or(default.epoch_length),
-            duty_period: json.duty_period.unwrap_or(default.duty_period),
-            decay: decimal(json.decay, default.decay)?,
-            kappa: decimal(json.kappa, default.kappa)?,
-            primary_probability: decimal(json.primary_probability, default.primary_probability)?,
-            slash_fraction: decimal(json.slash_fraction, default.slash_fraction)?,
-            unbonding_epochs: json.unbonding_epochs.unwrap_or(default.unbonding_epochs),
-            minimum_bond: json.minimum_bond.unwrap_or(default.minimum_bond),
-            initial_reliability: decimal(json.initial_reliability, default.initial_reliability)?,
-            initial_entropy: decimal(json.initial_entropy, default.initial_entropy)?,
-        })
-    }
-}
-
-impl Serialize for Params {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ParamsJson {
-            slot_duration: Some(self.slot_duration),
-            epoch_length: Some(self.epoch_length),
-            duty_period: Some(self.duty_period),
-            decay: Some(self.decay.to_string()),
-            kappa: Some(self.kappa.to_string()),
-            primary_probability: Some(self.primary_probability.to_string()),
-            slash_fraction: Some(self.slash_fraction.to_string()),
-            unbonding_epochs: Some(self.unbonding_epochs),
-            minimum_bond: Some(self.minimum_bond),
-            initial_reliability: Some(self.initial_reliability.to_string()),
-            initial_entropy: Some(self.initial_entropy.to_string()),
-        }
-        .serialize(s)
     }
 }

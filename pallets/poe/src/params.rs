@@ -15,10 +15,23 @@ use codec::{Decode, Encode, MaxEncodedLen};
 use entroos_arithmetic::FixedU128;
 use entroos_primitives::Balance;
 use scale_info::TypeInfo;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 /// The ledger's parameters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, MaxEncodedLen, TypeInfo)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Encode,
+    Decode,
+    MaxEncodedLen,
+    TypeInfo,
+    Serialize,
+    Deserialize,
+)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct Params {
     /// The deposit every stored module reserves.
     pub module_deposit_base: Balance,
@@ -42,10 +55,13 @@ pub struct Params {
     /// disputed; it is also the re-execution fuel one block may spend.
     pub reexecution_fuel_bound: u64,
     /// The share of a provider's bond a dissent or no-show burns, in [0, 1].
+    #[serde(with = "entroos_support::decimal")]
     pub slash_fraction: FixedU128,
     /// λ ∈ [0, 1): the weight of the past in the reliability score.
+    #[serde(with = "entroos_support::decimal")]
     pub score_decay: FixedU128,
     /// A new provider's reliability, in (0, 1].
+    #[serde(with = "entroos_support::decimal")]
     pub initial_reliability: FixedU128,
 }
 
@@ -113,84 +129,5 @@ impl Params {
         self.commit_period
             .saturating_add(self.reveal_period)
             .saturating_add(2)
-    }
-}
-
-/// The JSON form of [`Params`]: ratios as decimal strings.
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ParamsJson {
-    module_deposit_base: Option<Balance>,
-    module_deposit_per_byte: Option<Balance>,
-    max_module_bytes: Option<u32>,
-    minimum_provider_bond: Option<Balance>,
-    unbonding_blocks: Option<u32>,
-    commit_period: Option<u32>,
-    reveal_period: Option<u32>,
-    max_fuel: Option<u64>,
-    max_memory_pages: Option<u32>,
-    reexecution_fuel_bound: Option<u64>,
-    slash_fraction: Option<String>,
-    score_decay: Option<String>,
-    initial_reliability: Option<String>,
-}
-
-fn decimal<E: serde::de::Error>(text: Option<String>, default: FixedU128) -> Result<FixedU128, E> {
-    match text {
-        None => Ok(default),
-        Some(text) => text
-            .parse()
-            .map_err(|e| E::custom(format!("{text:?}: {e}"))),
-    }
-}
-
-impl<'de> Deserialize<'de> for Params {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let json = ParamsJson::deserialize(d)?;
-        let default = Params::default();
-        Ok(Params {
-            module_deposit_base: json
-                .module_deposit_base
-                .unwrap_or(default.module_deposit_base),
-            module_deposit_per_byte: json
-                .module_deposit_per_byte
-                .unwrap_or(default.module_deposit_per_byte),
-            max_module_bytes: json.max_module_bytes.unwrap_or(default.max_module_bytes),
-            minimum_provider_bond: json
-                .minimum_provider_bond
-                .unwrap_or(default.minimum_provider_bond),
-            unbonding_blocks: json.unbonding_blocks.unwrap_or(default.unbonding_blocks),
-            commit_period: json.commit_period.unwrap_or(default.commit_period),
-            reveal_period: json.reveal_period.unwrap_or(default.reveal_period),
-            max_fuel: json.max_fuel.unwrap_or(default.max_fuel),
-            max_memory_pages: json.max_memory_pages.unwrap_or(default.max_memory_pages),
-            reexecution_fuel_bound: json
-                .reexecution_fuel_bound
-                .unwrap_or(default.reexecution_fuel_bound),
-            slash_fraction: decimal(json.slash_fraction, default.slash_fraction)?,
-            score_decay: decimal(json.score_decay, default.score_decay)?,
-            initial_reliability: decimal(json.initial_reliability, default.initial_reliability)?,
-        })
-    }
-}
-
-impl Serialize for Params {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        ParamsJson {
-            module_deposit_base: Some(self.module_deposit_base),
-            module_deposit_per_byte: Some(self.module_deposit_per_byte),
-            max_module_bytes: Some(self.max_module_bytes),
-            minimum_provider_bond: Some(self.minimum_provider_bond),
-            unbonding_blocks: Some(self.unbonding_blocks),
-            commit_period: Some(self.commit_period),
-            reveal_period: Some(self.reveal_period),
-            max_fuel: Some(self.max_fuel),
-            max_memory_pages: Some(self.max_memory_pages),
-            reexecution_fuel_bound: Some(self.reexecution_fuel_bound),
-            slash_fraction: Some(self.slash_fraction.to_string()),
-            score_decay: Some(self.score_decay.to_string()),
-            initial_reliability: Some(self.initial_reliability.to_string()),
-        }
-        .serialize(s)
     }
 }

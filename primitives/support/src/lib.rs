@@ -35,6 +35,7 @@
 )]
 
 pub mod bounded;
+pub mod decimal;
 pub mod dispatch;
 pub mod hooks;
 pub mod jobs;
