@@ -101,16 +101,8 @@ impl VoterSet {
     }
 }
 
-/// The smallest `w` with `3 w > 2 total`: `⌊2 total / 3⌋ + 1`, computed
-/// without overflow as `2 ⌊total / 3⌋ + ⌊2 (total mod 3) / 3⌋ + 1`.
-pub fn supermajority(total: VoteWeight) -> VoteWeight {
-    let third = total / 3;
-    let rest = total % 3;
-    let two_thirds = third
-        .saturating_mul(2)
-        .saturating_add(rest.saturating_mul(2) / 3);
-    two_thirds.saturating_add(1)
-}
+/// The weight a supermajority needs: strictly above two thirds.
+pub use entroos_primitives::arithmetic::supermajority;
 
 impl Encode for VoterSet {
     fn encode_to<T: codec::Output + ?Sized>(&self, dest: &mut T) {
@@ -133,17 +125,6 @@ mod tests {
 
     fn key(n: u8) -> VoterId {
         [n; 32]
-    }
-
-    #[test]
-    fn the_threshold_is_the_smallest_weight_above_two_thirds() {
-        for total in 0u128..500 {
-            let t = supermajority(total);
-            assert!(3 * t > 2 * total, "{total}");
-            assert!(t == 0 || 3 * (t - 1) <= 2 * total, "{total}");
-        }
-        let max = supermajority(u128::MAX);
-        assert_eq!(max, (u128::MAX / 3) * 2 + 1);
     }
 
     #[test]

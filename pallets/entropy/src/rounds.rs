@@ -15,6 +15,7 @@
 use crate::equivocation::{vote_payload, SignedVote, VoteKind};
 use crate::{Config, CurrentEpoch, EpochSets, Error, Event, LastNotedRound, Pallet};
 use codec::{Decode, Encode};
+use entroos_arithmetic::supermajority;
 use entroos_primitives::crypto::ed25519;
 use entroos_support::bounded::{BoundedVec, ConstU32};
 use entroos_support::state::Externalities;
@@ -106,30 +107,5 @@ impl<T: Config> Pallet<T> {
         };
         pallet_system::Pallet::<T>::deposit_event(ext, event);
         Ok(())
-    }
-}
-
-/// The least weight strictly above two thirds of `total`, without overflow:
-/// `2⌊W/3⌋ + ⌊2(W mod 3)/3⌋ + 1`.
-pub fn supermajority(total: u128) -> u128 {
-    let third = total / 3;
-    let rest = total % 3;
-    third
-        .saturating_mul(2)
-        .saturating_add(rest.saturating_mul(2) / 3)
-        .saturating_add(1)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::supermajority;
-
-    #[test]
-    fn the_threshold_is_the_least_weight_above_two_thirds() {
-        for total in 1u128..200 {
-            let t = supermajority(total);
-            assert!(3 * t > 2 * total && 3 * (t - 1) <= 2 * total, "W = {total}");
-        }
-        assert_eq!(supermajority(u128::MAX), (u128::MAX / 3) * 2 + 1);
     }
 }

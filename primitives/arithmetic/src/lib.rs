@@ -42,6 +42,7 @@ mod log;
 mod per_things;
 mod pick;
 mod praos;
+mod threshold;
 mod weights;
 mod wide;
 
@@ -53,4 +54,5 @@ pub use log::{ln, ln_int, neg_ln};
 pub use per_things::Perbill;
 pub use pick::weighted_pick;
 pub use praos::praos_threshold;
+pub use threshold::supermajority;
 pub use wide::{mul_div, product_gt, wide_div, wide_mul};
