@@ -1,8 +1,9 @@
 //! Compiling a validated module with its instrumentation.
 //!
-//! Each compile gets its own engine: the metering and limiter middlewares
-//! hold the global indices of the one module they instrumented. A compiled
-//! module is instantiated only in stores of its own engine.
+//! Each compile gets its own engine: the fuel meter and the limiter hold
+//! the global indices (and the meter the fuel locals) of the one module
+//! they instrumented. A compiled module is instantiated only in stores of
+//! its own engine.
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use wasmer::{Engine, Module};
 
 use crate::config::Backend;
 use crate::error::ModuleError;
-use crate::instrument;
+use crate::instrument::{self, fuel_local::add_fuel_local};
 use crate::validate::ModuleInfo;
 
 /// A validated, instrumented and compiled module, cheap to clone.
@@ -50,29 +51,37 @@ fn engine_features() -> Features {
     features
 }
 
-fn compiler(backend: Backend, max_call_depth: u32) -> Box<dyn CompilerConfig> {
+fn compiler(
+    backend: Backend,
+    max_call_depth: u32,
+    fuel_locals: Arc<[u32]>,
+) -> Box<dyn CompilerConfig> {
     let mut config: Box<dyn CompilerConfig> = match backend {
         Backend::Cranelift => Box::new(Cranelift::new()),
         Backend::Singlepass => Box::new(Singlepass::new()),
     };
-    config.push_middleware(instrument::metering());
+    config.push_middleware(instrument::meter(fuel_locals));
     config.push_middleware(instrument::limiter(max_call_depth));
     config
 }
 
-/// Compiles `bytes`, already validated into `info`.
+/// Instruments and compiles `bytes`, already validated into `info`.
 pub fn compile(
     bytes: &[u8],
     info: ModuleInfo,
     backend: Backend,
     max_call_depth: u32,
 ) -> Result<PreparedModule, ModuleError> {
-    let engine: Engine = EngineBuilder::new(compiler(backend, max_call_depth))
+    let with_fuel_local = add_fuel_local(bytes)?;
+    let fuel_locals = Arc::from(with_fuel_local.fuel_locals);
+    let engine: Engine = EngineBuilder::new(compiler(backend, max_call_depth, fuel_locals))
         .set_features(Some(engine_features()))
         .engine()
         .into();
-    let module = Module::from_binary(&engine, bytes).map_err(|error| ModuleError::Compile {
-        reason: error.to_string(),
+    let module = Module::from_binary(&engine, &with_fuel_local.bytes).map_err(|error| {
+        ModuleError::Compile {
+            reason: error.to_string(),
+        }
     })?;
     Ok(PreparedModule {
         engine,

@@ -50,13 +50,14 @@
 //!   ([`ModuleError::UnsupportedFeature`]). Bulk memory is out because one
 //!   `memory.fill` would do unbounded work for one unit of fuel.
 //! * **Fuel counts operators**: every wasm operator of the original module
-//!   costs 1 (wasmer-middlewares `Metering`, see
-//!   [`instrument::operator_cost`]). It is charged per basic block, at the
-//!   block's branch, so it does not depend on the backend's code.
-//!   `fuel_used` is the operators charged: every operator executed for a
-//!   job that exits; for a trap, the operators before the basic block that
-//!   trapped; when the fuel runs out, the whole limit. Host calls cost the
-//!   one `call` operator (their work is bounded, see Limits).
+//!   costs 1 ([`instrument::operator_cost`]). It is charged per basic block,
+//!   at the block's branch, by instrumentation in wasm, so it does not depend
+//!   on the backend's code. A job that exits (`proc_exit`, or `_start`
+//!   returns) or writes too much output is charged exactly the operators it
+//!   executed; a run that ends any other way — a trap, a memory excess,
+//!   fuel exhaustion — is charged its whole fuel limit. Host calls cost the
+//!   one `call` operator (their work is bounded, see Limits). Limits above
+//!   `i64::MAX` run as `i64::MAX`.
 //! * **Memory is limited in wasm**: a `memory.grow` that would pass
 //!   [`Limits::memory_pages`] ends the job with [`Exit::MemoryExceeded`]
 //!   (instead of returning -1); a module whose initial memory is already

@@ -72,6 +72,7 @@ pub struct Outcome {
     pub output: Vec<u8>,
     /// Bytes written to fd 2 (the first `max_log` of them).
     pub log: Vec<u8>,
-    /// Fuel consumed; the whole limit when the fuel ran out.
+    /// Fuel consumed: the operators executed for [`Exit::Exited`] and
+    /// [`Exit::OutputTooLarge`]; the whole limit for every other exit.
     pub fuel_used: u64,
 }

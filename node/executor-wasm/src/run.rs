@@ -32,6 +32,12 @@ fn trap_reason(error: RuntimeError) -> TrapReason {
     error.to_trap().map_or(TrapReason::Other, TrapReason::from)
 }
 
+/// The fuel the meter starts with: the limit, or `i64::MAX` (about 290
+/// years of operators at 10⁹ per second) if the limit is larger.
+fn armed_fuel(limit: u64) -> i64 {
+    i64::try_from(limit).unwrap_or(i64::MAX)
+}
+
 /// Runs `_start` of `prepared` over `input` within `limits`.
 pub fn run(prepared: &PreparedModule, input: &[u8], limits: &Limits) -> Result<Outcome, RunError> {
     if prepared.info.initial_pages > limits.memory_pages {
@@ -105,7 +111,7 @@ impl Job {
 
     /// Gives the instance its fuel, page limit and memory.
     fn arm(&mut self, limits: &Limits) -> Result<(), RunError> {
-        self.set(FUEL_REMAINING, Value::I64(limits.fuel as i64))?;
+        self.set(FUEL_REMAINING, Value::I64(armed_fuel(limits.fuel)))?;
         self.set(FUEL_EXHAUSTED, Value::I32(0))?;
         self.set(MEMORY_LIMIT, Value::I64(i64::from(limits.memory_pages)))?;
         let memory = self.instance.exports.get_memory("memory").ok().cloned();
@@ -146,8 +152,10 @@ impl Job {
 
     fn finish(mut self, exit: Exit, fuel: u64) -> Result<Outcome, RunError> {
         let fuel_used = match exit {
-            Exit::OutOfFuel => fuel,
-            _ => fuel.saturating_sub(self.fuel_left()?),
+            Exit::Exited(_) | Exit::OutputTooLarge => {
+                (armed_fuel(fuel) as u64).saturating_sub(self.fuel_left()?)
+            }
+            Exit::Trapped(_) | Exit::OutOfFuel | Exit::MemoryExceeded => fuel,
         };
         let state = self.env.as_mut(&mut self.store);
         let output = std::mem::take(&mut state.output);

@@ -1,8 +1,7 @@
-//! Compile-time instrumentation: fuel metering and the limiter.
+//! The limiter: memory growth and call depth, checked in wasm.
 //!
-//! Metering (wasmer-middlewares) charges [`operator_cost`] for every
-//! operator of the original module; it runs first in the middleware chain,
-//! so the limiter's own operators are free. The limiter rewrites two things:
+//! It runs after the fuel meter in the middleware chain, so its own
+//! operators are free. It rewrites two things:
 //!
 //! * `memory.grow`: if the current size plus the requested pages would pass
 //!   the job's page limit (a per-instance global), the job traps with
@@ -16,10 +15,9 @@ use std::sync::{Arc, Mutex};
 
 use wasmer::sys::{FunctionMiddleware, MiddlewareError, MiddlewareReaderState, ModuleMiddleware};
 use wasmer::wasmparser::{BlockType, Operator};
-use wasmer::{
-    ExportIndex, GlobalInit, GlobalType, LocalFunctionIndex, ModuleInfo, Mutability, Type,
-};
-use wasmer_middlewares::Metering;
+use wasmer::{LocalFunctionIndex, ModuleInfo, Type};
+
+use super::add_global;
 
 /// Global export: the job's memory limit in pages (`i64`).
 pub const MEMORY_LIMIT: &str = "entroos_memory_limit";
@@ -27,22 +25,6 @@ pub const MEMORY_LIMIT: &str = "entroos_memory_limit";
 pub const MEMORY_EXCEEDED: &str = "entroos_memory_exceeded";
 /// Global export: 1 once a call passed the depth limit (`i32`).
 pub const CALL_DEPTH_EXCEEDED: &str = "entroos_call_depth_exceeded";
-/// Global export of the metering middleware: fuel left (`i64`).
-pub const FUEL_REMAINING: &str = "wasmer_metering_remaining_points";
-/// Global export of the metering middleware: 1 once fuel ran out (`i32`).
-pub const FUEL_EXHAUSTED: &str = "wasmer_metering_points_exhausted";
-
-/// The fuel cost of one wasm operator: 1, whatever the operator. Fuel is
-/// thus the count of operators executed, a property of the module and its
-/// input only, never of the compiler backend.
-pub fn operator_cost(_operator: &Operator<'_>) -> u64 {
-    1
-}
-
-/// A fresh metering middleware; fuel is set per instance before `_start`.
-pub fn metering() -> Arc<dyn ModuleMiddleware> {
-    Arc::new(Metering::new(0, operator_cost))
-}
 
 /// A fresh limiter for one module compile.
 pub fn limiter(max_call_depth: u32) -> Arc<dyn ModuleMiddleware> {
@@ -74,19 +56,6 @@ impl Limiter {
     fn error(message: &str) -> MiddlewareError {
         MiddlewareError::new(Self::NAME, message)
     }
-}
-
-fn add_global(info: &mut ModuleInfo, ty: Type, export: Option<&str>) -> u32 {
-    let index = info.globals.push(GlobalType::new(ty, Mutability::Var));
-    info.global_initializers.push(match ty {
-        Type::I64 => GlobalInit::I64Const(0),
-        _ => GlobalInit::I32Const(0),
-    });
-    if let Some(name) = export {
-        info.exports
-            .insert(name.to_owned(), ExportIndex::Global(index));
-    }
-    index.as_u32()
 }
 
 impl ModuleMiddleware for Limiter {
