@@ -141,10 +141,10 @@ fn refuses_start_sections_and_reserved_exports() {
     );
     assert_eq!(
         validate(&format!(
-            r#"(module (global (export "wasmer_metering_remaining_points") i64 (i64.const 0)) {START})"#
+            r#"(module (global (export "entroos_fuel_remaining") i64 (i64.const 0)) {START})"#
         )),
         Err(ModuleError::ReservedExport {
-            name: "wasmer_metering_remaining_points".into()
+            name: "entroos_fuel_remaining".into()
         })
     );
 }
