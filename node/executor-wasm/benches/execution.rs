@@ -1,6 +1,7 @@
 //! Metered wasm execution against native Rust on the supply-chain verifier
 //! and the hash kernel, on both backends; compile time per module; the cost
-//! of a cache hit. Ends with a summary table of ratios.
+//! of a cache hit and a job's fixed cost. Ends with a summary table of
+//! ratios.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -155,29 +156,39 @@ fn cache_hit(c: &mut Criterion) {
     group.bench_function("run/empty_module", |b| {
         b.iter(|| executor.run_prepared(&empty, b"", &limits()))
     });
+    // A job's fixed cost: instantiation, its memory, one step.
+    let supply_chain = executor.prepare(&bytes).expect("valid workload");
+    let one_step = b"VAX-0042|handler-0|handler-1|DEPOT-0|45\n";
+    group.bench_function("run/supply_chain_one_step", |b| {
+        b.iter(|| executor.run_prepared(&supply_chain, black_box(one_step), &limits()))
+    });
     group.finish();
 }
 
-/// The fastest of `runs` timings of `f`.
-fn fastest(runs: usize, mut f: impl FnMut()) -> Duration {
-    (0..runs)
+/// The median of `runs` timings of `f`, after as many unmeasured runs.
+fn median(runs: usize, mut f: impl FnMut()) -> Duration {
+    for _ in 0..runs {
+        f();
+    }
+    let mut times: Vec<Duration> = (0..runs)
         .map(|_| {
             let start = Instant::now();
             f();
             start.elapsed()
         })
-        .min()
-        .unwrap_or_default()
+        .collect();
+    times.sort();
+    times.get(runs / 2).copied().unwrap_or_default()
 }
 
 fn summary() {
-    println!("\nsummary (fastest of 30 runs; wasm = instantiate + metered run of a cached module)");
+    println!("\nsummary (median of 200 runs after 200 warm-up runs; wasm = a metered run of a cached module, on a kept instance after the first)");
     println!(
         "{:<14} {:>12} {:>12} {:>8} {:>12} {:>8} {:>14}",
         "kernel", "native", "cranelift", "ratio", "singlepass", "ratio", "fuel"
     );
     for kernel in kernels() {
-        let native = fastest(30, || {
+        let native = median(200, || {
             drop(black_box((kernel.native)(black_box(&kernel.input))))
         });
         let mut cells = Vec::new();
@@ -188,7 +199,7 @@ fn summary() {
                 .run_prepared(&module, &kernel.input, &limits())
                 .expect("runs")
                 .fuel_used;
-            let wasm = fastest(30, || {
+            let wasm = median(200, || {
                 drop(black_box(executor.run_prepared(
                     &module,
                     &kernel.input,

@@ -12,7 +12,10 @@ use wasmer::{Engine, Module};
 
 use crate::config::Backend;
 use crate::error::ModuleError;
-use crate::instrument::{self, fuel_local::add_fuel_local};
+use crate::instrument;
+use crate::instrument::rewrite::rewrite;
+use crate::pool::InstancePool;
+use crate::run::Job;
 use crate::validate::ModuleInfo;
 
 /// A validated, instrumented and compiled module, cheap to clone.
@@ -21,12 +24,19 @@ pub struct PreparedModule {
     pub(crate) engine: Engine,
     pub(crate) module: Module,
     pub(crate) info: Arc<ModuleInfo>,
+    pub(crate) instances: Arc<InstancePool<Job>>,
 }
 
 impl PreparedModule {
     /// What validation learned about the module.
     pub fn info(&self) -> &ModuleInfo {
         &self.info
+    }
+
+    /// How many runs of this module took a kept instance instead of a
+    /// fresh one.
+    pub fn instances_reused(&self) -> u64 {
+        self.instances.reused()
     }
 }
 
@@ -38,14 +48,16 @@ impl std::fmt::Debug for PreparedModule {
     }
 }
 
-/// The wasm features the engine accepts, matching validation's subset
-/// (floats are refused by validation before the engine sees a module).
+/// The wasm features the engine accepts: validation's subset (floats are
+/// refused by validation before the engine sees a module), plus bulk
+/// memory for the one `memory.fill` of the zeroing function the rewrite
+/// adds (a job's own bulk-memory instructions are refused by validation).
 fn engine_features() -> Features {
     let mut features = Features::new();
     features.threads = false;
     features.reference_types = false;
     features.simd = false;
-    features.bulk_memory = false;
+    features.bulk_memory = true;
     features.extended_const = false;
     features.multi_value = true;
     features
@@ -62,6 +74,7 @@ fn compiler(
     };
     config.push_middleware(instrument::meter(fuel_locals));
     config.push_middleware(instrument::limiter(max_call_depth));
+    config.push_middleware(instrument::state_exports());
     config
 }
 
@@ -72,20 +85,20 @@ pub fn compile(
     backend: Backend,
     max_call_depth: u32,
 ) -> Result<PreparedModule, ModuleError> {
-    let with_fuel_local = add_fuel_local(bytes)?;
-    let fuel_locals = Arc::from(with_fuel_local.fuel_locals);
+    let rewritten = rewrite(bytes)?;
+    let fuel_locals = Arc::from(rewritten.fuel_locals);
     let engine: Engine = EngineBuilder::new(compiler(backend, max_call_depth, fuel_locals))
         .set_features(Some(engine_features()))
         .engine()
         .into();
-    let module = Module::from_binary(&engine, &with_fuel_local.bytes).map_err(|error| {
-        ModuleError::Compile {
+    let module =
+        Module::from_binary(&engine, &rewritten.bytes).map_err(|error| ModuleError::Compile {
             reason: error.to_string(),
-        }
-    })?;
+        })?;
     Ok(PreparedModule {
         engine,
         module,
         info: Arc::new(info),
+        instances: Arc::default(),
     })
 }

@@ -23,6 +23,7 @@ pub enum HostStop {
 }
 
 /// Per-run host state: the input cursor and what the job wrote.
+#[derive(Default)]
 pub struct HostState {
     pub(crate) memory: Option<Memory>,
     input: Vec<u8>,

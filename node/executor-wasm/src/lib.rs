@@ -16,7 +16,12 @@
 //!   blake2-256 of the bytes ([`module_hash`]); [`Executor::cache_stats`]
 //!   counts hits and misses.
 //! * [`Executor::run`] (or [`Executor::run_prepared`]) calls `_start` with
-//!   the job's input and [`Limits`].
+//!   the job's input and [`Limits`]. A module whose memory is at most
+//!   [`REUSE_MAX_PAGES`] keeps up to [`MAX_IDLE`] used instances, reset to
+//!   their state just after instantiation (memory zeroed and its data put
+//!   back, every mutable global restored) instead of instantiating again:
+//!   a reset instance cannot be told from a fresh one, and saves the job a
+//!   memory mapping and a page fault per page it touches.
 //!
 //! ## Host ABI
 //!
@@ -91,6 +96,7 @@ mod executor;
 mod host;
 pub mod instrument;
 mod outcome;
+mod pool;
 mod run;
 mod validate;
 
@@ -105,4 +111,5 @@ pub use error::{LimitsError, ModuleError, RunError};
 pub use executor::{module_hash, Executor, ModuleHash};
 pub use host::HostStop;
 pub use outcome::{Exit, Outcome, TrapReason};
+pub use pool::{MAX_IDLE, REUSE_MAX_PAGES};
 pub use validate::ModuleInfo;

@@ -1,16 +1,29 @@
-//! One run of a prepared module: instantiate, set the limits, call `_start`,
-//! and turn however it ended into an [`Outcome`].
+//! One run of a prepared module: take an idle instance reset to its state
+//! after instantiation, or instantiate; set the limits; call `_start`; turn
+//! however it ended into an [`Outcome`]; keep the instance if it can be
+//! reset (see [`crate::pool`]).
 
-use wasmer::{FunctionEnv, Instance, InstantiationError, RuntimeError, Store, Value};
+use wasmer::{
+    Extern, FunctionEnv, Global, Instance, InstantiationError, Memory, RuntimeError, Store,
+    TypedFunction, Value,
+};
 
 use crate::compile::PreparedModule;
 use crate::config::Limits;
 use crate::error::RunError;
 use crate::host::{self, HostState, HostStop};
+use crate::instrument::rewrite::ZERO_MEMORY;
 use crate::instrument::{
-    CALL_DEPTH_EXCEEDED, FUEL_EXHAUSTED, FUEL_REMAINING, MEMORY_EXCEEDED, MEMORY_LIMIT,
+    CALL_DEPTH_EXCEEDED, FUEL_EXHAUSTED, FUEL_REMAINING, GLOBAL_PREFIX, MEMORY, MEMORY_EXCEEDED,
+    MEMORY_LIMIT,
 };
 use crate::outcome::{Exit, Outcome, TrapReason};
+use crate::pool::{Snapshot, REUSE_MAX_PAGES};
+
+/// The memory export host calls use (the WASI convention).
+const ABI_MEMORY: &str = "memory";
+/// Zeros written over a kept instance's memory, a page at a time.
+static ZERO_PAGE: [u8; 65_536] = [0; 65_536];
 
 fn engine_error(what: &str, error: impl std::fmt::Display) -> RunError {
     RunError::Engine {
@@ -43,34 +56,156 @@ pub fn run(prepared: &PreparedModule, input: &[u8], limits: &Limits) -> Result<O
     if prepared.info.initial_pages > limits.memory_pages {
         return Ok(before_start(Exit::MemoryExceeded));
     }
-    let mut store = Store::new(prepared.engine.clone());
-    let env = FunctionEnv::new(&mut store, HostState::new(input, limits));
-    let imports = host::imports(&mut store, &env);
-    let instance = match Instance::new(&mut store, &prepared.module, &imports) {
-        Ok(instance) => instance,
-        Err(InstantiationError::Start(error)) => {
-            return Ok(before_start(Exit::Trapped(trap_reason(error))))
-        }
-        Err(error) => return Err(engine_error("instantiation", error)),
+    let pool = &prepared.instances;
+    let kept = pool
+        .take()
+        .zip(pool.snapshot())
+        .and_then(|(mut job, snapshot)| job.restore(snapshot).ok().map(|()| job));
+    let mut job = match kept {
+        Some(job) => job,
+        None => match Job::instantiate(prepared)? {
+            Ok(job) => job,
+            Err(exit) => return Ok(before_start(exit)),
+        },
     };
-    let mut job = Job {
-        store,
-        env,
-        instance,
-    };
-    job.arm(limits)?;
+    job.arm(input, limits)?;
     let exit = job.start()?;
-    job.finish(exit, limits.fuel)
+    let outcome = job.outcome(exit, limits.fuel)?;
+    if pool
+        .snapshot()
+        .is_some_and(|snapshot| job.pages() == snapshot.pages)
+    {
+        pool.keep(job);
+    }
+    Ok(outcome)
 }
 
-/// An instantiated job.
-struct Job {
+/// An instance with its store and host state.
+pub(crate) struct Job {
     store: Store,
     env: FunctionEnv<HostState>,
     instance: Instance,
+    /// Every mutable global, in export order.
+    globals: Vec<Global>,
+    /// The memory, if the module has one.
+    memory: Option<Memory>,
+    /// The rewrite's function that zeroes the memory, if the module has one.
+    zero_memory: Option<TypedFunction<(), ()>>,
 }
 
 impl Job {
+    /// A fresh instance, or how instantiation trapped. The pool's first
+    /// fresh instance records the snapshot.
+    fn instantiate(prepared: &PreparedModule) -> Result<Result<Job, Exit>, RunError> {
+        let mut store = Store::new(prepared.engine.clone());
+        let env = FunctionEnv::new(&mut store, HostState::default());
+        let imports = host::imports(&mut store, &env);
+        let instance = match Instance::new(&mut store, &prepared.module, &imports) {
+            Ok(instance) => instance,
+            Err(InstantiationError::Start(error)) => {
+                return Ok(Err(Exit::Trapped(trap_reason(error))))
+            }
+            Err(error) => return Err(engine_error("instantiation", error)),
+        };
+        let globals = instance
+            .exports
+            .iter()
+            .filter(|(name, _)| name.starts_with(GLOBAL_PREFIX))
+            .filter_map(|(_, export)| match export {
+                Extern::Global(global) => Some(global.clone()),
+                _ => None,
+            })
+            .collect();
+        let memory = instance.exports.get_memory(MEMORY).ok().cloned();
+        let zero_memory = instance
+            .exports
+            .get_typed_function::<(), ()>(&store, ZERO_MEMORY)
+            .ok();
+        let mut job = Job {
+            store,
+            env,
+            instance,
+            globals,
+            memory,
+            zero_memory,
+        };
+        if prepared.instances.needs_snapshot() {
+            let snapshot = job.snapshot()?;
+            prepared.instances.record(|| snapshot);
+        }
+        Ok(Ok(job))
+    }
+
+    /// The memory's size in pages (0 without a memory).
+    fn pages(&self) -> u32 {
+        self.memory
+            .as_ref()
+            .map_or(0, |memory| memory.view(&self.store).size().0)
+    }
+
+    /// This fresh instance's state, if instances of its module are kept.
+    fn snapshot(&mut self) -> Result<Option<Snapshot>, RunError> {
+        let pages = self.pages();
+        if pages > REUSE_MAX_PAGES {
+            return Ok(None);
+        }
+        let bytes = match &self.memory {
+            Some(memory) => memory
+                .view(&self.store)
+                .copy_to_vec()
+                .map_err(|e| engine_error(MEMORY, e))?,
+            None => Vec::new(),
+        };
+        let globals = self
+            .globals
+            .iter()
+            .map(|global| global.get(&mut self.store))
+            .collect();
+        Ok(Some(Snapshot::new(globals, pages, &bytes)))
+    }
+
+    /// Puts memory and globals back to `snapshot`.
+    fn restore(&mut self, snapshot: &Snapshot) -> Result<(), RunError> {
+        self.zero()?;
+        if let Some(memory) = &self.memory {
+            memory
+                .view(&self.store)
+                .write(snapshot.data_at, &snapshot.data)
+                .map_err(|e| engine_error(MEMORY, e))?;
+        }
+        for (global, value) in self.globals.iter().zip(&snapshot.globals) {
+            global
+                .set(&mut self.store, value.clone())
+                .map_err(|e| engine_error(GLOBAL_PREFIX, e))?;
+        }
+        Ok(())
+    }
+
+    /// Zeroes the memory: with the rewrite's zeroing function (metered like
+    /// any function, so with all the fuel it may need, before the globals
+    /// are put back), or else a page at a time from the host.
+    fn zero(&mut self) -> Result<(), RunError> {
+        if let Some(zero_memory) = self.zero_memory.clone() {
+            self.set(FUEL_REMAINING, Value::I64(i64::MAX))?;
+            return zero_memory
+                .call(&mut self.store)
+                .map_err(|e| engine_error(ZERO_MEMORY, e));
+        }
+        let Some(memory) = &self.memory else {
+            return Ok(());
+        };
+        let view = memory.view(&self.store);
+        let size = view.data_size();
+        let mut at = 0;
+        while at < size {
+            let len = (size - at).min(ZERO_PAGE.len() as u64) as usize;
+            view.write(at, &ZERO_PAGE[..len])
+                .map_err(|e| engine_error(MEMORY, e))?;
+            at += len as u64;
+        }
+        Ok(())
+    }
+
     fn set(&mut self, name: &str, value: Value) -> Result<(), RunError> {
         let global = self
             .instance
@@ -101,7 +236,7 @@ impl Job {
             .get_global(FUEL_REMAINING)
             .map_err(|e| engine_error(FUEL_REMAINING, e))?;
         match global.get(&mut self.store) {
-            Value::I64(value) => Ok(value as u64),
+            Value::I64(value) => Ok(u64::try_from(value).unwrap_or(0)),
             other => Err(engine_error(
                 FUEL_REMAINING,
                 format!("unexpected value {other:?}"),
@@ -109,13 +244,14 @@ impl Job {
         }
     }
 
-    /// Gives the instance its fuel, page limit and memory.
-    fn arm(&mut self, limits: &Limits) -> Result<(), RunError> {
+    /// Gives the instance its input, fuel, page limit and host state.
+    fn arm(&mut self, input: &[u8], limits: &Limits) -> Result<(), RunError> {
         self.set(FUEL_REMAINING, Value::I64(armed_fuel(limits.fuel)))?;
         self.set(FUEL_EXHAUSTED, Value::I32(0))?;
         self.set(MEMORY_LIMIT, Value::I64(i64::from(limits.memory_pages)))?;
-        let memory = self.instance.exports.get_memory("memory").ok().cloned();
-        self.env.as_mut(&mut self.store).memory = memory;
+        let mut state = HostState::new(input, limits);
+        state.memory = self.instance.exports.get_memory(ABI_MEMORY).ok().cloned();
+        *self.env.as_mut(&mut self.store) = state;
         Ok(())
     }
 
@@ -150,20 +286,20 @@ impl Job {
         Ok(Exit::Trapped(trap_reason(error)))
     }
 
-    fn finish(mut self, exit: Exit, fuel: u64) -> Result<Outcome, RunError> {
+    /// The outcome of the run that ended with `exit`, taking what the job
+    /// wrote out of the host state.
+    fn outcome(&mut self, exit: Exit, fuel: u64) -> Result<Outcome, RunError> {
         let fuel_used = match exit {
-            Exit::Exited(_) | Exit::OutputTooLarge => {
-                (armed_fuel(fuel) as u64).saturating_sub(self.fuel_left()?)
-            }
+            Exit::Exited(_) | Exit::OutputTooLarge => u64::try_from(armed_fuel(fuel))
+                .unwrap_or(0)
+                .saturating_sub(self.fuel_left()?),
             Exit::Trapped(_) | Exit::OutOfFuel | Exit::MemoryExceeded => fuel,
         };
-        let state = self.env.as_mut(&mut self.store);
-        let output = std::mem::take(&mut state.output);
-        let log = std::mem::take(&mut state.log);
+        let state = std::mem::take(self.env.as_mut(&mut self.store));
         Ok(Outcome {
             exit,
-            output,
-            log,
+            output: state.output,
+            log: state.log,
             fuel_used,
         })
     }

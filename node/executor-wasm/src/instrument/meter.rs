@@ -2,7 +2,7 @@
 //! [`operator_cost`], charged per basic block at the block's branch.
 //!
 //! Inside a function the fuel left lives in the function's fuel local (see
-//! [`super::fuel_local`]), which the compiler keeps in a register, so a
+//! [`super::rewrite`]), which the compiler keeps in a register, so a
 //! charge is a subtraction and a sign test. The exported global
 //! [`FUEL_REMAINING`] holds the fuel whenever control is outside a function
 //! body: the local is loaded from it on entry and after every call, and
@@ -182,13 +182,10 @@ fn subtract<'a>(local: u32, cost: i64) -> [Operator<'a>; 4] {
 }
 
 /// `local -= cost; if local < 0 { exhausted = 1; unreachable }`
-fn subtract_and_test<'a>(globals: FuelGlobals, local: u32, cost: i64) -> [Operator<'a>; 11] {
+fn subtract_and_test<'a>(globals: FuelGlobals, local: u32, cost: i64) -> [Operator<'a>; 12] {
     [
         Operator::LocalGet { local_index: local },
         Operator::I64Const { value: cost },
-        Operator::I64Sub,
-        Operator::LocalTee { local_index: local },
-        Operator::I64Const { value: 0 },
         Operator::I64LtS,
         Operator::If {
             blockty: BlockType::Empty,
@@ -199,6 +196,10 @@ fn subtract_and_test<'a>(globals: FuelGlobals, local: u32, cost: i64) -> [Operat
         },
         Operator::Unreachable,
         Operator::End,
+        Operator::LocalGet { local_index: local },
+        Operator::I64Const { value: cost },
+        Operator::I64Sub,
+        Operator::LocalSet { local_index: local },
     ]
 }
 

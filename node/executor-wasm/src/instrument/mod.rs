@@ -1,21 +1,26 @@
 //! Compile-time instrumentation, in two steps.
 //!
-//! 1. Before compiling, [`fuel_local::add_fuel_local`] gives every function
-//!    one more `i64` local to count fuel in.
-//! 2. While compiling, two wasmer middlewares rewrite each body: the
+//! 1. Before compiling, [`rewrite::rewrite`] gives every function one more
+//!    `i64` local to count fuel in, and a module with a memory a function
+//!    that zeroes it.
+//! 2. While compiling, wasmer middlewares rewrite each body: the
 //!    [`meter`](meter::meter) charges fuel per basic block, then the
-//!    [`limiter`](limiter::limiter) guards `memory.grow` and call depth.
+//!    [`limiter`](limiter::limiter) guards `memory.grow` and call depth;
+//!    last, [`state_exports`] exports every mutable global and the memory,
+//!    for instances to be reset and reused.
 //!
 //! The instrumentation's state lives in globals the middlewares add and
 //! export under the reserved `entroos_` prefix; the executor arms them
 //! before `_start` and reads them after.
 
-pub mod fuel_local;
 mod limiter;
 mod meter;
+pub mod rewrite;
+mod state;
 
 pub use limiter::{limiter, CALL_DEPTH_EXCEEDED, MEMORY_EXCEEDED, MEMORY_LIMIT};
 pub use meter::{meter, operator_cost, FUEL_EXHAUSTED, FUEL_REMAINING};
+pub use state::{state_exports, GLOBAL_PREFIX, MEMORY};
 
 use wasmer::{ExportIndex, GlobalInit, GlobalType, ModuleInfo, Mutability, Type};
 
