@@ -3,17 +3,19 @@
 //!
 //! Inside a function the fuel left lives in the function's fuel local (see
 //! [`super::rewrite`]), which the compiler keeps in a register, so a
-//! charge is a subtraction and a sign test. The exported global
+//! charge is a comparison and a subtraction. The exported global
 //! [`FUEL_REMAINING`] holds the fuel whenever control is outside a function
 //! body: the local is loaded from it on entry and after every call, and
 //! stored to it before every call and every way out of the function
 //! (`return`, the body's final `end`, a branch to the body's label).
 //!
-//! A charge subtracts the block's cost; only some charges then test the
-//! sign: those before a branch back to a loop header, a call, or a way out
-//! of the function. Every cycle of execution passes one of those, so a job
-//! runs a bounded stretch of loop-free code at most after its fuel is gone.
-//! A failing test sets [`FUEL_EXHAUSTED`] and traps before the branch runs.
+//! A charge subtracts the block's cost; only some charges first test that
+//! the fuel left covers it: those before a branch back to a loop header, a
+//! call, or a way out of the function. Every cycle of execution passes one
+//! of those, so a job runs a bounded stretch of loop-free code at most
+//! after its fuel is gone (the local may go below zero meanwhile, which
+//! the next test sees). A failing test sets [`FUEL_EXHAUSTED`] and traps
+//! before the branch runs.
 //! A `br_if` forward to a label without values charges on its taken path
 //! only (inside an added `if`); falling through, its cost joins the next
 //! charge, so the exits of a loop add nothing to an iteration's cost.
@@ -181,8 +183,8 @@ fn subtract<'a>(local: u32, cost: i64) -> [Operator<'a>; 4] {
     ]
 }
 
-/// `local -= cost; if local < 0 { exhausted = 1; unreachable }`
-fn subtract_and_test<'a>(globals: FuelGlobals, local: u32, cost: i64) -> [Operator<'a>; 12] {
+/// `if local < cost { exhausted = 1; unreachable }; local -= cost`
+fn test_and_subtract<'a>(globals: FuelGlobals, local: u32, cost: i64) -> [Operator<'a>; 12] {
     [
         Operator::LocalGet { local_index: local },
         Operator::I64Const { value: cost },
@@ -269,7 +271,7 @@ impl FunctionMeter {
         let cost = i64::try_from(self.pending).unwrap_or(i64::MAX);
         self.pending = 0;
         if flow.tests_fuel() {
-            state.extend(subtract_and_test(globals, local, cost));
+            state.extend(test_and_subtract(globals, local, cost));
         } else {
             state.extend(subtract(local, cost));
         }
