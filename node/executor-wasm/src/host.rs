@@ -35,17 +35,16 @@ pub struct HostState {
 }
 
 impl HostState {
-    /// State for a run over `input` within `limits`.
-    pub fn new(input: &[u8], limits: &Limits) -> Self {
-        Self {
-            memory: None,
-            input: input.to_vec(),
-            input_pos: 0,
-            output: Vec::new(),
-            log: Vec::new(),
-            max_output: limits.max_output,
-            max_log: limits.max_log,
-        }
+    /// Starts a run over `input` within `limits`, with nothing written yet;
+    /// the input buffer of an earlier run is reused.
+    pub(crate) fn start(&mut self, input: &[u8], limits: &Limits) {
+        self.input.clear();
+        self.input.extend_from_slice(input);
+        self.input_pos = 0;
+        self.output = Vec::new();
+        self.log = Vec::new();
+        self.max_output = limits.max_output;
+        self.max_log = limits.max_log;
     }
 }
 

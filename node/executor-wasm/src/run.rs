@@ -249,9 +249,10 @@ impl Job {
         self.set(FUEL_REMAINING, Value::I64(armed_fuel(limits.fuel)))?;
         self.set(FUEL_EXHAUSTED, Value::I32(0))?;
         self.set(MEMORY_LIMIT, Value::I64(i64::from(limits.memory_pages)))?;
-        let mut state = HostState::new(input, limits);
-        state.memory = self.instance.exports.get_memory(ABI_MEMORY).ok().cloned();
-        *self.env.as_mut(&mut self.store) = state;
+        let memory = self.instance.exports.get_memory(ABI_MEMORY).ok().cloned();
+        let state = self.env.as_mut(&mut self.store);
+        state.start(input, limits);
+        state.memory = memory;
         Ok(())
     }
 
@@ -295,11 +296,11 @@ impl Job {
                 .saturating_sub(self.fuel_left()?),
             Exit::Trapped(_) | Exit::OutOfFuel | Exit::MemoryExceeded => fuel,
         };
-        let state = std::mem::take(self.env.as_mut(&mut self.store));
+        let state = self.env.as_mut(&mut self.store);
         Ok(Outcome {
             exit,
-            output: state.output,
-            log: state.log,
+            output: std::mem::take(&mut state.output),
+            log: std::mem::take(&mut state.log),
             fuel_used,
         })
     }
