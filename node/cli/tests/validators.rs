@@ -1,7 +1,7 @@
 //! Four validators on the local chain's genesis (Alice, Bob, Charlie and
 //! Dave, keys by `--alice` … `--dave`), four real `entroos-node` processes
 //! networked over `/ws` boot nodes: every one of them authors blocks that
-//! stay on the best chain, the nodes agree on their best blocks, and the
+//! finality keeps, the nodes agree on their best blocks, and the
 //! chain crosses epochs (the spec is `build-spec --chain local` with
 //! one-second slots and ten-slot epochs, so that a test of a few tens of
 //! seconds sees several epochs and enough blocks). Each validator's share
@@ -31,8 +31,8 @@ fn slot_key(name: &str) -> [u8; 32] {
         .public()
 }
 
-/// Blocks `1..=number` of `node`'s best chain, by the name of their author,
-/// and how many claims were primary.
+/// Blocks `1..=number` of `node`'s chain, by the name of their author, and
+/// how many claims were primary (`number` at most the finalized block's).
 fn authors(node: &Node, number: u32) -> (BTreeMap<&'static str, u32>, u32) {
     let mut counts = BTreeMap::new();
     let mut primary = 0;
@@ -65,12 +65,17 @@ fn four_validators_all_author_and_agree_on_the_best_chain() {
             .all(|n| n.rpc("system_health", json!([]))["peers"].as_u64() >= Some(3))
             .then_some(())
     });
-    let (counts, primary, number) =
-        wait_for("every validator to author on the best chain", WAIT, || {
-            let number = nodes[0].best().0;
+    // Finalized blocks only: a best block's branch may be discarded by
+    // finality while the loop below reads it.
+    let (counts, primary, number) = wait_for(
+        "every validator to author on the finalized chain",
+        WAIT,
+        || {
+            let number = nodes[0].finalized().0;
             let (counts, primary) = authors(&nodes[0], number);
             (counts.len() == NAMES.len() && number >= 30).then_some((counts, primary, number))
-        });
+        },
+    );
     let agreed = wait_for("the four nodes to agree on their best block", WAIT, || {
         let bests: Vec<_> = nodes.iter().map(|n| n.best()).collect();
         bests.iter().all(|b| *b == bests[0]).then_some(bests[0])
