@@ -181,31 +181,57 @@ fn median(runs: usize, mut f: impl FnMut()) -> Duration {
     times.get(runs / 2).copied().unwrap_or_default()
 }
 
+/// Rounds of the summary: each wasm round compiles and instantiates anew,
+/// so that no one placement of code and memory decides the figure.
+const ROUNDS: usize = 5;
+/// Timed runs per round (after as many warm-up runs).
+const RUNS: usize = 100;
+
+/// The median over [`ROUNDS`] of each round's median run of `round()`'s
+/// function.
+fn median_of_rounds<F: FnMut()>(mut round: impl FnMut() -> F) -> Duration {
+    let mut medians: Vec<Duration> = (0..ROUNDS).map(|_| median(RUNS, round())).collect();
+    medians.sort();
+    medians[ROUNDS / 2]
+}
+
+/// The median metered run of `kernel` on `backend`, and its fuel.
+fn wasm_figure(kernel: &Kernel, backend: Backend) -> (Duration, u64) {
+    let mut fuel = 0;
+    let time = median_of_rounds(|| {
+        let (executor, module) = prepared(backend, kernel.module);
+        fuel = executor
+            .run_prepared(&module, &kernel.input, &limits())
+            .expect("runs")
+            .fuel_used;
+        move || {
+            drop(black_box(executor.run_prepared(
+                &module,
+                &kernel.input,
+                &limits(),
+            )))
+        }
+    });
+    (time, fuel)
+}
+
 fn summary() {
-    println!("\nsummary (median of 200 runs after 200 warm-up runs; wasm = a metered run of a cached module, on a kept instance after the first)");
+    println!(
+        "\nsummary (median of {ROUNDS} rounds, each the median of {RUNS} runs after {RUNS} warm-up runs; \
+         wasm = a metered run of a module compiled and instantiated anew each round, on a kept instance)"
+    );
     println!(
         "{:<14} {:>12} {:>12} {:>8} {:>12} {:>8} {:>14}",
         "kernel", "native", "cranelift", "ratio", "singlepass", "ratio", "fuel"
     );
     for kernel in kernels() {
-        let native = median(200, || {
-            drop(black_box((kernel.native)(black_box(&kernel.input))))
-        });
+        let native =
+            median_of_rounds(|| || drop(black_box((kernel.native)(black_box(&kernel.input)))));
         let mut cells = Vec::new();
         let mut fuel = 0;
         for (backend, _) in BACKENDS {
-            let (executor, module) = prepared(backend, kernel.module);
-            fuel = executor
-                .run_prepared(&module, &kernel.input, &limits())
-                .expect("runs")
-                .fuel_used;
-            let wasm = median(200, || {
-                drop(black_box(executor.run_prepared(
-                    &module,
-                    &kernel.input,
-                    &limits(),
-                )))
-            });
+            let (wasm, used) = wasm_figure(&kernel, backend);
+            fuel = used;
             cells.push((wasm, wasm.as_secs_f64() / native.as_secs_f64()));
         }
         println!(
