@@ -141,8 +141,19 @@ fn finality_goes_on_without_one_validator_halts_without_two_and_recovers_by_itse
         .collect();
     let target = alice.best().0;
     let caught_up = wait_finalized(&alice, target, "finality to catch up after the restart");
-    for node in others.iter().chain(&restarted) {
-        wait_finalized(node, target, "every node to finalize the catch-up");
+    let named = ["bob", "charlie", "dave"];
+    for (node, name) in others.iter().chain(&restarted).zip(named) {
+        let deadline = std::time::Instant::now() + WAIT;
+        while node.finalized().0 < target {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{name} did not finalize #{target} (alice is at #{caught_up}): best #{}, finalized #{}\n{}",
+                node.best().0,
+                node.finalized().0,
+                node.log_tail()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
     println!("charlie and dave back: finalized #{halted_at} -> #{caught_up} (best was #{target})");
 }
