@@ -77,8 +77,8 @@ impl<T> InstancePool<T> {
     }
 
     /// Records the snapshot, from the first fresh instance.
-    pub fn record(&self, take: impl FnOnce() -> Option<Snapshot>) {
-        self.snapshot.get_or_init(take);
+    pub fn record(&self, snapshot: Option<Snapshot>) {
+        let _ = self.snapshot.set(snapshot);
     }
 
     /// Whether the snapshot is still to be recorded.

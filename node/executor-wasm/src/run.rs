@@ -84,13 +84,50 @@ pub fn run(prepared: &PreparedModule, input: &[u8], limits: &Limits) -> Result<O
 pub(crate) struct Job {
     store: Store,
     env: FunctionEnv<HostState>,
-    instance: Instance,
     /// Every mutable global, in export order.
     globals: Vec<Global>,
     /// The memory, if the module has one.
     memory: Option<Memory>,
     /// The rewrite's function that zeroes the memory, if the module has one.
     zero_memory: Option<TypedFunction<(), ()>>,
+    /// What every run reads or sets, looked up once.
+    controls: Controls,
+}
+
+/// The instrumentation's globals, the entry point and the memory host
+/// calls use, looked up by name once per instance.
+struct Controls {
+    fuel_remaining: Global,
+    fuel_exhausted: Global,
+    memory_limit: Global,
+    memory_exceeded: Global,
+    call_depth_exceeded: Global,
+    start: TypedFunction<(), ()>,
+    abi_memory: Option<Memory>,
+}
+
+impl Controls {
+    fn of(instance: &Instance, store: &Store) -> Result<Self, RunError> {
+        let global = |name: &str| {
+            instance
+                .exports
+                .get_global(name)
+                .cloned()
+                .map_err(|e| engine_error(name, e))
+        };
+        Ok(Self {
+            fuel_remaining: global(FUEL_REMAINING)?,
+            fuel_exhausted: global(FUEL_EXHAUSTED)?,
+            memory_limit: global(MEMORY_LIMIT)?,
+            memory_exceeded: global(MEMORY_EXCEEDED)?,
+            call_depth_exceeded: global(CALL_DEPTH_EXCEEDED)?,
+            start: instance
+                .exports
+                .get_typed_function::<(), ()>(store, "_start")
+                .map_err(|e| engine_error("_start", e))?,
+            abi_memory: instance.exports.get_memory(ABI_MEMORY).ok().cloned(),
+        })
+    }
 }
 
 impl Job {
@@ -121,17 +158,17 @@ impl Job {
             .exports
             .get_typed_function::<(), ()>(&store, ZERO_MEMORY)
             .ok();
+        let controls = Controls::of(&instance, &store)?;
         let mut job = Job {
             store,
             env,
-            instance,
             globals,
             memory,
             zero_memory,
+            controls,
         };
         if prepared.instances.needs_snapshot() {
-            let snapshot = job.snapshot()?;
-            prepared.instances.record(|| snapshot);
+            prepared.instances.record(job.snapshot()?);
         }
         Ok(Ok(job))
     }
@@ -186,7 +223,11 @@ impl Job {
     /// are put back), or else a page at a time from the host.
     fn zero(&mut self) -> Result<(), RunError> {
         if let Some(zero_memory) = self.zero_memory.clone() {
-            self.set(FUEL_REMAINING, Value::I64(i64::MAX))?;
+            Self::set(
+                &mut self.store,
+                &self.controls.fuel_remaining,
+                Value::I64(i64::MAX),
+            )?;
             return zero_memory
                 .call(&mut self.store)
                 .map_err(|e| engine_error(ZERO_MEMORY, e));
@@ -206,36 +247,24 @@ impl Job {
         Ok(())
     }
 
-    fn set(&mut self, name: &str, value: Value) -> Result<(), RunError> {
-        let global = self
-            .instance
-            .exports
-            .get_global(name)
-            .map_err(|e| engine_error(name, e))?;
+    fn set(store: &mut Store, global: &Global, value: Value) -> Result<(), RunError> {
         global
-            .set(&mut self.store, value)
-            .map_err(|e| engine_error(name, e))
+            .set(store, value)
+            .map_err(|e| engine_error("a control global", e))
     }
 
-    fn flag(&mut self, name: &str) -> Result<bool, RunError> {
-        let global = self
-            .instance
-            .exports
-            .get_global(name)
-            .map_err(|e| engine_error(name, e))?;
-        match global.get(&mut self.store) {
+    fn flag(store: &mut Store, global: &Global) -> Result<bool, RunError> {
+        match global.get(store) {
             Value::I32(value) => Ok(value != 0),
-            other => Err(engine_error(name, format!("unexpected value {other:?}"))),
+            other => Err(engine_error(
+                "a flag",
+                format!("unexpected value {other:?}"),
+            )),
         }
     }
 
     fn fuel_left(&mut self) -> Result<u64, RunError> {
-        let global = self
-            .instance
-            .exports
-            .get_global(FUEL_REMAINING)
-            .map_err(|e| engine_error(FUEL_REMAINING, e))?;
-        match global.get(&mut self.store) {
+        match self.controls.fuel_remaining.get(&mut self.store) {
             Value::I64(value) => Ok(u64::try_from(value).unwrap_or(0)),
             other => Err(engine_error(
                 FUEL_REMAINING,
@@ -244,12 +273,14 @@ impl Job {
         }
     }
 
-    /// Gives the instance its input, fuel, page limit and host state.
+    /// Gives the instance its input, fuel, page limit and host state (the
+    /// exhaustion flag is 0 after instantiation and after a reset alike).
     fn arm(&mut self, input: &[u8], limits: &Limits) -> Result<(), RunError> {
-        self.set(FUEL_REMAINING, Value::I64(armed_fuel(limits.fuel)))?;
-        self.set(FUEL_EXHAUSTED, Value::I32(0))?;
-        self.set(MEMORY_LIMIT, Value::I64(i64::from(limits.memory_pages)))?;
-        let memory = self.instance.exports.get_memory(ABI_MEMORY).ok().cloned();
+        let fuel = Value::I64(armed_fuel(limits.fuel));
+        Self::set(&mut self.store, &self.controls.fuel_remaining, fuel)?;
+        let pages = Value::I64(i64::from(limits.memory_pages));
+        Self::set(&mut self.store, &self.controls.memory_limit, pages)?;
+        let memory = self.controls.abi_memory.clone();
         let state = self.env.as_mut(&mut self.store);
         state.start(input, limits);
         state.memory = memory;
@@ -257,12 +288,7 @@ impl Job {
     }
 
     fn start(&mut self) -> Result<Exit, RunError> {
-        let start = self
-            .instance
-            .exports
-            .get_typed_function::<(), ()>(&self.store, "_start")
-            .map_err(|e| engine_error("_start", e))?;
-        match start.call(&mut self.store) {
+        match self.controls.start.call(&mut self.store) {
             Ok(()) => Ok(Exit::Exited(0)),
             Err(error) => self.classify(error),
         }
@@ -275,13 +301,14 @@ impl Job {
                 HostStop::OutputTooLarge => Exit::OutputTooLarge,
             });
         }
-        if self.flag(FUEL_EXHAUSTED)? {
+        let (store, controls) = (&mut self.store, &self.controls);
+        if Self::flag(store, &controls.fuel_exhausted)? {
             return Ok(Exit::OutOfFuel);
         }
-        if self.flag(MEMORY_EXCEEDED)? {
+        if Self::flag(store, &controls.memory_exceeded)? {
             return Ok(Exit::MemoryExceeded);
         }
-        if self.flag(CALL_DEPTH_EXCEEDED)? {
+        if Self::flag(store, &controls.call_depth_exceeded)? {
             return Ok(Exit::Trapped(TrapReason::CallDepthExceeded));
         }
         Ok(Exit::Trapped(trap_reason(error)))

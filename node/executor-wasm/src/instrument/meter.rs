@@ -183,8 +183,9 @@ fn subtract<'a>(local: u32, cost: i64) -> [Operator<'a>; 4] {
     ]
 }
 
-/// `if local < cost { exhausted = 1; unreachable }; local -= cost`
-fn test_and_subtract<'a>(globals: FuelGlobals, local: u32, cost: i64) -> [Operator<'a>; 12] {
+/// `if local < cost { exhausted = 1; unreachable }`, to come before
+/// [`subtract`].
+fn test<'a>(globals: FuelGlobals, local: u32, cost: i64) -> [Operator<'a>; 8] {
     [
         Operator::LocalGet { local_index: local },
         Operator::I64Const { value: cost },
@@ -198,10 +199,6 @@ fn test_and_subtract<'a>(globals: FuelGlobals, local: u32, cost: i64) -> [Operat
         },
         Operator::Unreachable,
         Operator::End,
-        Operator::LocalGet { local_index: local },
-        Operator::I64Const { value: cost },
-        Operator::I64Sub,
-        Operator::LocalSet { local_index: local },
     ]
 }
 
@@ -264,17 +261,21 @@ impl FunctionMeter {
         flow
     }
 
+    /// The cost of the operators since the last charge, as an `i64.const`.
+    fn pending_cost(&self) -> i64 {
+        i64::try_from(self.pending).unwrap_or(i64::MAX)
+    }
+
     fn charge<'a>(&mut self, flow: Flow, state: &mut MiddlewareReaderState<'a>) {
         let Some((globals, local)) = self.setup else {
             return;
         };
-        let cost = i64::try_from(self.pending).unwrap_or(i64::MAX);
+        let cost = self.pending_cost();
         self.pending = 0;
         if flow.tests_fuel() {
-            state.extend(test_and_subtract(globals, local, cost));
-        } else {
-            state.extend(subtract(local, cost));
+            state.extend(test(globals, local, cost));
         }
+        state.extend(subtract(local, cost));
     }
 }
 
@@ -296,7 +297,7 @@ impl FunctionMiddleware for FunctionMeter {
         if let (Operator::BrIf { relative_depth }, true) = (&operator, flow.forward_only) {
             // Only the taken branch pays here; falling through, the cost
             // joins the next block's charge.
-            let cost = i64::try_from(self.pending).unwrap_or(i64::MAX);
+            let cost = self.pending_cost();
             state.push_operator(Operator::If {
                 blockty: BlockType::Empty,
             });
