@@ -20,12 +20,6 @@
 //!   [`sets`]), which the machine hears before the block itself;
 //! - justifications that came with blocks from sync.
 //!
-//! A vote of a set older than the one before the current set is answered
-//! with the stored justification that set signed last ([`handover`]), so
-//! that a voter that was down while finality crossed several sets climbs
-//! back one set at a time; the machine itself answers a voter one set
-//! behind.
-//!
 //! It performs the machine's effects in order ([`worker`]): the voter state
 //! is written durably (see [`store`]) before anything after it, so a vote
 //! is on disk before it is sent and a restarted voter never contradicts
@@ -40,7 +34,6 @@
 
 mod batch;
 pub mod chain;
-pub mod handover;
 pub mod sets;
 pub mod status;
 pub mod store;

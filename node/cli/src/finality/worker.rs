@@ -2,7 +2,6 @@
 //! each, its effects performed in order, timers fired when due.
 
 use super::chain::ClientChain;
-use super::handover::{justification_of_set, HandOvers};
 use super::sets::{voters_at, SetChanges};
 use super::status::round_state;
 use super::timers::Timers;
@@ -142,7 +141,6 @@ struct Worker {
     sets: SetChanges,
     timers: Timers,
     relayed: KnownSet,
-    hand_overs: HandOvers,
     pending: Vec<Effect>,
     broken: bool,
 }
@@ -169,7 +167,6 @@ impl Worker {
             sets: SetChanges::default(),
             timers: Timers::default(),
             relayed: KnownSet::default(),
-            hand_overs: HandOvers::default(),
             pending: effects,
             broken: false,
         };
@@ -294,37 +291,9 @@ impl Worker {
                 return;
             }
         };
-        if let Message::Vote(signed) = &message {
-            self.hand_over_to(signed.vote.set_id);
-        }
         let is_vote = matches!(message, Message::Vote(_));
         if self.apply(Input::Message(message), Some(&peer)) && is_vote {
             self.relay(peer, bytes);
-        }
-    }
-
-    /// Sends a voter of set `set_id`, older than the one before the
-    /// current set, the stored justification that set signed last.
-    fn hand_over_to(&mut self, set_id: u64) {
-        let current = self.voter.set().set_id();
-        if set_id.saturating_add(1) >= current {
-            return;
-        }
-        let period = self.config.rebroadcast_millis;
-        if !self.hand_overs.may_answer(set_id, self.now(), period) {
-            return;
-        }
-        match justification_of_set(&*self.client, set_id) {
-            Ok(Some(justification)) => self.send(FromFinality::Send {
-                bytes: Message::Commit(justification).encode(),
-                except: None,
-            }),
-            Ok(None) => {
-                tracing::debug!(target: "finality", "no stored justification of set {set_id} to hand over")
-            }
-            Err(e) => {
-                tracing::debug!(target: "finality", "reading set {set_id}'s justification: {e}")
-            }
         }
     }
 
