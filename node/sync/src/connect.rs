@@ -136,6 +136,7 @@ impl ChainSync {
         match flight.purpose {
             Purpose::Range { start } => self.main.ranges.cancel(start, id),
             Purpose::Fetch { target } => self.fetches.failed(&target),
+            Purpose::Justification { .. } => {}
             Purpose::Search { probe } => {
                 if let Some(PeerState::Searching(search)) =
                     self.peers.get_mut(&flight.peer).map(|p| &mut p.state)

@@ -1,7 +1,7 @@
 //! What the sync machine asks the node to do.
 
 use entroos_network_api::{BlockAnnounce, BlockRequest, PeerId, ReputationChange, RequestId};
-use entroos_primitives::Block;
+use entroos_primitives::{Block, BlockNumber, H256};
 
 /// One effect of [`crate::ChainSync::apply`], performed by the node in order.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,6 +34,18 @@ pub enum Effect {
     },
     /// Announce a block imported while following the tip to all peers.
     Announce(BlockAnnounce),
+    /// A peer's justification of a block asked for with
+    /// [`crate::Input::WantJustification`], undecoded: finality checks it.
+    Justification {
+        /// The peer that sent it (blamed if it is bad).
+        origin: PeerId,
+        /// The block's hash.
+        hash: H256,
+        /// Its number.
+        number: BlockNumber,
+        /// The encoded justification.
+        bytes: Vec<u8>,
+    },
 }
 
 /// A downloaded block for import.

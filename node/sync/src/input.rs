@@ -51,6 +51,15 @@ pub enum Input {
         /// Now.
         now: u64,
     },
+    /// Finality wants the justification of block `number` (`hash`): one
+    /// peer whose best block is at least that high is asked for it, a
+    /// different one each time.
+    WantJustification {
+        /// The block's number.
+        number: BlockNumber,
+        /// Its hash.
+        hash: H256,
+    },
     /// The import path's verdict on a block handed over by
     /// [`crate::Effect::ImportBlocks`]; every such block gets exactly one.
     Imported {

@@ -40,6 +40,13 @@
 //! announced on, except during a major sync; of a chain of blocks handed
 //! over together only the top one is.
 //!
+//! Finality can ask for the **justification** of a block it has
+//! ([`Input::WantJustification`]): one header-and-justification request
+//! by hash goes to one peer whose best block is that high, turn by turn
+//! over such peers, and a justification that comes back goes out as
+//! [`Effect::Justification`] for finality to check. A peer that has none
+//! yet is not blamed; finality asks again later.
+//!
 //! ## Invariants
 //!
 //! - **Responses are checked before use** against their request: count at
@@ -117,6 +124,7 @@ mod error;
 mod fetch;
 mod import;
 mod input;
+mod justifications;
 mod machine;
 mod peers;
 mod ranges;

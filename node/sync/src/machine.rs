@@ -68,6 +68,8 @@ pub struct ChainSync {
     pub(crate) main: Main,
     pub(crate) fetches: Fetches,
     pub(crate) queued: BTreeMap<H256, Queued>,
+    /// Justification requests made so far: which peer is asked next.
+    pub(crate) justification_turn: usize,
 }
 
 impl ChainSync {
@@ -89,6 +91,7 @@ impl ChainSync {
             },
             fetches: Fetches::default(),
             queued: BTreeMap::new(),
+            justification_turn: 0,
         }
     }
 
@@ -115,6 +118,9 @@ impl ChainSync {
                 self.on_failure(&peer, id, failure, &mut out)
             }
             Input::Tick { now } => self.on_tick(now, &mut out),
+            Input::WantJustification { number, hash } => {
+                self.want_justification(number, hash, &mut out)
+            }
             Input::Imported { hash, result, .. } => {
                 self.on_imported(hash, result, chain, &mut out)?
             }

@@ -15,6 +15,8 @@ pub(crate) enum Purpose {
     Branch { next: BlockNumber },
     /// Blocks walked back from an announced block.
     Fetch { target: H256 },
+    /// The justification of one block, for finality.
+    Justification { target: H256 },
 }
 
 /// A request waiting for its answer.
@@ -82,6 +84,11 @@ impl Requests {
             .filter(|(_, flight)| flight.peer == *peer)
             .map(|(id, _)| *id)
             .collect()
+    }
+
+    /// Whether a request in flight is for `matches`.
+    pub(crate) fn any(&self, matches: impl Fn(Purpose) -> bool) -> bool {
+        self.by_id.values().any(|flight| matches(flight.purpose))
     }
 
     pub(crate) fn len(&self) -> usize {

@@ -50,6 +50,10 @@ impl ChainSync {
             Purpose::Search { probe } => self.on_probe(&peer, probe, blocks, chain, out),
             Purpose::Branch { next } => self.on_branch(peer, next, blocks, chain, out),
             Purpose::Fetch { target } => self.on_fetch(&peer, target, blocks, chain, out),
+            Purpose::Justification { target } => {
+                self.on_justification(peer, target, blocks, out);
+                Ok(())
+            }
         }
     }
 

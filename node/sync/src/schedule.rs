@@ -173,7 +173,7 @@ impl ChainSync {
         Some((Purpose::Range { start }, range_request(start, len)))
     }
 
-    fn send(
+    pub(crate) fn send(
         &mut self,
         peer: &PeerId,
         purpose: Purpose,

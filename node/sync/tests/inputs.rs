@@ -37,6 +37,10 @@ enum Action {
         kind: u8,
     },
     Tick(u16),
+    WantJustification {
+        number: u32,
+        invented: bool,
+    },
     Import {
         count: u8,
         verdict: u8,
@@ -52,6 +56,8 @@ fn action() -> impl Strategy<Value = Action> {
         4 => (any::<usize>(), 0u8..8).prop_map(|(pick, mangle)| Action::Answer { pick, mangle }),
         1 => (any::<usize>(), 0u8..5).prop_map(|(pick, kind)| Action::Fail { pick, kind }),
         1 => (0u16..3_000).prop_map(Action::Tick),
+        1 => (0u32..80, any::<bool>())
+            .prop_map(|(number, invented)| Action::WantJustification { number, invented }),
         3 => (1u8..40, 0u8..10).prop_map(|(count, verdict)| Action::Import { count, verdict }),
     ]
 }
@@ -64,6 +70,7 @@ struct World {
     imports: VecDeque<Block>,
     now: u64,
     config: SyncConfig,
+    wanted: Vec<(u32, H256)>,
 }
 
 fn peer(n: u8) -> PeerId {
@@ -83,6 +90,9 @@ impl World {
         let mut honest = MemChain::new();
         let genesis = honest.genesis();
         honest.grow(genesis, 60, 1, None);
+        for number in (10..=60).step_by(10) {
+            honest.justify(number, vec![number as u8]);
+        }
         let mut forked = honest.clone();
         let point = forked.canonical_hash(30).unwrap();
         forked.grow(point, 45, 2, None);
@@ -101,6 +111,7 @@ impl World {
             imports: VecDeque::new(),
             now: 0,
             config,
+            wanted: Vec::new(),
         }
     }
 
@@ -125,6 +136,12 @@ impl World {
                 }
                 Effect::ImportBlocks(blocks) => {
                     self.imports.extend(blocks.into_iter().map(|b| b.block))
+                }
+                Effect::Justification { hash, number, .. } => {
+                    assert!(
+                        self.wanted.contains(&(number, hash)),
+                        "only wanted ones come back"
+                    )
                 }
                 Effect::ReportPeer { .. } | Effect::Disconnect { .. } | Effect::Announce(_) => {}
             }
@@ -211,6 +228,14 @@ impl World {
             Action::Tick(step) => {
                 self.now += u64::from(step);
                 self.apply(Input::Tick { now: self.now });
+            }
+            Action::WantJustification { number, invented } => {
+                let hash = match self.chains[0].canonical_hash(number) {
+                    Some(hash) if !invented => hash,
+                    _ => H256([number as u8; 32]),
+                };
+                self.wanted.push((number, hash));
+                self.apply(Input::WantJustification { number, hash });
             }
             Action::Import { count, verdict } => {
                 for _ in 0..count {

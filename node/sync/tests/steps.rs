@@ -34,6 +34,17 @@ enum Out {
         hash: H256,
         len: u32,
     },
+    /// The header and justification of this block.
+    AskJustification {
+        peer: u8,
+        hash: H256,
+    },
+    /// A justification for finality, of this block, from this peer.
+    Justification {
+        peer: u8,
+        number: BlockNumber,
+        bytes: Vec<u8>,
+    },
     Import(Vec<BlockNumber>),
     Report(u8, Reason),
     Disconnect(u8),
@@ -132,6 +143,12 @@ impl Driver {
                             len: max,
                         }
                     }
+                    (fields, FromBlock::Hash(hash), Direction::Descending)
+                        if fields == BlockAttributes::HEADER | BlockAttributes::JUSTIFICATION
+                            && max == 1 =>
+                    {
+                        Out::AskJustification { peer: n, hash }
+                    }
                     other => panic!("unexpected request {other:?}"),
                 }
             }
@@ -143,6 +160,19 @@ impl Driver {
             Effect::ReportPeer { peer: p, change } => Out::Report(p.as_bytes()[0], change.reason),
             Effect::Disconnect { peer: p } => Out::Disconnect(p.as_bytes()[0]),
             Effect::Announce(a) => Out::Announce(a.header.number, a.is_best),
+            Effect::Justification {
+                origin,
+                hash,
+                number,
+                bytes,
+            } => {
+                assert_eq!(self.local.canonical_hash(number), Some(hash));
+                Out::Justification {
+                    peer: origin.as_bytes()[0],
+                    number,
+                    bytes,
+                }
+            }
         }
     }
 
@@ -213,6 +243,11 @@ impl Driver {
         self.run(Input::Tick { now })
     }
 
+    fn want_justification(&mut self, number: BlockNumber) -> Vec<Out> {
+        let hash = self.local.canonical_hash(number).unwrap();
+        self.run(Input::WantJustification { number, hash })
+    }
+
     fn announce(&mut self, n: u8, number: BlockNumber, is_best: bool) -> Vec<Out> {
         let remote = &self.remotes[&n];
         let hash = remote.canonical_hash(number).unwrap();
@@ -229,6 +264,64 @@ impl Driver {
 }
 
 type Case = (&'static str, fn() -> (Vec<Out>, Vec<Out>));
+
+/// A node and two peers on one chain of ten blocks, peer 1 holding the
+/// justification of #8 and peer 2 none.
+fn justification_holders() -> Driver {
+    let mut d = Driver::new(chain(10));
+    let mut holder = chain(10);
+    holder.justify(8, b"j8".to_vec());
+    assert_eq!(d.connect(1, holder), []);
+    assert_eq!(d.connect(2, chain(10)), []);
+    d
+}
+
+fn justification_cases() -> Vec<Case> {
+    vec![
+        (
+            "a wanted justification is asked of one peer at a time, turn by turn",
+            || {
+                let mut d = justification_holders();
+                let hash = d.local.canonical_hash(8).unwrap();
+                let mut got = d.want_justification(8);
+                got.extend(d.want_justification(8));
+                got.extend(d.answer(0));
+                got.extend(d.want_justification(8));
+                (
+                    got,
+                    vec![
+                        Out::AskJustification { peer: 1, hash },
+                        Out::Justification {
+                            peer: 1,
+                            number: 8,
+                            bytes: b"j8".to_vec(),
+                        },
+                        Out::AskJustification { peer: 2, hash },
+                    ],
+                )
+            },
+        ),
+        ("a peer that has no justification yet is not blamed", || {
+            let mut d = justification_holders();
+            d.want_justification(8);
+            d.answer(0);
+            d.want_justification(8);
+            (d.answer(1), vec![])
+        }),
+        ("only peers as high as the block are asked", || {
+            let mut d = Driver::new(chain(10));
+            d.connect(1, chain(4));
+            (d.want_justification(8), vec![])
+        }),
+        ("an answer for another block is dropped", || {
+            let mut d = justification_holders();
+            d.want_justification(8);
+            let mut other = d.served(0);
+            other.blocks.clear();
+            (d.answer_with(0, other), vec![])
+        }),
+    ]
+}
 
 fn cases() -> Vec<Case> {
     vec![
@@ -777,7 +870,7 @@ fn cases() -> Vec<Case> {
 #[test]
 fn single_steps() {
     let mut failures = Vec::new();
-    for (name, case) in cases() {
+    for (name, case) in cases().into_iter().chain(justification_cases()) {
         let (got, expected) = case();
         if got != expected {
             failures.push(format!("{name}:\n   got {got:?}\n  want {expected:?}"));

@@ -14,6 +14,7 @@ pub struct MemChain {
     genesis: H256,
     blocks: BTreeMap<H256, Block>,
     canonical: Vec<H256>,
+    justifications: BTreeMap<H256, Vec<u8>>,
 }
 
 impl Default for MemChain {
@@ -34,7 +35,14 @@ impl MemChain {
             genesis: hash,
             blocks: BTreeMap::from([(hash, genesis)]),
             canonical: vec![hash],
+            justifications: BTreeMap::new(),
         }
+    }
+
+    /// Stores `bytes` as the justification of the canonical block `number`.
+    pub fn justify(&mut self, number: BlockNumber, bytes: Vec<u8>) {
+        let hash = self.canonical_hash(number).expect("a canonical block");
+        self.justifications.insert(hash, bytes);
     }
 
     /// A block on `parent`, distinguished by `seed`; `bad` marks it invalid.
@@ -184,8 +192,8 @@ impl HeaderBackend for MemChain {
         Ok(self.blocks.get(hash).map(|b| b.extrinsics.clone()))
     }
 
-    fn justification(&self, _hash: &H256) -> Result<Option<Vec<u8>>, ClientError> {
-        Ok(None)
+    fn justification(&self, hash: &H256) -> Result<Option<Vec<u8>>, ClientError> {
+        Ok(self.justifications.get(hash).cloned())
     }
 
     fn hash_of(&self, number: BlockNumber) -> Result<Option<H256>, ClientError> {

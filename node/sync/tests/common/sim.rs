@@ -442,6 +442,9 @@ impl Sim {
                 self.at(self.now, Event::Disconnect(n, other));
             }
             Effect::Announce(announce) => self.announce(n, &announce),
+            Effect::Justification { .. } => {
+                unreachable!("the simulated nodes ask for no justification")
+            }
         }
     }
 
