@@ -2,8 +2,10 @@
 //! ten-slot epochs, each validator a quarter of the weight): finalized
 //! follows best within two slots; with one validator killed finality goes
 //! on; with two killed blocks go on and finality halts; once both are
-//! restarted finality catches up by itself, with no operator action. The
-//! lag of finalized behind best is printed as a distribution.
+//! restarted finality catches up by itself, with no operator action. A
+//! full node without keys that was down while finality crossed several
+//! sets, holding blocks it never saw finalized, catches up too. The lag of
+//! finalized behind best is printed as a distribution.
 
 mod support;
 
@@ -11,7 +13,7 @@ use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
-use support::local::{fast_local_spec, listen_address, start_validator, NAMES};
+use support::local::{fast_local_spec, listen_address, start_full_node, start_validator, NAMES};
 use support::{wait_for, Node};
 
 const WAIT: Duration = Duration::from_secs(90);
@@ -57,6 +59,22 @@ fn wait_finalized(node: &Node, at_least: u32, what: &str) -> u32 {
     })
 }
 
+/// Waits for `node` to finalize `target`; on failure, names it with its
+/// best and finalized blocks and its log tail.
+fn follow(node: &Node, name: &str, target: u32, alice_at: u32) {
+    let deadline = std::time::Instant::now() + WAIT;
+    while node.finalized().0 < target {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{name} did not finalize #{target} (alice is at #{alice_at}): best #{}, finalized #{}\n{}",
+            node.best().0,
+            node.finalized().0,
+            node.log_tail()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 struct Validator {
     name: &'static str,
     dir: tempfile::TempDir,
@@ -96,6 +114,9 @@ fn finality_goes_on_without_one_validator_halts_without_two_and_recovers_by_itse
         .iter()
         .map(|v| v.start(&spec, Some(&bootnode)).0)
         .collect();
+    let eve_dir = tempfile::tempdir().unwrap();
+    let start_eve = || start_full_node(eve_dir.path(), &spec, &listen_address(), Some(&bootnode)).0;
+    let eve = start_eve();
     wait_for("every node to know the other three", WAIT, || {
         std::iter::once(&alice)
             .chain(&others)
@@ -126,6 +147,9 @@ fn finality_goes_on_without_one_validator_halts_without_two_and_recovers_by_itse
     let halted_at = alice.finalized().0;
     alice.wait_best(best_at_kill + 10, WAIT);
     let (best, finalized) = (alice.best().0, alice.finalized().0);
+    // Eve holds blocks across a set change that only later gets finalized.
+    eve.wait_best(best, WAIT);
+    eve.kill9();
     assert_eq!(
         finalized, halted_at,
         "with half the weight down, finality halts while blocks go on (best #{best})"
@@ -143,17 +167,12 @@ fn finality_goes_on_without_one_validator_halts_without_two_and_recovers_by_itse
     let caught_up = wait_finalized(&alice, target, "finality to catch up after the restart");
     let named = ["bob", "charlie", "dave"];
     for (node, name) in others.iter().chain(&restarted).zip(named) {
-        let deadline = std::time::Instant::now() + WAIT;
-        while node.finalized().0 < target {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "{name} did not finalize #{target} (alice is at #{caught_up}): best #{}, finalized #{}\n{}",
-                node.best().0,
-                node.finalized().0,
-                node.log_tail()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        follow(node, name, target, caught_up);
     }
     println!("charlie and dave back: finalized #{halted_at} -> #{caught_up} (best was #{target})");
+
+    let eve = start_eve();
+    let eve_from = eve.finalized().0;
+    follow(&eve, "eve", target, caught_up);
+    println!("eve back: finalized #{eve_from} -> #{}", eve.finalized().0);
 }

@@ -219,6 +219,12 @@ impl<V: SignatureCheck> FinalityVoter<V> {
         self.pending_changes.len()
     }
 
+    /// The blocks that enact the set changes held, lowest first (on any
+    /// branch).
+    pub fn changes_ahead(&self) -> impl Iterator<Item = BlockId> + '_ {
+        self.pending_changes.keys().copied()
+    }
+
     /// The state [`Effect::Persist`] would write now.
     pub fn state(&self) -> VoterState {
         let previous_votes = self

@@ -18,7 +18,14 @@
 //!   each other;
 //! - imported blocks: each one is first checked for a set change (see
 //!   [`sets`]), which the machine hears before the block itself;
-//! - justifications that came with blocks from sync.
+//! - justifications that came with blocks from sync, or that a peer sent
+//!   when asked: when the block that hands the current set over stays
+//!   unfinalized, the task asks peers for its justification (see
+//!   [`hand_over`]).
+//!
+//! Above the finalized block the machine sees only the blocks checked for
+//! set changes (see [`chain`]), and a justification's target is checked
+//! before the justification is applied.
 //!
 //! It performs the machine's effects in order ([`worker`]): the voter state
 //! is written durably (see [`store`]) before anything after it, so a vote
@@ -34,6 +41,7 @@
 
 mod batch;
 pub mod chain;
+pub mod hand_over;
 pub mod sets;
 pub mod status;
 pub mod store;
@@ -45,7 +53,7 @@ pub use worker::{start, FinalityParts, FinalityTask};
 
 use entroos_client_api::ClientError;
 use entroos_db::DbError;
-use entroos_finality::FinalityError;
+use entroos_finality::{BlockId, FinalityError};
 use entroos_network::PeerId;
 use entroos_network_api::ReputationChange;
 use entroos_primitives::Header;
@@ -90,7 +98,7 @@ pub enum ToFinality {
     /// Import notifications were missed: look at every leaf again.
     Rescan,
     /// A justification that came with a block from sync, after the block
-    /// was imported.
+    /// was imported, or that a peer sent when asked for it.
     Justification {
         /// The peer that served it.
         peer: Option<PeerId>,
@@ -111,6 +119,9 @@ pub enum FromFinality {
     },
     /// A peer misbehaved.
     Report(PeerId, ReputationChange),
+    /// Ask a peer for the justification of this block (see
+    /// [`entroos_sync::Input::WantJustification`]).
+    WantJustification(BlockId),
 }
 
 /// The sending side of the task's input queue; cheap to clone.

@@ -75,7 +75,13 @@ impl SetChanges {
     }
 
     fn is_checked(&self, header: &Header) -> bool {
-        self.checked.contains_key(&(header.number, header.hash()))
+        self.is_noted(header.number, &header.hash())
+    }
+
+    /// Whether block `number` (`hash`) has been checked (and its change,
+    /// if any, reported).
+    pub fn is_noted(&self, number: BlockNumber, hash: &H256) -> bool {
+        self.checked.contains_key(&(number, *hash))
     }
 
     fn set_id_of(&self, client: &Client, header: &Header) -> Result<u64, FinalityTaskError> {

@@ -1,7 +1,8 @@
 //! The finality task's loop: inputs in batches, the machine applied to
 //! each, its effects performed in order, timers fired when due.
 
-use super::chain::ClientChain;
+use super::chain::{ClientChain, NotedChain};
+use super::hand_over::HandOverAsks;
 use super::sets::{voters_at, SetChanges};
 use super::status::round_state;
 use super::timers::Timers;
@@ -33,6 +34,8 @@ use tokio::sync::mpsc as async_mpsc;
 const MAX_WAIT: Duration = Duration::from_millis(100);
 /// Inputs taken in one batch at most.
 const MAX_BATCH: usize = 256;
+/// How often the task looks for a hand-over to ask peers for (ms).
+const ASK_CHECK_PERIOD: u64 = 500;
 
 /// What the task is built from.
 pub struct FinalityParts {
@@ -143,6 +146,8 @@ struct Worker {
     relayed: KnownSet,
     pending: Vec<Effect>,
     broken: bool,
+    asks: HandOverAsks,
+    next_ask_check: u64,
 }
 
 impl Worker {
@@ -169,6 +174,8 @@ impl Worker {
             relayed: KnownSet::default(),
             pending: effects,
             broken: false,
+            asks: HandOverAsks::default(),
+            next_ask_check: 0,
         };
         worker.take_over();
         worker.publish();
@@ -212,6 +219,7 @@ impl Worker {
     }
 
     fn handle(&mut self, batch: Vec<ToFinality>) {
+        self.ask_for_hand_over();
         let due = self.timers.take_due(self.now());
         if batch.is_empty() && due.is_empty() {
             return;
@@ -242,6 +250,44 @@ impl Worker {
             self.rebuild();
         }
         self.publish();
+    }
+
+    /// Asks peers for the justification of the lowest pending change on
+    /// the best chain, when it is due (see [`super::hand_over`]).
+    fn ask_for_hand_over(&mut self) {
+        let now = self.now();
+        if now < self.next_ask_check {
+            return;
+        }
+        self.next_ask_check = now.saturating_add(ASK_CHECK_PERIOD);
+        let next = match self.next_change_on_best() {
+            Ok(next) => next,
+            Err(e) => {
+                tracing::debug!(target: "finality", "looking for the next set change: {e}");
+                return;
+            }
+        };
+        if let Some(block) = self.asks.due(next, now) {
+            tracing::debug!(target: "finality", "asking peers for the justification of #{} ({}), which hands set {} over", block.number, block.hash, self.voter.set().set_id());
+            self.send(FromFinality::WantJustification(block));
+        }
+    }
+
+    /// The lowest block on the best chain that enacts a pending change.
+    fn next_change_on_best(&self) -> Result<Option<BlockId>, FinalityTaskError> {
+        let best = self.client.expect_header(&self.client.heads().best.1)?;
+        for block in self.voter.changes_ahead() {
+            if block.number > best.number {
+                break;
+            }
+            if self
+                .client
+                .descends_from(&best, (block.number, block.hash))?
+            {
+                return Ok(Some(block));
+            }
+        }
+        Ok(None)
     }
 
     /// Publishes the round in progress for RPC and metrics.
@@ -291,6 +337,9 @@ impl Worker {
                 return;
             }
         };
+        if let Message::Commit(justification) = &message {
+            self.note_target(&justification.target);
+        }
         let is_vote = matches!(message, Message::Vote(_));
         if self.apply(Input::Message(message), Some(&peer)) && is_vote {
             self.relay(peer, bytes);
@@ -318,16 +367,28 @@ impl Worker {
                 return;
             }
         };
-        if let Ok(Some(header)) = self.client.header(&justification.target.hash) {
+        self.note_target(&justification.target);
+        self.apply(Input::Justification(justification), peer.as_ref());
+    }
+
+    /// Gives the machine the set changes up to a justification's target
+    /// before the justification, whether or not the target's import
+    /// notification has come yet.
+    fn note_target(&mut self, target: &BlockId) {
+        if let Ok(Some(header)) = self.client.header(&target.hash) {
             self.note_changes(&header);
         }
-        self.apply(Input::Justification(justification), peer.as_ref());
     }
 
     /// Applies one input; whether the machine took it.
     fn apply(&mut self, input: Input, from: Option<&PeerId>) -> bool {
         let now = self.now();
-        match self.voter.apply(now, input, &ClientChain(&self.client)) {
+        let chain = NotedChain {
+            client: &self.client,
+            sets: &self.sets,
+            finalized: self.voter.finalized().number,
+        };
+        match self.voter.apply(now, input, &chain) {
             Ok(effects) => {
                 self.pending.extend(effects);
                 true

@@ -20,7 +20,7 @@ use super::import::{self, Verdict};
 use super::status::SharedStatus;
 use super::transactions::TX_VALIDATIONS;
 use super::{to_api, to_net};
-use crate::finality::{FinalityLink, FromFinality};
+use crate::finality::{FinalityLink, FromFinality, ToFinality};
 use codec::Encode;
 use entroos_client::Client;
 use entroos_network::{NetworkEvents, NetworkHandle, PeerId};
@@ -213,6 +213,18 @@ impl Driver {
                 }
             }
             Effect::Announce(announce) => self.announce(announce),
+            Effect::Justification {
+                origin,
+                hash,
+                number,
+                bytes,
+            } => {
+                tracing::debug!(target: "sync", "justification of #{number} ({hash}) from {origin}");
+                self.finality.send(ToFinality::Justification {
+                    peer: to_net(&origin),
+                    bytes,
+                });
+            }
         }
     }
 

@@ -2,12 +2,14 @@
 //! protocol open, hands their messages to the finality task undecoded (the
 //! task decodes them within its bounds and blames bad ones), and sends
 //! what the task asks, to every such peer but the one a relayed vote came
-//! from.
+//! from. A justification the task wants goes to the sync machine, which
+//! asks a peer for it.
 
 use super::config::FINALITY;
 use super::driver::Driver;
 use crate::finality::{FromFinality, ToFinality};
 use entroos_network::PeerId;
+use entroos_sync::Input;
 
 impl Driver {
     /// A peer opened the finality protocol.
@@ -41,6 +43,10 @@ impl Driver {
                 }
             }
             FromFinality::Report(peer, change) => self.report(&peer, change),
+            FromFinality::WantJustification(block) => self.apply(Input::WantJustification {
+                number: block.number,
+                hash: block.hash,
+            }),
         }
     }
 }

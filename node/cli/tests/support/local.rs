@@ -43,8 +43,30 @@ pub fn start_validator(
     address: &str,
     bootnode: Option<&str>,
 ) -> (Node, String) {
-    let key = format!("--{name}");
-    let mut extra = vec![key.as_str(), "--listen-addr", address];
+    start_local(dir, spec, Some(name), address, bootnode)
+}
+
+/// Starts a full node without keys on `dir`, listening on `address`,
+/// knowing `bootnode`; the node and its boot-node address.
+pub fn start_full_node(
+    dir: &Path,
+    spec: &str,
+    address: &str,
+    bootnode: Option<&str>,
+) -> (Node, String) {
+    start_local(dir, spec, None, address, bootnode)
+}
+
+fn start_local(
+    dir: &Path,
+    spec: &str,
+    name: Option<&str>,
+    address: &str,
+    bootnode: Option<&str>,
+) -> (Node, String) {
+    let key = name.map(|name| format!("--{name}"));
+    let mut extra = vec!["--listen-addr", address];
+    extra.extend(key.as_deref());
     if let Some(bootnode) = bootnode {
         extra.extend(["--bootnodes", bootnode]);
     }
