@@ -1,10 +1,19 @@
 //! Metered wasm execution against native Rust on the supply-chain verifier
 //! and the hash kernel, on both backends; compile time per module; the cost
 //! of a cache hit and a job's fixed cost. Ends with a summary table of
-//! ratios.
+//! ratios, measured in several processes.
+//!
+//! Everything is measured on a thread of its own, as the node runs jobs
+//! (on the off-chain worker's thread and the import thread), never on the
+//! process's main thread: there, the same metered run took about 40 µs
+//! more or less on both backends depending only on where the main stack
+//! landed (seen by padding the environment under `setarch -R`). Each
+//! process also has its own address-space layout, so the summary is the
+//! median over [`PROCESSES`] processes, with the range of their ratios.
 
 use std::hint::black_box;
 use std::path::PathBuf;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
@@ -215,30 +224,122 @@ fn wasm_figure(kernel: &Kernel, backend: Backend) -> (Duration, u64) {
     (time, fuel)
 }
 
-fn summary() {
-    println!(
-        "\nsummary (median of {ROUNDS} rounds, each the median of {RUNS} runs after {RUNS} warm-up runs; \
-         wasm = a metered run of a module compiled and instantiated anew each round, on a kept instance)"
-    );
-    println!(
-        "{:<14} {:>12} {:>12} {:>8} {:>12} {:>8} {:>14}",
-        "kernel", "native", "cranelift", "ratio", "singlepass", "ratio", "fuel"
-    );
+/// Processes the summary is measured in.
+const PROCESSES: usize = 5;
+/// Set in the environment of a process that measures the summary's
+/// figures and prints them.
+const FIGURES_CHILD: &str = "ENTROOS_BENCH_FIGURES";
+
+/// One process's figures for one kernel.
+struct Figures {
+    native: Duration,
+    wasm: [Duration; 2],
+    fuel: u64,
+}
+
+impl Figures {
+    fn ratio(&self, backend: usize) -> f64 {
+        self.wasm[backend].as_secs_f64() / self.native.as_secs_f64()
+    }
+}
+
+/// Measures every kernel and prints one `figures` line each:
+/// name, native, cranelift and singlepass nanoseconds, fuel.
+fn print_figures() {
     for kernel in kernels() {
         let native =
             median_of_rounds(|| || drop(black_box((kernel.native)(black_box(&kernel.input)))));
-        let mut cells = Vec::new();
+        let mut line = format!("figures {} {}", kernel.name, native.as_nanos());
         let mut fuel = 0;
         for (backend, _) in BACKENDS {
             let (wasm, used) = wasm_figure(&kernel, backend);
             fuel = used;
-            cells.push((wasm, wasm.as_secs_f64() / native.as_secs_f64()));
+            line.push_str(&format!(" {}", wasm.as_nanos()));
         }
+        println!("{line} {fuel}");
+    }
+}
+
+fn parse_figures(line: &str) -> Option<(String, Figures)> {
+    let mut fields = line.strip_prefix("figures ")?.split(' ');
+    let name = fields.next()?.to_string();
+    let mut number = || fields.next()?.parse::<u64>().ok();
+    let nanos = |n: u64| Duration::from_nanos(n);
+    let native = nanos(number()?);
+    let wasm = [nanos(number()?), nanos(number()?)];
+    let fuel = number()?;
+    Some((name, Figures { native, wasm, fuel }))
+}
+
+/// The figures of [`PROCESSES`] processes, by kernel.
+fn figures_of_processes() -> Vec<(String, Vec<Figures>)> {
+    let exe = std::env::current_exe().expect("the bench's own path");
+    let mut by_kernel: Vec<(String, Vec<Figures>)> = Vec::new();
+    for _ in 0..PROCESSES {
+        let out = Command::new(&exe)
+            .env(FIGURES_CHILD, "1")
+            .output()
+            .expect("a figures process");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for (name, figures) in String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(parse_figures)
+        {
+            match by_kernel.iter_mut().find(|(kernel, _)| *kernel == name) {
+                Some((_, all)) => all.push(figures),
+                None => by_kernel.push((name, vec![figures])),
+            }
+        }
+    }
+    by_kernel
+}
+
+fn median_of<T: PartialOrd + Copy>(mut values: Vec<T>) -> T {
+    values.sort_by(|a, b| a.partial_cmp(b).expect("comparable"));
+    values[values.len() / 2]
+}
+
+/// `median (min–max)` of the ratios of `backend`.
+fn ratio_cell(all: &[Figures], backend: usize) -> String {
+    let ratios: Vec<f64> = all.iter().map(|f| f.ratio(backend)).collect();
+    let min = ratios.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = ratios.iter().copied().fold(0.0, f64::max);
+    format!("{:.2}x ({min:.2}-{max:.2})", median_of(ratios))
+}
+
+fn summary() {
+    println!(
+        "\nsummary: medians over {PROCESSES} processes, each the median of {ROUNDS} rounds, each the median of \
+         {RUNS} runs after {RUNS} warm-up runs (wasm = a metered run of a module compiled and instantiated \
+         anew each round, on a kept instance); ratios: median (min-max) over the processes"
+    );
+    println!(
+        "{:<14} {:>12} {:>12} {:>20} {:>12} {:>20} {:>10}",
+        "kernel", "native", "cranelift", "ratio", "singlepass", "ratio", "fuel"
+    );
+    for (name, all) in figures_of_processes() {
+        let native = median_of(all.iter().map(|f| f.native).collect());
+        let wasm = |b: usize| median_of(all.iter().map(|f| f.wasm[b]).collect::<Vec<_>>());
         println!(
-            "{:<14} {:>12?} {:>12?} {:>7.2}x {:>12?} {:>7.2}x {:>14}",
-            kernel.name, native, cells[0].0, cells[0].1, cells[1].0, cells[1].1, fuel
+            "{:<14} {:>12?} {:>12?} {:>20} {:>12?} {:>20} {:>10}",
+            name,
+            native,
+            wasm(0),
+            ratio_cell(&all, 0),
+            wasm(1),
+            ratio_cell(&all, 1),
+            all[0].fuel
         );
     }
+}
+
+/// Runs `f` on a thread of its own (see the module docs).
+fn on_own_thread<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| scope.spawn(f).join().expect("the bench thread"))
 }
 
 fn config() -> Criterion {
@@ -250,10 +351,16 @@ fn config() -> Criterion {
 }
 
 fn main() {
-    let mut criterion = config();
-    execution(&mut criterion);
-    compile(&mut criterion);
-    cache_hit(&mut criterion);
-    criterion.final_summary();
+    if std::env::var_os(FIGURES_CHILD).is_some() {
+        on_own_thread(print_figures);
+        return;
+    }
+    on_own_thread(|| {
+        let mut criterion = config();
+        execution(&mut criterion);
+        compile(&mut criterion);
+        cache_hit(&mut criterion);
+        criterion.final_summary();
+    });
     summary();
 }
