@@ -48,15 +48,16 @@ pub struct NotedChain<'a> {
 }
 
 impl NotedChain<'_> {
-    fn noted(&self, header: &Header) -> bool {
-        header.number <= self.finalized || self.sets.is_noted(header.number, &header.hash())
+    /// Whether block `hash`, numbered `number`, is shown.
+    fn noted(&self, number: BlockNumber, hash: &H256) -> bool {
+        number <= self.finalized || self.sets.is_noted(number, hash)
     }
 
     fn noted_header(&self, hash: &H256) -> Result<Option<Header>, ChainError> {
         Ok(self
             .client
             .header(hash)?
-            .filter(|header| self.noted(header)))
+            .filter(|header| self.noted(header.number, hash)))
     }
 }
 
@@ -74,11 +75,13 @@ impl ChainView for NotedChain<'_> {
         if self.noted_header(&block.hash)?.is_none() {
             return Ok(None);
         }
-        let mut head = best_head_over(self.client, block)?;
-        while !self.noted(&head) && head.number > block.number {
-            head = self.client.expect_header(&head.parent_hash)?;
+        let head = best_head_over(self.client, block)?;
+        let (mut number, mut hash) = (head.number, head.hash());
+        while !self.noted(number, &hash) && number > block.number {
+            let parent = self.client.expect_header(&hash)?.parent_hash;
+            (number, hash) = (number.saturating_sub(1), parent);
         }
-        Ok(Some(BlockId::new(head.number, head.hash())))
+        Ok(Some(BlockId::new(number, hash)))
     }
 }
 
