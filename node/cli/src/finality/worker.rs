@@ -273,17 +273,11 @@ impl Worker {
         }
     }
 
-    /// The lowest block on the best chain that enacts a pending change.
+    /// The lowest block on the best chain that enacts a pending change
+    /// (looked up by number on the best chain, however far it is).
     fn next_change_on_best(&self) -> Result<Option<BlockId>, FinalityTaskError> {
-        let best = self.client.expect_header(&self.client.heads().best.1)?;
         for block in self.voter.changes_ahead() {
-            if block.number > best.number {
-                break;
-            }
-            if self
-                .client
-                .descends_from(&best, (block.number, block.hash))?
-            {
+            if self.client.hash_of(block.number)? == Some(block.hash) {
                 return Ok(Some(block));
             }
         }
