@@ -29,9 +29,10 @@ pub struct BlockInfo {
     pub parent: H256,
 }
 
-/// The local chain as the machine reads it: any imported block, on any
-/// branch. The node implements it over its block tree; tests over an
-/// in-memory one.
+/// The local chain as the machine reads it, on any branch. The node
+/// implements it over its block tree, showing above the finalized block
+/// only the blocks whose set changes the machine has been given; tests
+/// over an in-memory one.
 pub trait ChainView {
     /// Number and parent of a known block.
     fn block(&self, hash: &H256) -> Result<Option<BlockInfo>, ChainError>;

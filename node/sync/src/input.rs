@@ -52,8 +52,8 @@ pub enum Input {
         now: u64,
     },
     /// Finality wants the justification of block `number` (`hash`): one
-    /// peer whose best block is at least that high is asked for it, a
-    /// different one each time.
+    /// peer whose best block is at least that high is asked for it, turn
+    /// by turn over such peers.
     WantJustification {
         /// The block's number.
         number: BlockNumber,

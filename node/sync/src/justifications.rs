@@ -6,10 +6,11 @@
 //! the node cannot follow the sets after it without the justification, so
 //! finality asks for it ([`Input::WantJustification`](crate::Input)) until
 //! it has it. Each want sends one header-and-justification request for the
-//! block by hash to one peer whose best block is at least as high, a
-//! different peer each time (turn by turn over the eligible peers in id
-//! order); a peer that does not have it yet answers without one, which is
-//! not held against it. A justification that comes back goes out undecoded
+//! block by hash to one peer whose best block is at least as high, turn by
+//! turn over the eligible peers in id order; a peer that does not have it
+//! yet answers without one, which is not held against it (an answer with
+//! another block fails validation and expels its sender, as for any
+//! request). A justification that comes back goes out undecoded
 //! as [`Effect::Justification`]: only finality can check it, and blames the
 //! peer if it is bad. Nothing is kept between wants but the turn.
 
@@ -70,12 +71,10 @@ impl ChainSync {
         blocks: Vec<Downloaded>,
         out: &mut Vec<Effect>,
     ) {
+        // The response was validated: its first block is the one asked for.
         let Some(block) = blocks.into_iter().next() else {
             return;
         };
-        if block.hash != target {
-            return;
-        }
         if let Some(bytes) = block.justification {
             out.push(Effect::Justification {
                 origin,

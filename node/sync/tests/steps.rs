@@ -313,12 +313,27 @@ fn justification_cases() -> Vec<Case> {
             d.connect(1, chain(4));
             (d.want_justification(8), vec![])
         }),
-        ("an answer for another block is dropped", || {
+        ("an empty answer is no justification and no blame", || {
             let mut d = justification_holders();
             d.want_justification(8);
-            let mut other = d.served(0);
-            other.blocks.clear();
-            (d.answer_with(0, other), vec![])
+            let mut empty = d.served(0);
+            empty.blocks.clear();
+            (d.answer_with(0, empty), vec![])
+        }),
+        ("an answer with another block expels its sender", || {
+            let mut d = justification_holders();
+            d.want_justification(8);
+            let seven = BlockRequest {
+                fields: BlockAttributes::HEADER | BlockAttributes::JUSTIFICATION,
+                from: FromBlock::Number(7),
+                direction: Direction::Descending,
+                max: Some(1),
+            };
+            let other = serve(&seven, &d.remotes[&1], ServeLimits::default()).unwrap();
+            (
+                d.answer_with(0, other),
+                vec![Out::Report(1, Reason::BadResponse), Out::Disconnect(1)],
+            )
         }),
     ]
 }

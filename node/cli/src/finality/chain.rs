@@ -36,6 +36,11 @@ impl ChainView for ClientChain<'_> {
     }
 }
 
+/// Unchecked blocks walked down from the best head at most, looking for a
+/// checked one to vote for (far more are unchecked only while the task
+/// lags behind a major sync; then the vote stays on the block asked for).
+const MAX_UNNOTED_WALK: u32 = 256;
+
 /// [`ChainView`] over the blocks at or below `finalized` and those above
 /// it that `sets` has checked.
 pub struct NotedChain<'a> {
@@ -70,18 +75,22 @@ impl ChainView for NotedChain<'_> {
         self.noted_header(hash)
     }
 
-    /// The best head over `block`, or its highest noted ancestor.
+    /// The best head over `block`, or its highest noted ancestor (or
+    /// `block` itself, past [`MAX_UNNOTED_WALK`] unchecked blocks).
     fn best_containing(&self, block: &BlockId) -> Result<Option<BlockId>, ChainError> {
         if self.noted_header(&block.hash)?.is_none() {
             return Ok(None);
         }
         let head = best_head_over(self.client, block)?;
         let (mut number, mut hash) = (head.number, head.hash());
-        while !self.noted(number, &hash) && number > block.number {
+        for _ in 0..MAX_UNNOTED_WALK {
+            if self.noted(number, &hash) || number <= block.number {
+                return Ok(Some(BlockId::new(number, hash)));
+            }
             let parent = self.client.expect_header(&hash)?.parent_hash;
             (number, hash) = (number.saturating_sub(1), parent);
         }
-        Ok(Some(BlockId::new(number, hash)))
+        Ok(Some(*block))
     }
 }
 
@@ -161,5 +170,18 @@ mod tests {
         );
         sets.find(&client, &headers[2], genesis).unwrap();
         assert_eq!(view(&sets), (vec![true; 3], Some(id(&headers[2]))));
+        sets.forget_from(2);
+        assert_eq!(
+            view(&sets),
+            (vec![true, false, false], Some(id(&headers[0]))),
+            "a forgotten block (its change refused) is hidden again, with those above it"
+        );
+        assert_eq!(
+            sets.find(&client, &headers[0], genesis).unwrap(),
+            [],
+            "nothing to walk"
+        );
+        sets.find(&client, &headers[2], genesis).unwrap();
+        assert_eq!(view(&sets).0, vec![true; 3], "checked again");
     }
 }

@@ -9,9 +9,10 @@
 //! whose votes it cannot check. So when the lowest pending change on the
 //! best chain stays unfinalized for [`ASK_AFTER`], the task asks a peer
 //! for that block's justification through sync, again every [`ASK_AFTER`]
-//! (a different peer each time) until it is finalized. Once an asked-for
-//! justification has moved the node on, the next change is asked for at
-//! once: a node left several sets behind climbs them one round trip each.
+//! (peers taken turn by turn) until it is finalized. Once a change that
+//! was asked for is finalized, the next one is asked for at once (a node
+//! that had to ask is likely several sets behind): such a node climbs
+//! them one round trip each.
 
 use entroos_finality::BlockId;
 

@@ -45,6 +45,9 @@ impl SetChanges {
         header: &Header,
         finalized: BlockId,
     ) -> Result<Vec<(BlockId, VoterSet)>, FinalityTaskError> {
+        if header.number <= finalized.number {
+            return Ok(Vec::new());
+        }
         let mut path = Vec::new();
         let mut cursor = header.clone();
         while cursor.number > finalized.number && !self.is_checked(&cursor) {
@@ -53,18 +56,38 @@ impl SetChanges {
             cursor = parent;
         }
         let mut parent_set = self.set_id_of(client, &cursor)?;
+        let mut checked = Vec::with_capacity(path.len());
         let mut changes = Vec::new();
         for block in path.into_iter().rev() {
             let hash = block.hash();
             let set = voters_at(client, &hash)?;
             let set_id = set.set_id();
-            self.checked.insert((block.number, hash), set_id);
+            checked.push(((block.number, hash), set_id));
             if set_id > parent_set {
                 changes.push((BlockId::new(block.number, hash), set));
             }
             parent_set = set_id;
         }
+        // Only a whole walk counts: after a failure every block of it is
+        // checked again, and no change found on the way is lost.
+        self.checked.extend(checked);
         Ok(changes)
+    }
+
+    /// Forgets the blocks at or above `number` on every branch, so that
+    /// they are checked, and their changes reported, again.
+    pub fn forget_from(&mut self, number: BlockNumber) {
+        self.checked.split_off(&(number, H256::default()));
+    }
+
+    /// The blocks checked.
+    pub fn len(&self) -> usize {
+        self.checked.len()
+    }
+
+    /// Whether no block is checked.
+    pub fn is_empty(&self) -> bool {
+        self.checked.is_empty()
     }
 
     /// Forgets the blocks at or below `finalized`.

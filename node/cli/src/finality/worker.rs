@@ -34,8 +34,9 @@ use tokio::sync::mpsc as async_mpsc;
 const MAX_WAIT: Duration = Duration::from_millis(100);
 /// Inputs taken in one batch at most.
 const MAX_BATCH: usize = 256;
-/// How often the task looks for a hand-over to ask peers for (ms).
-const ASK_CHECK_PERIOD: u64 = 500;
+/// How often the task checks the leaves again and looks for a hand-over
+/// to ask peers for (ms).
+const CHECK_PERIOD: u64 = 500;
 
 /// What the task is built from.
 pub struct FinalityParts {
@@ -147,7 +148,7 @@ struct Worker {
     pending: Vec<Effect>,
     broken: bool,
     asks: HandOverAsks,
-    next_ask_check: u64,
+    next_check: u64,
 }
 
 impl Worker {
@@ -175,7 +176,7 @@ impl Worker {
             pending: effects,
             broken: false,
             asks: HandOverAsks::default(),
-            next_ask_check: 0,
+            next_check: 0,
         };
         worker.take_over();
         worker.publish();
@@ -219,12 +220,19 @@ impl Worker {
     }
 
     fn handle(&mut self, batch: Vec<ToFinality>) {
-        self.ask_for_hand_over();
-        let due = self.timers.take_due(self.now());
-        if batch.is_empty() && due.is_empty() {
+        let now = self.now();
+        let periodic = now >= self.next_check;
+        if periodic {
+            self.next_check = now.saturating_add(CHECK_PERIOD);
+        }
+        let due = self.timers.take_due(now);
+        if batch.is_empty() && due.is_empty() && !periodic {
             return;
         }
-        let mut imported = false;
+        // A dropped import notification would leave its block unchecked,
+        // and so unseen by the machine: every period the leaves are
+        // checked again (cheap: each walk stops at a checked block).
+        let mut imported = periodic && self.rescan_found_blocks();
         for input in batch {
             match input {
                 ToFinality::Imported(header) => {
@@ -245,6 +253,9 @@ impl Worker {
         for timeout in due {
             self.apply(timeout, None);
         }
+        if periodic {
+            self.ask_for_hand_over(now);
+        }
         self.perform_pending();
         if self.broken {
             self.rebuild();
@@ -254,12 +265,7 @@ impl Worker {
 
     /// Asks peers for the justification of the lowest pending change on
     /// the best chain, when it is due (see [`super::hand_over`]).
-    fn ask_for_hand_over(&mut self) {
-        let now = self.now();
-        if now < self.next_ask_check {
-            return;
-        }
-        self.next_ask_check = now.saturating_add(ASK_CHECK_PERIOD);
+    fn ask_for_hand_over(&mut self, now: u64) {
         let next = match self.next_change_on_best() {
             Ok(next) => next,
             Err(e) => {
@@ -296,13 +302,27 @@ impl Worker {
         match self.sets.find(&self.client, header, finalized) {
             Ok(changes) => {
                 for (block, next) in changes {
-                    self.apply(Input::SetChange { block, next }, None);
+                    if !self.apply(Input::SetChange { block, next }, None) {
+                        // Refused (too many pending): the block and those
+                        // above it are unchecked again, so the machine
+                        // does not see them and the change is reported
+                        // again with the next block.
+                        self.sets.forget_from(block.number);
+                        break;
+                    }
                 }
             }
             Err(e) => {
                 tracing::debug!(target: "finality", "set changes up to #{} (a branch finality discarded?): {e}", header.number)
             }
         }
+    }
+
+    /// Checks every leaf again; whether that checked any block.
+    fn rescan_found_blocks(&mut self) -> bool {
+        let before = self.sets.len();
+        self.rescan();
+        self.sets.len() != before
     }
 
     /// Checks every leaf for set changes (at start-up, after missed
@@ -369,6 +389,9 @@ impl Worker {
     /// before the justification, whether or not the target's import
     /// notification has come yet.
     fn note_target(&mut self, target: &BlockId) {
+        if target.number <= self.voter.finalized().number {
+            return;
+        }
         if let Ok(Some(header)) = self.client.header(&target.hash) {
             self.note_changes(&header);
         }
