@@ -11,6 +11,7 @@
 //! process also has its own address-space layout, so the summary is the
 //! median over [`PROCESSES`] processes, with the range of their ratios.
 
+use std::collections::BTreeMap;
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::process::Command;
@@ -272,9 +273,9 @@ fn parse_figures(line: &str) -> Option<(String, Figures)> {
 }
 
 /// The figures of [`PROCESSES`] processes, by kernel.
-fn figures_of_processes() -> Vec<(String, Vec<Figures>)> {
+fn figures_of_processes() -> BTreeMap<String, Vec<Figures>> {
     let exe = std::env::current_exe().expect("the bench's own path");
-    let mut by_kernel: Vec<(String, Vec<Figures>)> = Vec::new();
+    let mut by_kernel: BTreeMap<String, Vec<Figures>> = BTreeMap::new();
     for _ in 0..PROCESSES {
         let out = Command::new(&exe)
             .env(FIGURES_CHILD, "1")
@@ -289,10 +290,7 @@ fn figures_of_processes() -> Vec<(String, Vec<Figures>)> {
             .lines()
             .filter_map(parse_figures)
         {
-            match by_kernel.iter_mut().find(|(kernel, _)| *kernel == name) {
-                Some((_, all)) => all.push(figures),
-                None => by_kernel.push((name, vec![figures])),
-            }
+            by_kernel.entry(name).or_default().push(figures);
         }
     }
     by_kernel

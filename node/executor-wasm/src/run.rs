@@ -22,8 +22,6 @@ use crate::pool::{Snapshot, REUSE_MAX_PAGES};
 
 /// The memory export host calls use (the WASI convention).
 const ABI_MEMORY: &str = "memory";
-/// Zeros written over a kept instance's memory, a page at a time.
-static ZERO_PAGE: [u8; 65_536] = [0; 65_536];
 
 fn engine_error(what: &str, error: impl std::fmt::Display) -> RunError {
     RunError::Engine {
@@ -180,10 +178,11 @@ impl Job {
             .map_or(0, |memory| memory.view(&self.store).size().0)
     }
 
-    /// This fresh instance's state, if instances of its module are kept.
+    /// This fresh instance's state, if instances of its module are kept:
+    /// its memory must be small and have the rewrite's zeroing function.
     fn snapshot(&mut self) -> Result<Option<Snapshot>, RunError> {
         let pages = self.pages();
-        if pages > REUSE_MAX_PAGES {
+        if pages > REUSE_MAX_PAGES || (self.memory.is_some() && self.zero_memory.is_none()) {
             return Ok(None);
         }
         let bytes = match &self.memory {
@@ -218,33 +217,21 @@ impl Job {
         Ok(())
     }
 
-    /// Zeroes the memory: with the rewrite's zeroing function (metered like
+    /// Zeroes the memory with the rewrite's zeroing function (metered like
     /// any function, so with all the fuel it may need, before the globals
-    /// are put back), or else a page at a time from the host.
+    /// are put back).
     fn zero(&mut self) -> Result<(), RunError> {
-        if let Some(zero_memory) = self.zero_memory.clone() {
-            Self::set(
-                &mut self.store,
-                &self.controls.fuel_remaining,
-                Value::I64(i64::MAX),
-            )?;
-            return zero_memory
-                .call(&mut self.store)
-                .map_err(|e| engine_error(ZERO_MEMORY, e));
-        }
-        let Some(memory) = &self.memory else {
+        let Some(zero_memory) = self.zero_memory.clone() else {
             return Ok(());
         };
-        let view = memory.view(&self.store);
-        let size = view.data_size();
-        let mut at = 0;
-        while at < size {
-            let len = (size - at).min(ZERO_PAGE.len() as u64) as usize;
-            view.write(at, &ZERO_PAGE[..len])
-                .map_err(|e| engine_error(MEMORY, e))?;
-            at += len as u64;
-        }
-        Ok(())
+        Self::set(
+            &mut self.store,
+            &self.controls.fuel_remaining,
+            Value::I64(i64::MAX),
+        )?;
+        zero_memory
+            .call(&mut self.store)
+            .map_err(|e| engine_error(ZERO_MEMORY, e))
     }
 
     fn set(store: &mut Store, global: &Global, value: Value) -> Result<(), RunError> {

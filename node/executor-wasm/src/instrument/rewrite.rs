@@ -14,7 +14,7 @@
 //! Only the function, export and code sections change; every other section
 //! is copied byte for byte.
 
-use wasmer::wasmparser::{BinaryReaderError, FunctionBody, Parser, Payload, TypeRef};
+use wasmer::wasmparser::{BinaryReader, BinaryReaderError, FunctionBody, Parser, Payload, TypeRef};
 
 use crate::error::ModuleError;
 
@@ -72,18 +72,13 @@ fn push_leb(out: &mut Vec<u8>, mut value: u64) {
 
 /// Reads an unsigned LEB128 `u32` at `*pos`, advancing it.
 fn read_leb(bytes: &[u8], pos: &mut usize) -> Result<u32, ModuleError> {
-    let mut value: u64 = 0;
-    for shift in (0..35).step_by(7) {
-        let byte = *bytes
-            .get(*pos)
-            .ok_or_else(|| rewrite_error("truncated section header"))?;
-        *pos += 1;
-        value |= u64::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return u32::try_from(value).map_err(rewrite_error);
-        }
-    }
-    Err(rewrite_error("section size is not a u32"))
+    let rest = bytes
+        .get(*pos..)
+        .ok_or_else(|| rewrite_error("truncated section header"))?;
+    let mut reader = BinaryReader::new(rest, *pos);
+    let value = reader.read_var_u32().map_err(parse_error)?;
+    *pos += reader.current_position();
+    Ok(value)
 }
 
 /// One body with the fuel local added, and that local's index.
