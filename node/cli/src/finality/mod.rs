@@ -57,7 +57,8 @@ use entroos_finality::{BlockId, FinalityError};
 use entroos_network::PeerId;
 use entroos_network_api::ReputationChange;
 use entroos_primitives::Header;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
 
 /// Inputs waiting for the task at most; more are dropped (and logged): a
 /// lost vote is sent again by its voter.
@@ -128,20 +129,51 @@ pub enum FromFinality {
 #[derive(Clone, Debug)]
 pub struct FinalityLink {
     to: mpsc::SyncSender<ToFinality>,
+    /// Set when an import notification is dropped; the task then checks
+    /// every leaf again, as for [`ToFinality::Rescan`].
+    missed_imports: Arc<AtomicBool>,
 }
 
 impl FinalityLink {
     /// A link and the queue it feeds.
     pub fn new() -> (Self, mpsc::Receiver<ToFinality>) {
         let (to, from) = mpsc::sync_channel(INPUT_QUEUE);
-        (FinalityLink { to }, from)
+        let missed_imports = Arc::default();
+        (FinalityLink { to, missed_imports }, from)
     }
 
     /// Gives the task an input without waiting; dropped if the queue is
-    /// full or the task has stopped.
+    /// full or the task has stopped. A dropped import notification is
+    /// remembered, so that no block goes unchecked for set changes (the
+    /// machine would not see it); a dropped vote is sent again by its voter.
     pub fn send(&self, input: ToFinality) {
+        let notification = matches!(input, ToFinality::Imported(_) | ToFinality::Rescan);
         if let Err(e) = self.to.try_send(input) {
             tracing::debug!(target: "finality", "an input is dropped: {e}");
+            if notification {
+                self.missed_imports.store(true, Ordering::SeqCst);
+            }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dropped_import_notification_is_remembered_and_other_inputs_are_not() {
+        let (link, inputs) = FinalityLink::new();
+        for _ in 0..INPUT_QUEUE {
+            link.send(ToFinality::Rescan);
+        }
+        link.send(ToFinality::Justification {
+            peer: None,
+            bytes: Vec::new(),
+        });
+        assert!(!link.missed_imports.load(Ordering::SeqCst));
+        link.send(ToFinality::Imported(Header::default()));
+        assert!(link.missed_imports.load(Ordering::SeqCst));
+        assert_eq!(inputs.try_iter().count(), INPUT_QUEUE);
     }
 }

@@ -50,7 +50,7 @@ impl SetChanges {
         }
         let mut path = Vec::new();
         let mut cursor = header.clone();
-        while cursor.number > finalized.number && !self.is_checked(&cursor) {
+        while cursor.number > finalized.number && !self.is_noted(cursor.number, &cursor.hash()) {
             let parent = client.expect_header(&cursor.parent_hash)?;
             path.push(cursor);
             cursor = parent;
@@ -80,25 +80,11 @@ impl SetChanges {
         self.checked.split_off(&(number, H256::default()));
     }
 
-    /// The blocks checked.
-    pub fn len(&self) -> usize {
-        self.checked.len()
-    }
-
-    /// Whether no block is checked.
-    pub fn is_empty(&self) -> bool {
-        self.checked.is_empty()
-    }
-
     /// Forgets the blocks at or below `finalized`.
     pub fn prune(&mut self, finalized: BlockNumber) {
         self.checked = self
             .checked
             .split_off(&(finalized.saturating_add(1), H256::default()));
-    }
-
-    fn is_checked(&self, header: &Header) -> bool {
-        self.is_noted(header.number, &header.hash())
     }
 
     /// Whether block `number` (`hash`) has been checked (and its change,

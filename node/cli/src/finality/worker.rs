@@ -34,8 +34,7 @@ use tokio::sync::mpsc as async_mpsc;
 const MAX_WAIT: Duration = Duration::from_millis(100);
 /// Inputs taken in one batch at most.
 const MAX_BATCH: usize = 256;
-/// How often the task checks the leaves again and looks for a hand-over
-/// to ask peers for (ms).
+/// How often the task looks for a hand-over to ask peers for (ms).
 const CHECK_PERIOD: u64 = 500;
 
 /// What the task is built from.
@@ -99,19 +98,8 @@ fn forward_imports(client: &Client, link: FinalityLink, spawner: &dyn Spawner) {
 }
 
 fn run(parts: FinalityParts, stop: &AtomicBool) {
-    let FinalityParts {
-        client,
-        pool,
-        keystore,
-        config,
-        inputs,
-        network,
-        link,
-        status,
-    } = parts;
-    drop(link);
-    let mut worker = match Worker::start(client, pool, keystore, config, network, status) {
-        Ok(worker) => worker,
+    let (mut worker, inputs) = match Worker::start(parts) {
+        Ok(started) => started,
         Err(e) => {
             tracing::error!(target: "finality", "the finality task cannot start: {e}");
             return;
@@ -147,19 +135,29 @@ struct Worker {
     relayed: KnownSet,
     pending: Vec<Effect>,
     broken: bool,
+    /// Set by the link when an import notification was dropped.
+    missed_imports: Arc<AtomicBool>,
     asks: HandOverAsks,
     next_check: u64,
 }
 
 impl Worker {
+    /// The worker and its input queue. The task keeps no sender of its
+    /// own queue (it would never see it close), only the link's flag of
+    /// dropped import notifications.
     fn start(
-        client: Arc<Client>,
-        pool: Arc<TxPool>,
-        keystore: Arc<Keystore>,
-        config: FinalityConfig,
-        network: async_mpsc::Sender<FromFinality>,
-        status: Arc<FinalityStatus>,
-    ) -> Result<Self, FinalityTaskError> {
+        parts: FinalityParts,
+    ) -> Result<(Self, mpsc::Receiver<ToFinality>), FinalityTaskError> {
+        let FinalityParts {
+            client,
+            pool,
+            keystore,
+            config,
+            inputs,
+            network,
+            link,
+            status,
+        } = parts;
         let (voter, effects, signer) = build_machine(&client, &keystore, &config)?;
         let mut worker = Worker {
             client,
@@ -175,12 +173,13 @@ impl Worker {
             relayed: KnownSet::default(),
             pending: effects,
             broken: false,
+            missed_imports: link.missed_imports,
             asks: HandOverAsks::default(),
             next_check: 0,
         };
         worker.take_over();
         worker.publish();
-        Ok(worker)
+        Ok((worker, inputs))
     }
 
     /// After a machine is built: its set changes found again, the chain
@@ -226,13 +225,15 @@ impl Worker {
             self.next_check = now.saturating_add(CHECK_PERIOD);
         }
         let due = self.timers.take_due(now);
-        if batch.is_empty() && due.is_empty() && !periodic {
+        let missed = self.missed_imports.swap(false, Ordering::SeqCst);
+        if batch.is_empty() && due.is_empty() && !periodic && !missed {
             return;
         }
-        // A dropped import notification would leave its block unchecked,
-        // and so unseen by the machine: every period the leaves are
-        // checked again (cheap: each walk stops at a checked block).
-        let mut imported = periodic && self.rescan_found_blocks();
+        let mut imported = false;
+        if missed {
+            self.rescan();
+            imported = true;
+        }
         for input in batch {
             match input {
                 ToFinality::Imported(header) => {
@@ -316,13 +317,6 @@ impl Worker {
                 tracing::debug!(target: "finality", "set changes up to #{} (a branch finality discarded?): {e}", header.number)
             }
         }
-    }
-
-    /// Checks every leaf again; whether that checked any block.
-    fn rescan_found_blocks(&mut self) -> bool {
-        let before = self.sets.len();
-        self.rescan();
-        self.sets.len() != before
     }
 
     /// Checks every leaf for set changes (at start-up, after missed
